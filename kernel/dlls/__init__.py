@@ -1,0 +1,15 @@
+"""The emulated system DLLs, one package each, handlers grouped by SDK header."""
+from __future__ import annotations
+
+
+def system_dlls(profile) -> dict:
+    """name -> DllSpec of every system DLL of the profile (bases from the profile)."""
+    from . import kernel32, kernelbase, msvcrt, ntdll
+    specs = [ntdll.DLL, kernel32.DLL, msvcrt.DLL]
+    if profile.has_kernelbase:
+        specs.append(kernelbase.DLL)
+    out = {}
+    for spec in specs:
+        spec.base = profile.dll_bases.get(spec.name.lower(), spec.base)
+        out[spec.name] = spec
+    return out

@@ -1,0 +1,29 @@
+"""kernel32.dll, handlers grouped by the SDK header that declares them."""
+from ...hle.registry import DllSpec
+from . import (consoleapi, errhandlingapi, fileapi, heapapi, libloaderapi, memoryapi, processenv,
+               processthreadsapi, synchapi, sysinfoapi)
+
+# exports that Windows 7's kernel32 forwards to ntdll
+FORWARDERS = {
+    "EnterCriticalSection": "NTDLL.RtlEnterCriticalSection",
+    "LeaveCriticalSection": "NTDLL.RtlLeaveCriticalSection",
+    "DeleteCriticalSection": "NTDLL.RtlDeleteCriticalSection",
+    "TryEnterCriticalSection": "NTDLL.RtlTryEnterCriticalSection",
+    "HeapAlloc": "NTDLL.RtlAllocateHeap",
+    "HeapReAlloc": "NTDLL.RtlReAllocateHeap",
+    "HeapSize": "NTDLL.RtlSizeHeap",
+    "EncodePointer": "NTDLL.RtlEncodePointer",
+    "DecodePointer": "NTDLL.RtlDecodePointer",
+    "SetLastError": "NTDLL.RtlSetLastWin32Error",
+    "RtlZeroMemory": "NTDLL.RtlZeroMemory",
+    "RtlFillMemory": "NTDLL.RtlFillMemory",
+    "RtlMoveMemory": "NTDLL.RtlMoveMemory",
+}
+
+DLL = DllSpec(
+    name="kernel32.dll",
+    base=0x76C30000,
+    modules=[consoleapi, errhandlingapi, fileapi, heapapi, libloaderapi, memoryapi, processenv,
+             processthreadsapi, synchapi, sysinfoapi],
+    forwarders=FORWARDERS,
+)

@@ -1,0 +1,12 @@
+"""msvcrt.dll (the system C runtime MinGW programs link), handlers grouped by C header."""
+from ...hle.registry import DataExport, DllSpec
+from . import crt, stdio, stdlib, string
+from .crt import DATA, msvcrt_init
+
+DLL = DllSpec(
+    name="msvcrt.dll",
+    base=0x76A80000,
+    modules=[crt, stdio, stdlib, string],
+    data=DATA,
+    init=msvcrt_init,
+)

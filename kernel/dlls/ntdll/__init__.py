@@ -1,0 +1,80 @@
+"""ntdll.dll: system-call stubs, the user-mode boot path (KiUserApcDispatcher, LdrInitializeThunk,
+RtlUserThreadStart), the loader's Ldr* exports and the Rtl* library."""
+from __future__ import annotations
+
+import struct
+
+from ...hle.registry import DllSpec
+from . import heap, ldr, rtl, thread
+
+
+def _code(resolve, origin: int, profile):
+    """Hand-assembled x86 of ntdll's boot path and its Nt*/Zw* system-call stubs."""
+    code = bytearray()
+    labels = {}
+
+    def here() -> int:
+        return origin + len(code)
+
+    def label(name: str) -> None:
+        labels[name] = len(code)
+
+    def call(target: int) -> None:
+        code.extend(b"\xE8" + struct.pack("<i", target - (here() + 5)))
+
+    # KiFastSystemCall / KiFastSystemCallRet: KUSER_SHARED_DATA.SystemCall points here
+    label("KiFastSystemCall")
+    code += b"\x8B\xD4"                 # mov edx, esp
+    code += b"\x0F\x34"                 # sysenter
+    label("KiFastSystemCallRet")
+    code += b"\xC3"                     # ret
+    code += b"\x90" * (16 - len(code) % 16)
+
+    # system-call stubs, in service-number order; Zw* exports alias the same code
+    numbers = profile.syscall_numbers
+    arg_bytes = profile.syscall_arg_bytes
+    for name, number in sorted(numbers.items(), key=lambda kv: kv[1]):
+        label(name)
+        labels["Zw" + name[2:]] = labels[name]
+        code += b"\xB8" + struct.pack("<I", number)       # mov eax, number
+        code += b"\xBA" + struct.pack("<I", 0x7FFE0300)   # mov edx, offset SharedUserData!SystemCall
+        code += b"\xFF\x12"                                # call dword ptr [edx]
+        code += b"\xC2" + struct.pack("<H", arg_bytes[name])   # ret argbytes
+        code += b"\x90"
+
+    # KiUserApcDispatcher: [esp] NormalRoutine, NormalContext, SystemArgument1, SystemArgument2, CONTEXT
+    label("KiUserApcDispatcher")
+    code += b"\x8D\x7C\x24\x10"         # lea edi, [esp+10h]     ; the CONTEXT
+    code += b"\x58"                     # pop eax                ; NormalRoutine
+    code += b"\xFF\xD0"                 # call eax               ; (NormalContext, SA1, SA2), stdcall
+    code += b"\x6A\x01"                 # push 1                 ; TestAlert
+    code += b"\x57"                     # push edi               ; CONTEXT
+    call(origin + labels["NtContinue"])  # call NtContinue       ; does not return
+    code += b"\xCC"
+
+    # RtlUserThreadStart: EAX = start address, EBX = its parameter
+    code += b"\x90" * (16 - len(code) % 16)
+    label("RtlUserThreadStart")
+    code += b"\x68" + struct.pack("<I", resolve(".RtlpTopLevelExceptionHandler"))   # push handler
+    code += b"\x64\xFF\x35\x00\x00\x00\x00"   # push dword ptr fs:[0]
+    code += b"\x64\x89\x25\x00\x00\x00\x00"   # mov dword ptr fs:[0], esp   ; top-level SEH frame
+    code += b"\x53"                           # push ebx
+    code += b"\xFF\xD0"                       # call eax                    ; the entry point
+    code += b"\x50"                           # push eax                    ; its exit code
+    call(resolve("RtlExitUserThread"))        # does not return
+    code += b"\xCC"
+
+    # the return trap: guest functions called from Python return here
+    code += b"\x90" * (16 - len(code) % 16)
+    label(".return_trap")
+    code += b"\x90\xCC"
+    return bytes(code), labels
+
+
+DLL = DllSpec(
+    name="ntdll.dll",
+    base=0x77A60000,
+    modules=[ldr, rtl, heap, thread],
+    code=_code,
+    syscalls=True,
+)

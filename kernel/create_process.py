@@ -1,0 +1,389 @@
+"""Process creation, step by step as Windows NT does it (shared/BOOT-FLOW.md).
+
+`create_process` is kernel32!CreateProcessW (section 1 of the flow); it calls `psp_create_process`
+(section 2) and `psp_create_thread` (section 3).  Every step is reported to the boot trace under its
+BOOT-FLOW number and Windows name, with what it made.
+"""
+from __future__ import annotations
+
+import struct
+
+from emu.context import CONTEXT_FULL, CONTEXT_SIZE
+from emu.cpu import SEL_TEB, SEL_USER_CODE, SEL_USER_DATA
+from emu.memory import (MEM_IMAGE, PAGE_GUARD, PAGE_READONLY, PAGE_READWRITE, PAGE_SIZE,
+                        page_ceil)
+from loader.image import ImageError
+
+from . import paths
+from .guestmem import write_fields
+from .ob import CidTable
+from .ps import THREAD_READY, EProcess, EThread
+from .status import STATUS, NtError
+
+CREATE_SUSPENDED = 0x00000004
+DETACHED_PROCESS = 0x00000008
+CREATE_NEW_CONSOLE = 0x00000010
+CREATE_WITH_USERPROFILE = 0x02000000
+PRIORITY_CLASSES = [(0x40, "IDLE"), (0x4000, "BELOW_NORMAL"), (0x20, "NORMAL"),
+                    (0x8000, "ABOVE_NORMAL"), (0x80, "HIGH"), (0x100, "REALTIME")]
+
+PEB_ADDRESS = 0x7FFDF000          # deterministic; Windows 7 randomizes it within 0x7FFD0000-0x7FFDF000
+FIRST_TEB = 0x7FFDE000            # TEBs go downward from here, one page each
+CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR = 0x3, 0x7, 0xB   # Windows 7 console handles
+
+IMAGE_SUBSYSTEM_WINDOWS_GUI = 2
+IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
+
+
+def create_process(kernel, application_name: str | None, command_line: str, *,
+                   creation_flags: int = 0, current_directory: str | None = None,
+                   environment: dict | None = None, parent: EProcess | None = None,
+                   std_handles: tuple[int, int, int] | None = None):
+    """kernel32!CreateProcessW.  Returns (process, thread); raises NtError for a refused image."""
+    trace = kernel.trace
+    # 1.1 validate flags
+    if (creation_flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE)) == (DETACHED_PROCESS | CREATE_NEW_CONSOLE) \
+            or creation_flags & CREATE_WITH_USERPROFILE:
+        raise NtError("STATUS_INVALID_PARAMETER", "CreateProcessW: invalid combination of creation flags")
+    priority = next((name for bit, name in PRIORITY_CLASSES if creation_flags & bit), "NORMAL")
+    trace.step("1.1", "CreateProcessW", flags=f"{creation_flags:#x}", priority_class=priority)
+
+    # 1.2 find the image
+    win32_path = _find_image(kernel, application_name, command_line, current_directory)
+    nt_path = paths.to_nt_path(win32_path)
+    trace.step("1.2", "SearchPath", image=win32_path, nt_path=nt_path)
+
+    # 1.3 open it
+    file = kernel.io.open_image_file(nt_path)
+    trace.step("1.3", "NtOpenFile", file=nt_path, access="SYNCHRONIZE|FILE_EXECUTE",
+               share="FILE_SHARE_READ|FILE_SHARE_DELETE")
+
+    # 1.4 the image section
+    try:
+        section = kernel.mm.create_image_section(file)
+    except ImageError as e:
+        raise NtError(e.status, str(e)) from None
+    trace.step("1.4", "NtCreateSection", attributes="SEC_IMAGE", protection="PAGE_EXECUTE",
+               image_base=section.image.info.image_base, size=section.image.info.size_of_image)
+
+    # 1.5 what kind of image
+    info = section.image.info
+    trace.step("1.5", "NtQuerySection", information_class="SectionImageInformation",
+               transfer_address=info.image_base + info.entry_point_rva,
+               stack_reserve=info.stack_reserve, stack_commit=info.stack_commit,
+               subsystem=info.subsystem, subsystem_version="%d.%d" % info.subsystem_version,
+               machine=info.machine, characteristics=info.characteristics)
+    if section.image.is_dll:
+        raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{win32_path} is a DLL, not a program")
+    if info.subsystem not in (IMAGE_SUBSYSTEM_WINDOWS_CUI, IMAGE_SUBSYSTEM_WINDOWS_GUI):
+        raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                      f"{win32_path}: subsystem {info.subsystem} is not a Win32 subsystem")
+    if not kernel.profile.accepts_subsystem_version(info.subsystem_version):
+        raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                      f"{win32_path} needs subsystem version {info.subsystem_version[0]}.{info.subsystem_version[1]}; "
+                      f"{kernel.profile.description} accepts {kernel.profile.min_subsystem[0]}.{kernel.profile.min_subsystem[1]}"
+                      f" to {kernel.profile.max_subsystem[0]}.{kernel.profile.max_subsystem[1]}")
+
+    # 1.6 Image File Execution Options
+    debugger = kernel.registry_ifeo_debugger(paths.basename(win32_path)) if hasattr(kernel, "registry_ifeo_debugger") else None
+    trace.step("1.6", "LdrQueryImageFileExecutionOptions", image=paths.basename(win32_path),
+               debugger=debugger or "(none)")
+
+    # 1.7 the process object
+    trace.step("1.7", "NtCreateProcessEx", section="image section", parent=parent.pid if parent else 0)
+    process = psp_create_process(kernel, section, win32_path, parent)
+
+    # 1.8 process parameters
+    env = kernel.default_environment() if environment is None else environment
+    cwd = current_directory or (parent.current_directory if parent else kernel.default_current_directory)
+    if std_handles is None:
+        std_handles = (CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR)
+    base_push_process_parameters(kernel, process, win32_path, command_line, cwd, env, std_handles)
+
+    # 1.9 the stack, 1.10 the initial context
+    stack_base, stack_limit, allocation = base_create_stack(kernel, process, info.stack_reserve, info.stack_commit)
+    context = base_initialize_context(kernel, process, info.image_base + info.entry_point_rva, stack_base)
+
+    # 1.11 the thread
+    trace.step("1.11", "NtCreateThread", create_suspended=True)
+    thread = psp_create_thread(kernel, process, context, (stack_base, stack_limit, allocation),
+                               start_parameter=process.peb)
+
+    # 1.12 tell the Win32 subsystem
+    trace.step("1.12", "CsrClientCallServer", api="BasepCreateProcess", pid=process.pid, tid=thread.tid)
+
+    # 1.13 resume
+    process.process_handle = (parent or kernel.host_process).handles.insert(process)
+    process.thread_handle = (parent or kernel.host_process).handles.insert(thread)
+    if not creation_flags & CREATE_SUSPENDED:
+        kernel.ready(thread)
+    trace.step("1.13", "NtResumeThread", tid=thread.tid, suspended=bool(creation_flags & CREATE_SUSPENDED),
+               process_handle=process.process_handle, thread_handle=process.thread_handle)
+    return process, thread
+
+
+def _find_image(kernel, application_name, command_line, current_directory) -> str:
+    if application_name:
+        candidate = application_name
+    else:
+        candidate = paths.first_token(command_line)
+    found = kernel.io.search_path(candidate, current_directory, extension=".exe")
+    if found is None:
+        raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{candidate}: the program file does not exist")
+    return found
+
+
+def psp_create_process(kernel, section, win32_path: str, parent: EProcess | None) -> EProcess:
+    trace = kernel.trace
+    image_name = paths.basename(win32_path)
+    # 2.1 the object
+    process = EProcess(kernel, image_name)
+    process.image_path = win32_path
+    process.section = section
+    process.parent_pid = parent.pid if parent else 0
+    process.current_directory = kernel.default_current_directory
+    trace.step("2.1", "ObCreateObject", type="PsProcessType", object="EPROCESS")
+    # 2.2 address space: a new engine
+    kernel.attach_address_space(process)
+    trace.step("2.2", "MmCreateProcessAddressSpace", user_space="0x00010000-0x7FFEFFFF",
+               kuser_shared_data=0x7FFE0000)
+    # 2.3 map the image (and ntdll)
+    base, status = kernel.mm.map_view_of_section(process, section)
+    process.image_base = base
+    ntdll_base = kernel.map_ntdll(process)
+    trace.step("2.3", "MmInitializeProcessAddressSpace", image=image_name, image_base=base,
+               ntdll_base=ntdll_base, relocated=status != 0)
+    # 2.4 the process id
+    process.pid = kernel.cid_table.create(process)
+    trace.step("2.4", "ExCreateHandle", table="PspCidTable", pid=process.pid)
+    # 2.5 the PEB
+    mm_create_peb(kernel, process)
+    trace.step("2.5", "MmCreatePeb", peb=process.peb, image_base=base,
+               os_version=kernel.profile.version_string,
+               number_of_processors=kernel.profile.number_of_processors)
+    # 2.6 the active process list
+    kernel.insert_active_process(process)
+    trace.step("2.6", "InsertTailList", list="PsActiveProcessHead", eprocess=process.eprocess)
+    # 2.7 a handle for the creator (inserted by create_process once it returns)
+    trace.step("2.7", "ObInsertObject", object=f"process {process.pid}")
+    kernel.processes.append(process)
+    return process
+
+
+def mm_create_peb(kernel, process: EProcess) -> None:
+    S = process.structs
+    mem = process.memory
+    peb = mem.reserve(PEB_ADDRESS, PAGE_SIZE, tag="PEB", align=PAGE_SIZE)
+    mem.commit(peb, PAGE_SIZE, PAGE_READWRITE)
+    process.peb = peb
+    info = process.section.image.info
+    prof = kernel.profile
+    heap_reserve = info.heap_reserve or 0x100000
+    heap_commit = info.heap_commit or 0x1000
+    # after the PEB in its page: ProcessHeaps[16], the two RTL_BITMAPs of the TLS slots, CSDVersion
+    process_heaps = peb + ((S.PEB.sizeof() + 15) & ~15)
+    tls_bitmap_struct = process_heaps + 16 * 4
+    csd = prof.csd_version.encode("utf-16-le")
+    csd_buf = tls_bitmap_struct + 16
+    mem.write(csd_buf, csd + b"\0\0")
+    mem.write(tls_bitmap_struct, struct.pack("<II", 64, peb + S.PEB.offsetof("TlsBitmapBits")))
+    mem.write(tls_bitmap_struct + 8, struct.pack("<II", 1024, peb + S.PEB.offsetof("TlsExpansionBitmapBits")))
+    write_fields(mem.write, peb, S.PEB, {
+        "Mutant": 0xFFFFFFFF,
+        "ImageBaseAddress": process.image_base,
+        "NumberOfProcessors": prof.number_of_processors,
+        "NtGlobalFlag": 0,
+        "CriticalSectionTimeout": (-2592000000000) & 0xFFFFFFFFFFFFFFFF,
+        "HeapSegmentReserve": heap_reserve,
+        "HeapSegmentCommit": heap_commit,
+        "HeapDeCommitTotalFreeThreshold": 0x10000,
+        "HeapDeCommitFreeBlockThreshold": 0x1000,
+        "NumberOfHeaps": 0,
+        "MaximumNumberOfHeaps": 16,
+        "ProcessHeaps": process_heaps,
+        "OSMajorVersion": prof.major,
+        "OSMinorVersion": prof.minor,
+        "OSBuildNumber": prof.build,
+        "OSCSDVersion": (prof.service_pack[0] << 8) | prof.service_pack[1],
+        "OSPlatformId": 2,
+        "ImageSubsystem": info.subsystem,
+        "ImageSubsystemMajorVersion": info.subsystem_version[0],
+        "ImageSubsystemMinorVersion": info.subsystem_version[1],
+        "SessionId": 1,
+        "TlsBitmap": tls_bitmap_struct,
+        "TlsExpansionBitmap": tls_bitmap_struct + 8,
+        "CSDVersion.Length": len(csd),
+        "CSDVersion.MaximumLength": len(csd) + 2,
+        "CSDVersion.Buffer": csd_buf,
+    })
+    process.write_mirror(Peb=peb)
+
+
+def base_push_process_parameters(kernel, process: EProcess, image_path: str, command_line: str,
+                                 current_directory: str, environment: dict,
+                                 std_handles: tuple[int, int, int]) -> None:
+    """RTL_USER_PROCESS_PARAMETERS and the environment block, in the new process (normalized)."""
+    S = process.structs
+    P = S.RTL_USER_PROCESS_PARAMETERS
+    cwd = current_directory if current_directory.endswith("\\") else current_directory + "\\"
+    strings = {
+        "CurrentDirectory.DosPath": cwd,
+        "DllPath": paths.dirname(image_path) + ";" + kernel.system_directory + ";" + kernel.windows_directory,
+        "ImagePathName": image_path,
+        "CommandLine": command_line,
+        "WindowTitle": image_path,
+        "DesktopInfo": "WinSta0\\Default",
+        "ShellInfo": "",
+        "RuntimeData": "",
+    }
+    env_block = "".join(f"{k}={v}\0" for k, v in environment.items()) + "\0"
+    env_bytes = env_block.encode("utf-16-le")
+    total = P.sizeof() + sum(2 * len(s) + 2 + 2 for s in strings.values()) + 0x100
+    mem = process.memory
+    block = mem.allocate(None, page_ceil(total), PAGE_READWRITE, tag="process parameters")
+    env_addr = mem.allocate(None, page_ceil(len(env_bytes)), PAGE_READWRITE, tag="environment")
+    mem.write(env_addr, env_bytes)
+    fields = {
+        "MaximumLength": total, "Length": total,
+        "Flags": 0x1,                          # RTL_USER_PROC_PARAMS_NORMALIZED
+        "ConsoleHandle": 0, "ConsoleFlags": 0,
+        "StandardInput": std_handles[0], "StandardOutput": std_handles[1], "StandardError": std_handles[2],
+        "Environment": env_addr,
+        "EnvironmentSize": len(env_bytes),
+        "ShowWindowFlags": 1,                  # SW_SHOWNORMAL
+    }
+    cursor = block + P.sizeof()
+    for path, text in strings.items():
+        data = text.encode("utf-16-le")
+        room = len(data) + 2 if path != "CurrentDirectory.DosPath" else 2 * 261
+        mem.write(cursor, data + b"\0\0")
+        fields[path + ".Length"] = len(data)
+        fields[path + ".MaximumLength"] = room
+        fields[path + ".Buffer"] = cursor
+        cursor += (room + 3) & ~3
+    write_fields(mem.write, block, P, fields)
+    write_fields(mem.write, process.peb, S.PEB, {"ProcessParameters": block})
+    process.params = block
+    process.environment_address = env_addr
+    process.command_line = command_line
+    process.current_directory = cwd.rstrip("\\") if len(cwd) > 3 else cwd
+    kernel.trace.step("1.8", "BasePushProcessParameters", parameters=block, environment=env_addr,
+                      command_line=command_line, current_directory=cwd,
+                      std_handles="%#x %#x %#x" % std_handles)
+
+
+def base_create_stack(kernel, process: EProcess, reserve: int, commit: int) -> tuple[int, int, int]:
+    """Reserve the stack, commit its top, a guard page below: (StackBase, StackLimit, allocation)."""
+    reserve = max(page_ceil(reserve or 0x100000), 0x10000)
+    reserve = (reserve + 0xFFFF) & ~0xFFFF
+    commit = page_ceil(commit or PAGE_SIZE)
+    if commit + PAGE_SIZE >= reserve:
+        commit = reserve - 2 * PAGE_SIZE
+    mem = process.memory
+    allocation = mem.reserve(None, reserve, tag=f"stack of thread {len(process.threads) + 1}")
+    top = allocation + reserve
+    mem.commit(top - commit, commit, PAGE_READWRITE)
+    mem.commit(top - commit - PAGE_SIZE, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+    kernel.trace.step("1.9", "BaseCreateStack", reserve=reserve, commit=commit,
+                      stack_base=top, stack_limit=top - commit, guard_page=top - commit - PAGE_SIZE)
+    return top, top - commit, allocation
+
+
+def base_initialize_context(kernel, process: EProcess, start_address: int, stack_base: int,
+                            *, initial_thread: bool = True, parameter: int | None = None) -> bytearray:
+    """The initial CONTEXT: EIP = the start thunk, EAX = where it goes, EBX = its parameter."""
+    thunk_dll, thunk_name = kernel.profile.start_thunk if initial_thread else kernel.profile.thread_start_thunk
+    thunk = kernel.export_address(process, thunk_dll, thunk_name)
+    ctx = bytearray(CONTEXT_SIZE)
+    regs = {
+        0x00: CONTEXT_FULL,
+        0x8C: 0, 0x90: SEL_TEB, 0x94: SEL_USER_DATA, 0x98: SEL_USER_DATA,      # gs fs es ds
+        0xA4: process.peb if parameter is None else parameter,                   # ebx
+        0xB0: start_address,                                                    # eax
+        0xB8: thunk,                                                            # eip
+        0xBC: SEL_USER_CODE, 0xC0: 0x202, 0xC4: stack_base - 4, 0xC8: SEL_USER_DATA,
+    }
+    for off, value in regs.items():
+        struct.pack_into("<I", ctx, off, value)
+    if initial_thread:
+        kernel.trace.step("1.10", "BaseInitializeContext", eip=f"{thunk:#010x} ({thunk_dll}!{thunk_name})",
+                          eax=start_address, ebx=process.peb, esp=stack_base - 4,
+                          cs=SEL_USER_CODE, ss=SEL_USER_DATA, ds=SEL_USER_DATA, fs=SEL_TEB)
+    return ctx
+
+
+def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[int, int, int],
+                      *, start_parameter: int = 0) -> EThread:
+    trace = kernel.trace
+    thread = EThread(process)
+    # 3.1
+    kernel.create_ethread_mirror(thread)
+    trace.step("3.1", "ObCreateObject", type="PsThreadType", object="ETHREAD", ethread=thread.ethread,
+               process=process.pid)
+    # 3.2
+    thread.tid = kernel.cid_table.create(thread)
+    trace.step("3.2", "ExCreateHandle", table="PspCidTable", tid=thread.tid, cid=f"({process.pid}, {thread.tid})")
+    # 3.3
+    thread.stack_base, thread.stack_limit, thread.stack_allocation = stack
+    mm_create_teb(kernel, thread)
+    trace.step("3.3", "MmCreateTeb", teb=thread.teb, stack_base=thread.stack_base,
+               stack_limit=thread.stack_limit, client_id=f"({process.pid}, {thread.tid})")
+    # 3.4
+    thread.initial_context = bytes(context)
+    thread.start_address = struct.unpack_from("<I", context, 0xB8)[0]
+    thread.win32_start_address = struct.unpack_from("<I", context, 0xB0)[0]
+    kernel.initialize_thread_context(thread)
+    trace.step("3.4", "KeInitThread", start_address=thread.start_address,
+               kernel_entry=f"{kernel.ki_thread_startup:#010x} (KiThreadStartup)",
+               initial_stack=thread.kernel_stack)
+    # 3.5
+    process.threads.append(thread)
+    kernel.insert_thread_list(thread)
+    trace.step("3.5", "InsertTailList", list="Process->ThreadListHead", active_threads=len(process.threads))
+    # 3.6
+    if len(process.threads) == 1:
+        for routine in kernel.process_notify_routines:
+            routine(process, True)
+        trace.step("3.6", "PspCallProcessNotifyRoutines", process=process.pid,
+                   routines=len(kernel.process_notify_routines))
+    # 3.7
+    trace.step("3.7", "ObInsertObject", object=f"thread {thread.tid}", state="suspended until resumed")
+    return thread
+
+
+def mm_create_teb(kernel, thread: EThread) -> None:
+    process = thread.process
+    S = process.structs
+    mem = process.memory
+    teb = FIRST_TEB - PAGE_SIZE * (len(process.threads))
+    while not mem.is_free(teb, PAGE_SIZE):
+        teb -= PAGE_SIZE
+    mem.reserve(teb, PAGE_SIZE, tag=f"TEB of thread {thread_label(thread)}", align=PAGE_SIZE)
+    mem.commit(teb, PAGE_SIZE, PAGE_READWRITE)
+    thread.teb = teb
+    write_fields(mem.write, teb, S.TEB, {
+        "NtTib.ExceptionList": 0xFFFFFFFF,
+        "NtTib.StackBase": thread.stack_base,
+        "NtTib.StackLimit": thread.stack_limit,
+        "NtTib.Self": teb,
+        "ClientId.UniqueProcess": process.pid,
+        "ClientId.UniqueThread": thread.tid,
+        "RealClientId.UniqueProcess": process.pid,
+        "RealClientId.UniqueThread": thread.tid,
+        "ProcessEnvironmentBlock": process.peb,
+        "CurrentLocale": 0x409,
+        "StaticUnicodeString.Length": 0,
+        "StaticUnicodeString.MaximumLength": 0x20A,
+        "StaticUnicodeString.Buffer": teb + S.TEB.offsetof("StaticUnicodeBuffer"),
+        "DeallocationStack": thread.stack_allocation,
+    })
+    thread.write_mirror(**{"Tcb.Teb": teb})
+
+
+def thread_label(thread: EThread) -> str:
+    return str(thread.tid) if thread.tid else "(new)"
+
+
+__all__ = ["create_process", "psp_create_process", "psp_create_thread", "mm_create_peb",
+           "mm_create_teb", "base_push_process_parameters", "base_create_stack",
+           "base_initialize_context", "CidTable"]

@@ -1,0 +1,154 @@
+"""libloaderapi.h: modules (GetModuleHandle, GetProcAddress, LoadLibrary(Ex), FreeLibrary,
+GetModuleFileName), all through the user-mode loader."""
+from loader.ldr import LoaderError
+
+from ...hle.registry import export
+from ...hle.types import BOOL, DWORD, FARPROC, HANDLE, HMODULE, LPCSTR, LPCWSTR, LPSTR, LPVOID, LPWSTR
+from ...status import STATUS, dos_error
+
+ERROR_MOD_NOT_FOUND = 126
+ERROR_PROC_NOT_FOUND = 127
+ERROR_INSUFFICIENT_BUFFER = 122
+
+
+def module_handle(ctx, name: str | None) -> int:
+    loader = ctx.process.ldr
+    if name is None:
+        return ctx.process.image_base
+    module = loader.find_module(name) if loader else None
+    if module is None:
+        ctx.set_last_error(ERROR_MOD_NOT_FOUND)
+        return 0
+    return module.base
+
+
+@export
+def GetModuleHandleA(ctx, lpModuleName: LPCSTR) -> HMODULE:
+    return module_handle(ctx, lpModuleName)
+
+
+@export
+def GetModuleHandleW(ctx, lpModuleName: LPCWSTR) -> HMODULE:
+    return module_handle(ctx, lpModuleName)
+
+
+@export
+def GetModuleHandleExA(ctx, dwFlags: DWORD, lpModuleName: LPVOID, phModule: LPVOID) -> BOOL:
+    return _module_handle_ex(ctx, dwFlags, lpModuleName, phModule, wide=False)
+
+
+@export
+def GetModuleHandleExW(ctx, dwFlags: DWORD, lpModuleName: LPVOID, phModule: LPVOID) -> BOOL:
+    return _module_handle_ex(ctx, dwFlags, lpModuleName, phModule, wide=True)
+
+
+def _module_handle_ex(ctx, flags, name_ptr, out, wide):
+    GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS = 0x4
+    if flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS:
+        module = ctx.process.ldr.module_at(name_ptr)
+        base = module.base if module else 0
+        if not base:
+            ctx.set_last_error(ERROR_MOD_NOT_FOUND)
+    else:
+        name = None if not name_ptr else (ctx.read_wstr(name_ptr) if wide else ctx.read_str(name_ptr))
+        base = module_handle(ctx, name)
+    if out:
+        ctx.write_u32(out, base)
+    return 1 if base else 0
+
+
+@export
+def GetProcAddress(ctx, hModule: HMODULE, lpProcName: LPVOID) -> FARPROC:
+    loader = ctx.process.ldr
+    module = loader.module_at(hModule) if loader else None
+    if module is None or module.base != hModule:
+        ctx.set_last_error(ERROR_MOD_NOT_FOUND)
+        return 0
+    if lpProcName >> 16 == 0:
+        name, ordinal = None, lpProcName
+    else:
+        name, ordinal = ctx.read_cstr(lpProcName).decode("latin-1"), None
+    try:
+        address = yield from loader.get_procedure_address(module, name, ordinal)
+    except LoaderError:
+        ctx.set_last_error(ERROR_PROC_NOT_FOUND)
+        return 0
+    return address
+
+
+def load_library(ctx, name: str | None):
+    if not name:
+        ctx.set_last_error(87)
+        return 0
+    try:
+        module = yield from ctx.process.ldr.load_dll(name)
+    except LoaderError as e:
+        ctx.set_last_error(dos_error(STATUS[e.status]))
+        ctx.kernel.trace.event("LoadLibrary failed", str(e))
+        return 0
+    return module.base
+
+
+@export
+def LoadLibraryA(ctx, lpLibFileName: LPCSTR) -> HMODULE:
+    return (yield from load_library(ctx, lpLibFileName))
+
+
+@export
+def LoadLibraryW(ctx, lpLibFileName: LPCWSTR) -> HMODULE:
+    return (yield from load_library(ctx, lpLibFileName))
+
+
+@export
+def LoadLibraryExA(ctx, lpLibFileName: LPCSTR, hFile: HANDLE, dwFlags: DWORD) -> HMODULE:
+    return (yield from load_library(ctx, lpLibFileName))
+
+
+@export
+def LoadLibraryExW(ctx, lpLibFileName: LPCWSTR, hFile: HANDLE, dwFlags: DWORD) -> HMODULE:
+    return (yield from load_library(ctx, lpLibFileName))
+
+
+@export
+def FreeLibrary(ctx, hLibModule: HMODULE) -> BOOL:
+    loader = ctx.process.ldr
+    module = loader.module_at(hLibModule)
+    if module is None or module.base != hLibModule:
+        ctx.set_last_error(ERROR_MOD_NOT_FOUND)
+        return 0
+    yield from loader.unload_dll(module)
+    return 1
+
+
+def module_file_name(ctx, hModule: int) -> str | None:
+    if not hModule:
+        return ctx.process.image_path
+    module = ctx.process.ldr.module_at(hModule)
+    return module.full_name if module and module.base == hModule else None
+
+
+def _copy_name(ctx, name: str | None, buf: int, size: int, wide: bool) -> int:
+    if name is None:
+        ctx.set_last_error(ERROR_MOD_NOT_FOUND)
+        return 0
+    data = name.encode("utf-16-le") if wide else name.encode(ctx.kernel.ansi_codepage, "replace")
+    unit = 2 if wide else 1
+    chars = len(data) // unit
+    if chars < size:
+        ctx.write(buf, data + b"\0" * unit)
+        return chars
+    # too small: truncated and terminated, the size returned, ERROR_INSUFFICIENT_BUFFER (Vista and later)
+    if size:
+        ctx.write(buf, data[:(size - 1) * unit] + b"\0" * unit)
+    ctx.set_last_error(ERROR_INSUFFICIENT_BUFFER)
+    return size
+
+
+@export
+def GetModuleFileNameA(ctx, hModule: HMODULE, lpFilename: LPSTR, nSize: DWORD) -> DWORD:
+    return _copy_name(ctx, module_file_name(ctx, hModule), lpFilename, nSize, False)
+
+
+@export
+def GetModuleFileNameW(ctx, hModule: HMODULE, lpFilename: LPWSTR, nSize: DWORD) -> DWORD:
+    return _copy_name(ctx, module_file_name(ctx, hModule), lpFilename, nSize, True)

@@ -1,0 +1,183 @@
+"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
+import struct
+
+from ...hle.registry import export
+from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW, LPSTR, LPVOID, UINT, VOID, LPWSTR
+from ...ob import NtCurrentProcess, NtCurrentThread
+from ...ps import EProcess
+from ..ntdll.thread import exit_process
+
+TLS_OUT_OF_INDEXES = 0xFFFFFFFF
+TLS_MINIMUM_AVAILABLE = 64
+TLS_EXPANSION_SLOTS = 1024
+
+
+@export
+def GetCurrentProcess(ctx) -> HANDLE:
+    return NtCurrentProcess
+
+
+@export
+def GetCurrentThread(ctx) -> HANDLE:
+    return NtCurrentThread
+
+
+@export
+def GetCurrentProcessId(ctx) -> DWORD:
+    return ctx.process.pid
+
+
+@export
+def GetCurrentThreadId(ctx) -> DWORD:
+    return ctx.thread.tid
+
+
+@export
+def ExitProcess(ctx, uExitCode: UINT) -> VOID:
+    yield from exit_process(ctx, uExitCode)
+
+
+@export
+def TerminateProcess(ctx, hProcess: HANDLE, uExitCode: UINT) -> BOOL:
+    process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
+    ctx.kernel.terminate_process(process, uExitCode)
+    return 1
+
+
+@export
+def GetExitCodeProcess(ctx, hProcess: HANDLE, lpExitCode: LPDWORD) -> BOOL:
+    process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
+    ctx.write_u32(lpExitCode, process.exit_status)
+    return 1
+
+
+def _startup_info(ctx, out: int, wide: bool) -> None:
+    S = ctx.process.structs
+    P = S.RTL_USER_PROCESS_PARAMETERS
+    params = ctx.process.params
+    read = lambda f: ctx.read_u32(params + P.offsetof(f))
+    # STARTUPINFO: cb, lpReserved, lpDesktop, lpTitle, dwX..dwFillAttribute, dwFlags, wShowWindow,
+    # cbReserved2, lpReserved2, hStdInput, hStdOutput, hStdError
+    desktop = ctx.read_u32(params + P.offsetof("DesktopInfo.Buffer"))
+    title = ctx.read_u32(params + P.offsetof("WindowTitle.Buffer"))
+    if not wide:
+        # the ANSI strings live in a per-process buffer made once (kernel32 does the same)
+        cache = getattr(ctx.process, "startup_ansi", None)
+        if cache is None:
+            d = ctx.read_unicode_string(params + P.offsetof("DesktopInfo")).encode("cp1252", "replace") + b"\0"
+            t = ctx.read_unicode_string(params + P.offsetof("WindowTitle")).encode("cp1252", "replace") + b"\0"
+            base = ctx.process.heap.allocate(len(d) + len(t))
+            ctx.write(base, d + t)
+            cache = ctx.process.startup_ansi = (base, base + len(d))
+        desktop, title = cache
+    info = struct.pack("<IIII8IIHHIIII", 68, 0, desktop, title, 0, 0, 0, 0, 0, 0, 0,
+                       read("WindowFlags"), read("ShowWindowFlags") & 0xFFFF, 0, 0,
+                       read("StandardInput"), read("StandardOutput"), read("StandardError"))
+    ctx.write(out, info[:68])
+
+
+@export
+def GetStartupInfoA(ctx, lpStartupInfo: LPSTARTUPINFOA) -> VOID:
+    _startup_info(ctx, lpStartupInfo, False)
+
+
+@export
+def GetStartupInfoW(ctx, lpStartupInfo: LPSTARTUPINFOW) -> VOID:
+    _startup_info(ctx, lpStartupInfo, True)
+
+
+# -- TLS slots: the PEB's TlsBitmap and the TEB's TlsSlots / TlsExpansionSlots, as Windows keeps them
+
+def _tls_bitmap(ctx) -> tuple[int, int]:
+    S = ctx.process.structs
+    return (ctx.process.peb + S.PEB.offsetof("TlsBitmapBits"),
+            ctx.process.peb + S.PEB.offsetof("TlsExpansionBitmapBits"))
+
+
+@export
+def TlsAlloc(ctx) -> DWORD:
+    bits, expansion = _tls_bitmap(ctx)
+    for base, count, offset in ((bits, TLS_MINIMUM_AVAILABLE, 0), (expansion, TLS_EXPANSION_SLOTS, 64)):
+        data = bytearray(ctx.read(base, count // 8))
+        for i in range(count):
+            if not data[i // 8] & (1 << (i % 8)):
+                data[i // 8] |= 1 << (i % 8)
+                ctx.write(base, bytes(data))
+                index = offset + i
+                for t in ctx.process.threads:
+                    _set_slot(ctx, t, index, 0)
+                return index
+    ctx.set_last_error(8)
+    return TLS_OUT_OF_INDEXES
+
+
+def _slot_address(ctx, thread, index: int) -> int:
+    S = ctx.process.structs
+    if index < TLS_MINIMUM_AVAILABLE:
+        return thread.teb + S.TEB.offsetof("TlsSlots") + 4 * index
+    array_field = thread.teb + S.TEB.offsetof("TlsExpansionSlots")
+    array = ctx.read_u32(array_field)
+    if not array:
+        array = ctx.process.heap.allocate(4 * TLS_EXPANSION_SLOTS, 0x8)
+        ctx.write_u32(array_field, array)
+    return array + 4 * (index - TLS_MINIMUM_AVAILABLE)
+
+
+def _set_slot(ctx, thread, index, value) -> None:
+    ctx.write_u32(_slot_address(ctx, thread, index), value)
+
+
+def _valid(ctx, index: int) -> bool:
+    if index >= TLS_MINIMUM_AVAILABLE + TLS_EXPANSION_SLOTS:
+        ctx.set_last_error(87)
+        return False
+    return True
+
+
+@export
+def TlsGetValue(ctx, dwTlsIndex: DWORD) -> LPVOID:
+    if not _valid(ctx, dwTlsIndex):
+        return 0
+    ctx.set_last_error(0)
+    return ctx.read_u32(_slot_address(ctx, ctx.thread, dwTlsIndex))
+
+
+@export
+def TlsSetValue(ctx, dwTlsIndex: DWORD, lpTlsValue: LPVOID) -> BOOL:
+    if not _valid(ctx, dwTlsIndex):
+        return 0
+    _set_slot(ctx, ctx.thread, dwTlsIndex, lpTlsValue)
+    return 1
+
+
+@export
+def TlsFree(ctx, dwTlsIndex: DWORD) -> BOOL:
+    if not _valid(ctx, dwTlsIndex):
+        return 0
+    bits, expansion = _tls_bitmap(ctx)
+    base, i = (bits, dwTlsIndex) if dwTlsIndex < 64 else (expansion, dwTlsIndex - 64)
+    byte = ctx.read(base + i // 8, 1)[0]
+    if not byte & (1 << (i % 8)):
+        ctx.set_last_error(87)
+        return 0
+    ctx.write(base + i // 8, bytes([byte & ~(1 << (i % 8))]))
+    for t in ctx.process.threads:
+        _set_slot(ctx, t, dwTlsIndex, 0)
+    return 1
+
+
+@export
+def GetCommandLineA(ctx) -> LPSTR:
+    cache = getattr(ctx.process, "command_line_ansi", None)
+    if cache is None:
+        data = ctx.process.command_line.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
+        cache = ctx.process.heap.allocate(len(data))
+        ctx.write(cache, data)
+        ctx.process.command_line_ansi = cache
+    return cache
+
+
+@export
+def GetCommandLineW(ctx) -> LPWSTR:
+    S = ctx.process.structs
+    return ctx.read_u32(ctx.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("CommandLine.Buffer"))

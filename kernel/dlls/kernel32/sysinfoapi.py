@@ -1,0 +1,102 @@
+"""sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features."""
+import struct
+
+from ...hle.registry import export
+from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPSYSTEMTIME, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
+from ...nt.system import PERFORMANCE_FREQUENCY
+
+
+@export
+def GetVersion(ctx) -> DWORD:
+    p = ctx.kernel.profile
+    return p.major | p.minor << 8 | p.build << 16
+
+
+def _version_ex(ctx, out: int, wide: bool) -> int:
+    p = ctx.kernel.profile
+    size = ctx.read_u32(out)
+    base_size = 276 if wide else 148
+    ex_size = 284 if wide else 156
+    if size not in (base_size, ex_size):
+        ctx.set_last_error(122)
+        return 0
+    csd = p.csd_version.encode("utf-16-le" if wide else "ascii")
+    ctx.write(out + 4, struct.pack("<IIII", p.major, p.minor, p.build, 2))
+    ctx.write(out + 20, csd.ljust(256 if wide else 128, b"\0"))
+    if size == ex_size:
+        off = out + 20 + (256 if wide else 128)
+        ctx.write(off, struct.pack("<HHHBB", p.service_pack[0], p.service_pack[1], p.suite_mask,
+                                   p.product_type, 0))
+    return 1
+
+
+@export
+def GetVersionExA(ctx, lpVersionInformation: LPVOID) -> BOOL:
+    return _version_ex(ctx, lpVersionInformation, False)
+
+
+@export
+def GetVersionExW(ctx, lpVersionInformation: LPVOID) -> BOOL:
+    return _version_ex(ctx, lpVersionInformation, True)
+
+
+def _system_info(ctx, out: int) -> None:
+    n = ctx.kernel.profile.number_of_processors
+    ctx.write(out, struct.pack("<HHIIIIIIIHH", 0, 0, 0x1000, 0x10000, 0x7FFEFFFF, (1 << n) - 1, n,
+                               586, 0x10000, 6, 0x2A07))
+
+
+@export
+def GetSystemInfo(ctx, lpSystemInfo: LPSYSTEM_INFO) -> VOID:
+    _system_info(ctx, lpSystemInfo)
+
+
+@export
+def GetNativeSystemInfo(ctx, lpSystemInfo: LPSYSTEM_INFO) -> VOID:
+    _system_info(ctx, lpSystemInfo)
+
+
+@export
+def GetTickCount(ctx) -> DWORD:
+    ctx.kernel.advance_clock(10)
+    return ctx.kernel.tick_count() & 0xFFFFFFFF
+
+
+@export
+def GetTickCount64(ctx) -> ULONGLONG:
+    ctx.kernel.advance_clock(10)
+    return ctx.kernel.tick_count()
+
+
+@export
+def GetSystemTimeAsFileTime(ctx, lpSystemTimeAsFileTime: LPFILETIME) -> VOID:
+    ctx.kernel.advance_clock(10)
+    ctx.write(lpSystemTimeAsFileTime, struct.pack("<Q", ctx.kernel.system_time()))
+
+
+@export
+def QueryPerformanceCounter(ctx, lpPerformanceCount: PLARGE_INTEGER) -> BOOL:
+    kernel = ctx.kernel
+    kernel.advance_clock(10)
+    ctx.write(lpPerformanceCount, struct.pack("<Q", (kernel.system_time() - kernel.boot_clock)
+                                               * PERFORMANCE_FREQUENCY // 10_000_000))
+    return 1
+
+
+@export
+def QueryPerformanceFrequency(ctx, lpFrequency: PLARGE_INTEGER) -> BOOL:
+    ctx.write(lpFrequency, struct.pack("<Q", PERFORMANCE_FREQUENCY))
+    return 1
+
+
+@export
+def IsProcessorFeaturePresent(ctx, ProcessorFeature: DWORD) -> BOOL:
+    if ProcessorFeature >= 64:
+        return 0
+    S = ctx.process.structs
+    return ctx.read(0x7FFE0000 + S.KUSER_SHARED_DATA.offsetof("ProcessorFeatures") + ProcessorFeature, 1)[0]
+
+
+@export
+def IsDebuggerPresent(ctx) -> BOOL:
+    return ctx.read(ctx.process.peb + 2, 1)[0]

@@ -1,0 +1,277 @@
+"""The C runtime's start-up and shutdown: __getmainargs, _initterm, exit handlers, the exported
+variables (_iob, _fmode, __argc ...), kept per process in msvcrt's .data."""
+from __future__ import annotations
+
+import struct
+
+from ...cmdline import parse_msvcrt
+from ...hle.registry import DataExport, export
+from ...hle.types import INT, LPVOID, PVOID, UINT, VOID, FARPROC
+from ...ke import GuestCall
+from ...rtl.heap import Heap
+
+FILE_SIZE = 32                     # sizeof(FILE) of msvcrt x86: _ptr _cnt _base _flag _file _charbuf _bufsiz _tmpfname
+IOB_ENTRIES = 20
+_IOREAD, _IOWRT = 0x1, 0x2
+
+DATA = [
+    DataExport("_iob", FILE_SIZE * IOB_ENTRIES),
+    DataExport("__initenv", 4), DataExport("__winitenv", 4),
+    DataExport("_acmdln", 4), DataExport("_wcmdln", 4),
+    DataExport("_fmode", 4), DataExport("_commode", 4),
+    DataExport("__argc", 4), DataExport("__argv", 4), DataExport("__wargv", 4),
+    DataExport("_environ", 4), DataExport("_wenviron", 4),
+    DataExport("__mb_cur_max", 4, struct.pack("<i", 1)),
+    DataExport("_osver", 4), DataExport("_winver", 4), DataExport("_winmajor", 4), DataExport("_winminor", 4),
+    DataExport("_osplatform", 4, struct.pack("<I", 2)),
+    DataExport("_pgmptr", 4), DataExport("_wpgmptr", 4),
+]
+
+
+class CrtState:
+    """What msvcrt keeps per process: its heap, exit handlers, where its variables are."""
+
+    def __init__(self, ctx, base: int):
+        self.base = base
+        synth = ctx.kernel.synthesized("msvcrt.dll")
+        self.var = {name: base + synth.exports[name] for name in (d.name for d in DATA)}
+        self.heap = Heap(ctx.process, reserve=0x400000, commit=0x1000, tag="msvcrt heap")
+        ctx.process.heaps.append(self.heap)
+        self.onexit: list[int] = []
+        self.exiting = False
+        self.errno = 0
+
+
+def crt(ctx) -> CrtState:
+    return ctx.process.crt
+
+
+def msvcrt_init(ctx, base: int, reason: int):
+    """msvcrt's DllMain: on DLL_PROCESS_ATTACH set up _iob, the command line, the version variables."""
+    if reason != 1:
+        return
+    state = CrtState(ctx, base)
+    ctx.process.crt = state
+    v = state.var
+    for i in range(3):
+        ctx.write(v["_iob"] + FILE_SIZE * i, struct.pack("<IiIiiiiI", 0, 0, 0, _IOREAD if i == 0 else _IOWRT,
+                                                          i, 0, 0, 0))
+    cmd = ctx.process.command_line
+    a = state.heap.allocate(len(cmd) + 1)
+    ctx.write(a, cmd.encode(ctx.kernel.ansi_codepage, "replace") + b"\0")
+    w = state.heap.allocate(2 * len(cmd) + 2)
+    ctx.write(w, cmd.encode("utf-16-le") + b"\0\0")
+    ctx.write_u32(v["_acmdln"], a)
+    ctx.write_u32(v["_wcmdln"], w)
+    p = ctx.kernel.profile
+    ctx.write_u32(v["_winmajor"], p.major)
+    ctx.write_u32(v["_winminor"], p.minor)
+    ctx.write_u32(v["_winver"], p.major << 8 | p.minor)
+    ctx.write_u32(v["_osver"], p.build)
+    path = ctx.process.image_path
+    pa = state.heap.allocate(len(path) + 1)
+    ctx.write(pa, path.encode(ctx.kernel.ansi_codepage, "replace") + b"\0")
+    ctx.write_u32(v["_pgmptr"], pa)
+    _build_environ(ctx, state)
+    return
+    yield
+
+
+def _build_environ(ctx, state: CrtState) -> None:
+    from ..kernel32.processenv import environment
+    entries = [f"{k}={val}" for k, val in environment(ctx) if not k.startswith("=")]
+    array = state.heap.allocate(4 * (len(entries) + 1))
+    warray = state.heap.allocate(4 * (len(entries) + 1))
+    for i, e in enumerate(entries):
+        s = state.heap.allocate(len(e) + 1)
+        ctx.write(s, e.encode(ctx.kernel.ansi_codepage, "replace") + b"\0")
+        ctx.write_u32(array + 4 * i, s)
+        ws = state.heap.allocate(2 * len(e) + 2)
+        ctx.write(ws, e.encode("utf-16-le") + b"\0\0")
+        ctx.write_u32(warray + 4 * i, ws)
+    ctx.write_u32(array + 4 * len(entries), 0)
+    ctx.write_u32(warray + 4 * len(entries), 0)
+    for name, value in (("_environ", array), ("__initenv", array), ("_wenviron", warray), ("__winitenv", warray)):
+        ctx.write_u32(state.var[name], value)
+
+
+def _argv(ctx, state: CrtState, wide: bool) -> tuple[int, int]:
+    args = parse_msvcrt(ctx.process.command_line)
+    array = state.heap.allocate(4 * (len(args) + 1))
+    for i, arg in enumerate(args):
+        data = arg.encode("utf-16-le") + b"\0\0" if wide else arg.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
+        s = state.heap.allocate(len(data))
+        ctx.write(s, data)
+        ctx.write_u32(array + 4 * i, s)
+    ctx.write_u32(array + 4 * len(args), 0)
+    return len(args), array
+
+
+@export(conv="cdecl")
+def __getmainargs(ctx, _Argc: PVOID, _Argv: PVOID, _Env: PVOID, _DoWildCard: INT, _StartInfo: PVOID) -> INT:
+    state = crt(ctx)
+    argc, argv = _argv(ctx, state, False)
+    ctx.write_u32(_Argc, argc)
+    ctx.write_u32(_Argv, argv)
+    ctx.write_u32(_Env, ctx.read_u32(state.var["_environ"]))
+    ctx.write_u32(state.var["__argc"], argc)
+    ctx.write_u32(state.var["__argv"], argv)
+    return 0
+
+
+@export(conv="cdecl")
+def __wgetmainargs(ctx, _Argc: PVOID, _Argv: PVOID, _Env: PVOID, _DoWildCard: INT, _StartInfo: PVOID) -> INT:
+    state = crt(ctx)
+    argc, argv = _argv(ctx, state, True)
+    ctx.write_u32(_Argc, argc)
+    ctx.write_u32(_Argv, argv)
+    ctx.write_u32(_Env, ctx.read_u32(state.var["_wenviron"]))
+    ctx.write_u32(state.var["__argc"], argc)
+    ctx.write_u32(state.var["__wargv"], argv)
+    return 0
+
+
+def _var(name):
+    def getter(ctx) -> PVOID:
+        return crt(ctx).var[name]
+    getter.__name__ = "__p_" + name
+    return getter
+
+
+__p__fmode = export(_var("_fmode"), name="__p__fmode", conv="cdecl")
+__p__commode = export(_var("_commode"), name="__p__commode", conv="cdecl")
+__p__acmdln = export(_var("_acmdln"), name="__p__acmdln", conv="cdecl")
+__p__wcmdln = export(_var("_wcmdln"), name="__p__wcmdln", conv="cdecl")
+__p___initenv = export(_var("__initenv"), name="__p___initenv", conv="cdecl")
+__p___argc = export(_var("__argc"), name="__p___argc", conv="cdecl")
+__p___argv = export(_var("__argv"), name="__p___argv", conv="cdecl")
+__p__environ = export(_var("_environ"), name="__p__environ", conv="cdecl")
+__p___mb_cur_max = export(_var("__mb_cur_max"), name="__p___mb_cur_max", conv="cdecl")
+for _f in (__p__fmode, __p__commode, __p__acmdln, __p__wcmdln, __p___initenv, __p___argc, __p___argv,
+           __p__environ, __p___mb_cur_max):
+    _f.__module__ = __name__
+del _f
+
+
+@export(conv="cdecl")
+def __set_app_type(ctx, at: INT) -> VOID:
+    ctx.process.crt.app_type = at
+
+
+@export(conv="cdecl")
+def __setusermatherr(ctx, pf: PVOID) -> VOID:
+    ctx.process.crt.matherr = pf
+
+
+@export(conv="cdecl")
+def _initterm(ctx, start: PVOID, end: PVOID) -> VOID:
+    """Call each non-NULL function pointer in [start, end): the C/C++ initializers."""
+    pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
+    for fn in pointers:
+        if fn:
+            yield GuestCall(fn, (), f"_initterm initializer {ctx.kernel.describe_address(ctx.process, fn)}")
+
+
+@export(conv="cdecl")
+def _initterm_e(ctx, start: PVOID, end: PVOID) -> INT:
+    pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
+    for fn in pointers:
+        if fn:
+            result = yield GuestCall(fn, (), "_initterm_e initializer")
+            if result:
+                return result
+    return 0
+
+
+@export(conv="cdecl")
+def _onexit(ctx, func: PVOID) -> PVOID:
+    crt(ctx).onexit.append(func)
+    return func
+
+
+@export(conv="cdecl")
+def atexit(ctx, func: PVOID) -> INT:
+    crt(ctx).onexit.append(func)
+    return 0
+
+
+def run_exit_handlers(ctx):
+    state = crt(ctx)
+    while state.onexit:
+        fn = state.onexit.pop()
+        yield GuestCall(fn, (), f"atexit handler {ctx.kernel.describe_address(ctx.process, fn)}")
+
+
+def do_exit(ctx, code: int, *, run_handlers: bool = True):
+    """exit(): atexit/_onexit handlers in reverse order, then ExitProcess."""
+    from ..ntdll.thread import exit_process
+    state = crt(ctx)
+    if run_handlers and not state.exiting:
+        state.exiting = True
+        yield from run_exit_handlers(ctx)
+    yield from exit_process(ctx, code)
+
+
+@export(conv="cdecl")
+def exit(ctx, status: INT) -> VOID:
+    yield from do_exit(ctx, status)
+
+
+@export(conv="cdecl")
+def _exit(ctx, status: INT) -> VOID:
+    yield from do_exit(ctx, status, run_handlers=False)
+
+
+@export(conv="cdecl")
+def _cexit(ctx) -> VOID:
+    state = crt(ctx)
+    if not state.exiting:
+        state.exiting = True
+        yield from run_exit_handlers(ctx)
+
+
+@export(conv="cdecl")
+def _c_exit(ctx) -> VOID:
+    return None
+
+
+@export(conv="cdecl")
+def _amsg_exit(ctx, rterrnum: INT) -> VOID:
+    from ...console import console_write
+    console_write(ctx.kernel, ctx.process, "error", f"\r\nruntime error R60{rterrnum:02d}\r\n".encode())
+    yield from do_exit(ctx, 255, run_handlers=False)
+
+
+@export(conv="cdecl")
+def abort(ctx) -> VOID:
+    from ...console import console_write
+    console_write(ctx.kernel, ctx.process, "error",
+                  b"\r\nThis application has requested the Runtime to terminate it in an unusual way.\n"
+                  b"Please contact the application's support team for more information.\r\n")
+    yield from do_exit(ctx, 3, run_handlers=False)
+
+
+@export(conv="cdecl")
+def signal(ctx, sig: INT, func: PVOID) -> PVOID:
+    handlers = ctx.process.crt.__dict__.setdefault("signals", {})
+    previous = handlers.get(sig, 0)
+    handlers[sig] = func
+    return previous
+
+
+@export(conv="cdecl")
+def _lock(ctx, locknum: INT) -> VOID:
+    return None
+
+
+@export(conv="cdecl")
+def _unlock(ctx, locknum: INT) -> VOID:
+    return None
+
+
+@export(conv="cdecl")
+def _errno(ctx) -> PVOID:
+    state = crt(ctx)
+    if not hasattr(state, "errno_address"):
+        state.errno_address = state.heap.allocate(4, 0x8)
+    return state.errno_address

@@ -1,0 +1,113 @@
+"""ntdll's loader exports (Ldr*): the Python side of LdrInitializeThunk, LdrLoadDll & co."""
+from __future__ import annotations
+
+from loader.ldr import Loader, LoaderError
+
+from ...hle.registry import export
+from ...hle.types import (DWORD, NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING,
+                          PVOID, ULONG, VOID)
+from ...loader_services import LoaderServices
+from ...status import STATUS, NtError
+
+
+def create_loader(ctx) -> Loader:
+    process = ctx.process
+    kernel = ctx.kernel
+    from ...rtl.heap import Heap
+    info = process.section.image.info
+    process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
+                        tag="process heap")
+    process.heaps.append(process.heap)
+    S = process.structs
+    ctx.write_u32(process.peb + S.PEB.offsetof("ProcessHeap"), process.heap.base)
+    ctx.write_u32(process.peb + S.PEB.offsetof("NumberOfHeaps"), 1)
+    ctx.write_u32(ctx.read_u32(process.peb + S.PEB.offsetof("ProcessHeaps")), process.heap.base)
+    kernel.trace.step("4.4", "RtlCreateHeap", heap=process.heap.base, reserve=process.heap.reserve_size,
+                      role="process heap")
+    ntdll_section = process.mapped_images[process.ntdll_base]
+    loader = Loader(LoaderServices(kernel, process), S, exe_base=process.image_base,
+                    exe_image=process.section.image, exe_path=process.image_path,
+                    ntdll_base=process.ntdll_base, ntdll_image=ntdll_section.image,
+                    ntdll_path=ntdll_section.path, peb=process.peb)
+    process.ldr = loader
+    return loader
+
+
+@export
+def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, SystemArgument2: PVOID) -> VOID:
+    """(CPU) the APC routine of every new thread: process initialization for the first one."""
+    kernel = ctx.kernel
+    kernel.trace.step("4.4", "LdrInitializeThunk", tid=ctx.thread.tid, ntdll_base=SystemArgument1)
+    if ctx.process.ldr is None:
+        loader = create_loader(ctx)
+        try:
+            yield from loader.initialize_process()
+        except LoaderError as e:
+            status = STATUS[e.status]
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status, message=str(e))
+            kernel.terminate_process(ctx.process, status, reason="loader error", message=str(e))
+            return
+    else:
+        loader = ctx.process.ldr
+        loader.allocate_thread_tls(ctx.thread.teb)
+        yield from loader.attach_thread()
+
+
+def loader_of(ctx) -> Loader:
+    return ctx.process.ldr
+
+
+def _status(e: LoaderError) -> int:
+    return STATUS[e.status]
+
+
+@export
+def LdrLoadDll(ctx, PathToFile: PCWSTR, Flags: PULONG, ModuleFileName: PUNICODE_STRING,
+               ModuleHandle: PHANDLE) -> NTSTATUS:
+    name = ctx.read_unicode_string(ModuleFileName)
+    try:
+        module = yield from loader_of(ctx).load_dll(name)
+    except LoaderError as e:
+        return _status(e)
+    ctx.write_u32(ModuleHandle, module.base)
+    return 0
+
+
+@export
+def LdrGetDllHandle(ctx, DllPath: PCWSTR, DllCharacteristics: PULONG, DllName: PUNICODE_STRING,
+                    DllHandle: PVOID) -> NTSTATUS:
+    module = loader_of(ctx).find_module(ctx.read_unicode_string(DllName))
+    if module is None:
+        return STATUS["STATUS_DLL_NOT_FOUND"]
+    ctx.write_u32(DllHandle, module.base)
+    return 0
+
+
+@export
+def LdrGetProcedureAddress(ctx, DllHandle: PVOID, ProcedureName: PANSI_STRING, ProcedureNumber: ULONG,
+                           ProcedureAddress: PVOID) -> NTSTATUS:
+    loader = loader_of(ctx)
+    module = loader.module_at(DllHandle)
+    if module is None or module.base != DllHandle:
+        return STATUS["STATUS_DLL_NOT_FOUND"]
+    name = None
+    if ProcedureName:
+        import struct
+        length, _, buf = struct.unpack("<HHI", ctx.read(ProcedureName, 8))
+        name = ctx.read(buf, length).decode("latin-1")
+    try:
+        address = yield from loader.get_procedure_address(module, name, None if name else ProcedureNumber)
+    except LoaderError as e:
+        return _status(e)
+    ctx.write_u32(ProcedureAddress, address)
+    return 0
+
+
+@export
+def LdrUnloadDll(ctx, DllHandle: PVOID) -> NTSTATUS:
+    loader = loader_of(ctx)
+    module = loader.module_at(DllHandle)
+    if module is None or module.base != DllHandle:
+        return STATUS["STATUS_DLL_NOT_FOUND"]
+    yield from loader.unload_dll(module)
+    return 0

@@ -1,0 +1,62 @@
+"""ntdll's thread and process exit paths, the top-level exception handler of RtlUserThreadStart."""
+from __future__ import annotations
+
+from ...hle.registry import export
+from ...hle.types import NTSTATUS, PVOID, VOID, INT
+
+
+def exit_process(ctx, status: int):
+    """RtlExitUserProcess: LdrShutdownProcess (DLL_PROCESS_DETACH, reverse order), then
+    NtTerminateProcess.  A generator: the detach notifications run guest code."""
+    kernel = ctx.kernel
+    process = ctx.process
+    if process.terminating:
+        kernel.terminate_process(process, status)
+        return
+    process.terminating = True
+    kernel.trace.step("4.7", "RtlExitUserProcess", exit_status=f"{status & 0xFFFFFFFF:#x}")
+    # other threads end first, as NtTerminateProcess(NULL) does before LdrShutdownProcess
+    for t in process.threads:
+        if t is not ctx.thread and t.state != "terminated":
+            kernel.terminate_thread(t, status)
+    if process.ldr is not None:
+        kernel.trace.step("4.7", "LdrShutdownProcess", modules=len(process.ldr.init_order))
+        yield from process.ldr.shutdown_process()
+    kernel.terminate_process(process, status)
+
+
+@export
+def RtlExitUserProcess(ctx, ExitStatus: NTSTATUS) -> VOID:
+    yield from exit_process(ctx, ExitStatus)
+
+
+@export
+def RtlExitUserThread(ctx, ExitStatus: NTSTATUS) -> VOID:
+    """The end of every thread: the last one ends the process with its exit code."""
+    process = ctx.process
+    alive = [t for t in process.threads if t.state != "terminated"]
+    if len(alive) <= 1:
+        yield from exit_process(ctx, ExitStatus)
+        return
+    loader = process.ldr
+    if loader is not None:
+        for m in reversed(list(loader.init_order)):
+            if m is loader.ntdll or not m.entry_point:
+                continue
+            yield loader_call(m, 3)
+    ctx.kernel.terminate_thread(ctx.thread, ExitStatus)
+
+
+def loader_call(m, reason):
+    from loader.ldr import Call
+    return Call(m.entry_point, (m.base, reason, 0), f"DllMain({m.base_name}, reason {reason})")
+
+
+@export(name=".RtlpTopLevelExceptionHandler", conv="cdecl")
+def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: PVOID, ContextRecord: PVOID,
+                                DispatcherContext: PVOID) -> INT:
+    """The SEH handler RtlUserThreadStart installs: the exception is unhandled."""
+    code = ctx.read_u32(ExceptionRecord)
+    ctx.kernel.terminate_process(ctx.process, code, reason="unhandled exception",
+                                 message=f"unhandled exception {code:#010x}")
+    return 1

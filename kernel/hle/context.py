@@ -1,0 +1,113 @@
+"""ApiContext: what a handler gets as its first argument.
+
+One per process; `thread` is the thread making the call.  Helpers read and write guest memory and
+the calling thread's TEB (the last error lives there, as on Windows: guest memory is the source of
+truth).
+"""
+from __future__ import annotations
+
+import struct
+
+from ..guestmem import field_location
+
+
+class ApiContext:
+    def __init__(self, kernel, process):
+        self.kernel = kernel
+        self.process = process
+        self.thread = None
+        self.machine = process.machine
+        self.uc = process.machine.uc
+        S = process.structs
+        self._last_error_off = field_location(S.TEB, "LastErrorValue")[0]
+        self._last_status_off = field_location(S.TEB, "LastStatusValue")[0]
+
+    @property
+    def memory(self):
+        return self.process.memory
+
+    @property
+    def loader(self):
+        return self.process.ldr
+
+    # -- memory ------------------------------------------------------------------------------------
+    def read(self, addr: int, size: int) -> bytes:
+        return bytes(self.uc.mem_read(addr, size))
+
+    def write(self, addr: int, data: bytes) -> None:
+        self.uc.mem_write(addr, bytes(data))
+
+    def read_u32(self, addr: int) -> int:
+        return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+
+    def write_u32(self, addr: int, value: int) -> None:
+        self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
+
+    def read_u16(self, addr: int) -> int:
+        return struct.unpack("<H", self.uc.mem_read(addr, 2))[0]
+
+    def write_u16(self, addr: int, value: int) -> None:
+        self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
+
+    def read_cstr(self, addr: int, limit: int = 1 << 20) -> bytes:
+        """A NUL-terminated byte string."""
+        out = bytearray()
+        uc = self.uc
+        while len(out) < limit:
+            n = 256 - (addr + len(out)) % 256
+            chunk = bytes(uc.mem_read(addr + len(out), n))
+            z = chunk.find(b"\0")
+            if z >= 0:
+                out += chunk[:z]
+                return bytes(out)
+            out += chunk
+        return bytes(out)
+
+    def read_wcstr(self, addr: int, limit: int = 1 << 20) -> bytes:
+        """A NUL-terminated UTF-16LE string, as raw bytes without the terminator."""
+        out = bytearray()
+        uc = self.uc
+        while len(out) < limit:
+            n = 256 - (addr + len(out)) % 256
+            chunk = bytes(uc.mem_read(addr + len(out), n))
+            for i in range(0, len(chunk) - 1, 2):
+                if chunk[i] == 0 and chunk[i + 1] == 0:
+                    out += chunk[:i]
+                    return bytes(out)
+            out += chunk
+        return bytes(out)
+
+    def read_str(self, addr: int) -> str:
+        return self.read_cstr(addr).decode(self.kernel.ansi_codepage, "replace")
+
+    def read_wstr(self, addr: int) -> str:
+        return self.read_wcstr(addr).decode("utf-16-le", "surrogatepass")
+
+    def write_str(self, addr: int, text: str) -> None:
+        self.write(addr, text.encode(self.kernel.ansi_codepage, "replace") + b"\0")
+
+    def write_wstr(self, addr: int, text: str) -> None:
+        self.write(addr, text.encode("utf-16-le", "surrogatepass") + b"\0\0")
+
+    def read_unicode_string(self, addr: int) -> str | None:
+        """A UNICODE_STRING structure at addr."""
+        if not addr:
+            return None
+        length, _, buf = struct.unpack("<HHI", self.read(addr, 8))
+        return self.read(buf, length).decode("utf-16-le", "surrogatepass") if buf and length else ""
+
+    # -- the calling thread ------------------------------------------------------------------------
+    def set_last_error(self, code: int) -> None:
+        self.write_u32(self.thread.teb + self._last_error_off, code)
+
+    def get_last_error(self) -> int:
+        return self.read_u32(self.thread.teb + self._last_error_off)
+
+    def set_last_status(self, status: int) -> None:
+        self.write_u32(self.thread.teb + self._last_status_off, status)
+
+    def caller(self) -> int:
+        """The return address of the call being handled (valid at entry of a stub handler)."""
+        return self.read_u32(self.uc.reg_read(self._ESP))
+
+    from unicorn.x86_const import UC_X86_REG_ESP as _ESP

@@ -1,0 +1,162 @@
+"""Synthesizing the PE image of an emulated system DLL.
+
+Layout of a synthesized DLL (all of it real PE, parsed by the guest like any other DLL):
+
+    headers
+    .data   exported variables and the DLL's own data
+    .text   stub area:  one 8-byte stub per Python-backed export: `jmp rel32` to a shared `ret n`
+                        (the `jmp` is the hooked first instruction, so one callback per call)
+            ret area:   one `ret` / `ret n` per distinct pop count
+            code area:  hand-written x86 (KiUserApcDispatcher, system-call stubs, ...)
+    .edata  the export directory
+
+Images are built once per (DLL, profile) and cached for the life of the Python process.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+from loader.pewriter import Export, PeWriter
+
+from ..dlls.export_lists import load_export_list
+from .registry import ApiSpec, DllSpec
+
+STUB_SIZE = 8
+SCN_TEXT = 0x60000020      # code, execute, read
+SCN_DATA = 0xC0000040      # initialized data, read, write
+
+
+@dataclass
+class Unimplemented:
+    """An export that exists in Windows but has no handler: calling it stops the run."""
+    name: str
+    dll: str
+    stack_bytes: int | None = None
+
+
+@dataclass
+class SynthesizedDll:
+    spec: DllSpec
+    image: bytes
+    size_of_image: int
+    stubs: dict = field(default_factory=dict)        # stub RVA -> ApiSpec | Unimplemented
+    stub_range: tuple[int, int] = (0, 0)             # RVAs [begin, end) of the stub area
+    ret_rvas: dict = field(default_factory=dict)     # pops -> RVA of its `ret`
+    exports: dict = field(default_factory=dict)      # name -> RVA (code and data)
+    labels: dict = field(default_factory=dict)       # hand-written code labels -> RVA
+    entry_rva: int = 0
+
+    def stub_for(self, name: str) -> int:
+        return self.exports[name]
+
+
+_cache: dict[tuple[str, str], SynthesizedDll] = {}
+
+
+def synthesize(spec: DllSpec, profile) -> SynthesizedDll:
+    key = (profile.name, spec.name.lower())
+    cached = _cache.get(key)
+    if cached is None:
+        cached = _cache[key] = _build(spec, profile)
+    return cached
+
+
+def _build(spec: DllSpec, profile) -> SynthesizedDll:
+    dll_base_name = spec.name.lower().removesuffix(".dll")
+    handlers = spec.handlers()
+    try:
+        known = load_export_list(dll_base_name)
+    except FileNotFoundError:
+        known = {}
+    syscall_names = set(profile.syscall_numbers) if spec.syscalls else set()
+
+    # which names get a Python stub: handlers, plus every real export that is neither data,
+    # forwarded, hand-written code nor a system call (those become "unsupported API" stubs)
+    stub_entries: list[tuple[str, ApiSpec | Unimplemented]] = []
+    data_names = {d.name for d in spec.data}
+    for name, api in sorted(handlers.items()):
+        stub_entries.append((name, api))
+    for name, info in sorted(known.items()):
+        if name in handlers or name in spec.forwarders or name in data_names:
+            continue
+        if info.is_data and info.arg_bytes is None:
+            continue
+        if spec.syscalls and (name in syscall_names or (name.startswith("Zw") and "Nt" + name[2:] in syscall_names)):
+            continue
+        stub_entries.append((name, Unimplemented(name, spec.name, info.arg_bytes)))
+    stub_entries.append(("", "entry"))          # the DLL entry point (DllMain) stub, not exported
+
+    writer = PeWriter(spec.name, spec.base)
+    # .data first: its RVA is known before any code is generated
+    data_blob = bytearray()
+    data_rvas = {}
+    data_rva = writer.next_section_rva()
+    for d in spec.data:
+        while len(data_blob) % 8:
+            data_blob.append(0)
+        data_rvas[d.name] = data_rva + len(data_blob)
+        data_blob += d.init.ljust(d.size, b"\0")
+    data_blob += b"\0" * 16
+    writer.add_section(".data", bytes(data_blob), characteristics=SCN_DATA)
+
+    text_rva = writer.next_section_rva()
+    pops_needed = sorted({_pops(api) for _, api in stub_entries})
+    stub_area = len(stub_entries) * STUB_SIZE
+    ret_rvas = {}
+    off = stub_area
+    for p in pops_needed:
+        ret_rvas[p] = text_rva + off
+        off += 1 if p == 0 else 3
+    code_off = (off + 15) & ~15
+    text = bytearray(code_off)
+    stubs = {}
+    exports: dict[str, int] = dict(data_rvas)
+    internal: dict[str, int] = {}
+    entry_rva = 0
+    for i, (name, api) in enumerate(stub_entries):
+        rva = text_rva + i * STUB_SIZE
+        target = ret_rvas[_pops(api)]
+        text[i * STUB_SIZE: (i + 1) * STUB_SIZE] = b"\xE9" + struct.pack("<i", target - (rva + 5)) + b"\xCC" * 3
+        stubs[rva] = api
+        if name.startswith("."):
+            internal[name] = rva          # a stub the DLL's own code calls, not exported
+        elif name:
+            exports[name] = rva
+        else:
+            entry_rva = rva
+    for p, rva in ret_rvas.items():
+        o = rva - text_rva
+        text[o:o + (1 if p == 0 else 3)] = b"\xC3" if p == 0 else b"\xC2" + struct.pack("<H", p)
+
+    labels = dict(internal)
+    if spec.code is not None:
+        def resolve(name: str) -> int:
+            if name in exports:
+                return spec.base + exports[name]
+            if name in labels:
+                return spec.base + labels[name]
+            raise KeyError(f"{spec.name}: unknown symbol {name} in hand-written code")
+        code, code_labels = spec.code(resolve, spec.base + text_rva + code_off, profile)
+        labels.update({k: text_rva + code_off + v for k, v in code_labels.items()})
+        text += code
+        for label, o in code_labels.items():
+            if not label.startswith("."):
+                exports[label] = text_rva + code_off + o
+    writer.add_section(".text", bytes(text), characteristics=SCN_TEXT)
+    writer.set_entry_point(entry_rva)
+    export_list = [Export(name=n, rva=r) for n, r in exports.items()]
+    export_list += [Export(name=n, forwarder=f) for n, f in spec.forwarders.items()]
+    writer.set_exports(export_list)
+    image = writer.build()
+    size_of_image = struct.unpack_from("<I", image, struct.unpack_from("<I", image, 0x3C)[0] + 0x50)[0]
+    return SynthesizedDll(spec, image, size_of_image, stubs, (text_rva, text_rva + stub_area),
+                          ret_rvas, exports, labels, entry_rva)
+
+
+def _pops(api) -> int:
+    if isinstance(api, ApiSpec):
+        return api.pops
+    if api == "entry":
+        return 12                     # DllMain(hinst, reason, reserved), stdcall
+    return 0                          # unimplemented: never returns

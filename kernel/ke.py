@@ -1,0 +1,318 @@
+"""The kernel's executive core: traps into Python, calls from Python into the guest, scheduling.
+
+Guest code reaches Python two ways, both set up per process engine:
+
+* `sysenter` in ntdll's KiFastSystemCall: `dispatch_system_service` looks EAX up in the service
+  table and calls the typed handler with the arguments found at EDX+8;
+* the first instruction of an emulated export's stub: `dispatch_stub` calls the handler with the
+  arguments at ESP+4.  The stub's own `ret`/`ret n` then returns to the caller, so the fast path
+  sets EAX (EDX, ST0) and nothing else.
+
+A handler that needs guest code to run (DllMain, TLS callbacks, callbacks of enumerators, ...) is a
+generator: it yields `GuestCall`s and gets each one's EAX back.  The trap stops the CPU, the run loop
+builds the call frame with a return address on the *return trap*, and when the guest function
+returns there the generator resumes.  Nothing nests `emu_start`.
+
+Between slices the run loop applies what handlers asked for (a new CONTEXT from NtContinue, a
+guest call, a blocked or ended thread) and picks the next thread.  A single runnable thread runs
+without an instruction count; several runnable threads share the CPU in counted slices.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+from unicorn import x86_const as X
+
+from emu.context import CONTEXT_FULL, apply as apply_context
+
+from .hle import types as T
+from .hle.registry import ApiSpec
+from .hle.synth import Unimplemented
+from .status import NtError, dos_error
+
+THREAD_SLICE = 200_000          # instructions per slice while more than one thread is runnable
+
+
+@dataclass
+class GuestCall:
+    """Yielded by a generator handler: call `address` with `args` (stdcall or cdecl)."""
+    address: int
+    args: tuple = ()
+    what: str = ""               # for the trace: "DllMain(sampledll.dll, DLL_PROCESS_ATTACH)"
+
+
+class UnsupportedApi(Exception):
+    """A call of an export ntboot does not implement."""
+
+
+class RunStop(Exception):
+    """Ends the whole run (limit reached, unsupported API, ...) with a reason."""
+
+    def __init__(self, reason: str, message: str, status: int | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass
+class GenFrame:
+    gen: object
+    api: object
+    return_eip: int              # where the original call returns: its stub's `ret n`
+    entry_esp: int               # ESP at the trap (points at the caller's return address)
+    restype: T.ArgType
+    call_esp: int = 0            # ESP before the current guest call's frame was pushed
+    current: GuestCall | None = None
+
+
+@dataclass
+class Request:
+    kind: str                    # "call", "return", "context", "stop"
+    eip: int = 0
+    data: object = None
+
+
+class VarArgs:
+    """The variadic part of a cdecl call, read on demand from the guest stack."""
+
+    def __init__(self, machine, address: int):
+        self.machine = machine
+        self.address = address
+
+    def int32(self) -> int:
+        v = self.machine.read_u32(self.address)
+        self.address += 4
+        return v
+
+    def int64(self) -> int:
+        v = struct.unpack("<Q", self.machine.read(self.address, 8))[0]
+        self.address += 8
+        return v
+
+    def double(self) -> float:
+        v = struct.unpack("<d", self.machine.read(self.address, 8))[0]
+        self.address += 8
+        return v
+
+
+class _Entry:
+    """A resolved trap: handler, argument decoding and how the result is returned."""
+    __slots__ = ("api", "func", "fmt", "nbytes", "decoders", "returns", "signed_mask", "varargs",
+                 "name", "return_eip", "ret_mask")
+
+    def __init__(self, api: ApiSpec, name: str, return_eip: int):
+        self.api = api
+        self.func = api.func
+        self.name = name
+        self.return_eip = return_eip
+        fmt = "<"
+        decoders = []
+        for i, (_, t) in enumerate(api.params):
+            if t.size == 8:
+                fmt += "d" if t.decode_kind == "double" else ("q" if t.signed else "Q")
+            else:
+                fmt += "i" if t.signed else "I"
+                if t.decode_kind:
+                    decoders.append((i, t.decode_kind))
+        self.fmt = fmt
+        self.nbytes = api.stack_bytes
+        self.decoders = tuple(decoders)
+        self.returns = api.restype.returns_in
+        self.varargs = api.varargs
+
+
+class Dispatcher:
+    """Per-process trap dispatch (stubs and system services)."""
+
+    def __init__(self, kernel, process):
+        self.kernel = kernel
+        self.process = process
+        self.machine = process.machine
+        self.uc = process.machine.uc
+        self.ctx = process.api_context
+        self.stubs: dict[int, _Entry | Unimplemented] = {}
+        self.services: dict[int, _Entry] = {}
+        self.return_trap = 0
+        self.sysret_eip = 0
+        self.hooks = []
+
+    # -- registration ------------------------------------------------------------------------------
+    def add_stub_dll(self, synth, base: int) -> None:
+        for rva, api in synth.stubs.items():
+            va = base + rva
+            if isinstance(api, ApiSpec):
+                self.stubs[va] = _Entry(api, f"{synth.spec.name.removesuffix('.dll')}!{api.name}",
+                                        base + synth.ret_rvas[api.pops])
+            elif isinstance(api, Unimplemented):
+                self.stubs[va] = api
+            else:   # the DLL entry point
+                self.stubs[va] = _Entry(self.kernel.dll_entry_api, f"{synth.spec.name}!DllMain",
+                                        base + synth.ret_rvas[12])
+                self.kernel.hle_entry_points[va] = synth.spec
+        begin, end = synth.stub_range
+        self.hooks.append(self.machine.hook_code_range(base + begin, base + end - 1, self.dispatch_stub))
+
+    def add_trap(self, address: int, callback) -> None:
+        """A one-address trap (return trap, KiThreadStartup ...): callback(dispatcher)."""
+        self.stubs[address] = callback
+        self.hooks.append(self.machine.hook_code_range(address, address, self.dispatch_stub))
+
+    # -- the two entry paths -------------------------------------------------------------------------
+    def dispatch_stub(self, address: int) -> None:
+        try:
+            self._dispatch_stub(address)
+        except Exception as e:          # a bug of ours: end the run with a report, not a traceback
+            self.kernel.internal_error(e, f"in the handler at {address:#x}")
+
+    def _dispatch_stub(self, address: int) -> None:
+        entry = self.stubs.get(address)
+        if entry is None:
+            return
+        if entry.__class__ is _Entry:
+            uc = self.uc
+            esp = uc.reg_read(X.UC_X86_REG_ESP)
+            self._call(entry, esp + 4, esp, entry.return_eip)
+        elif isinstance(entry, Unimplemented):
+            self._unsupported(entry)
+        else:
+            entry(self)
+
+    def dispatch_system_service(self, machine) -> None:
+        try:
+            self._dispatch_system_service(machine)
+        except Exception as e:
+            self.kernel.internal_error(e, "in a system service")
+
+    def _dispatch_system_service(self, machine) -> None:
+        uc = self.uc
+        number = uc.reg_read(X.UC_X86_REG_EAX)
+        user_esp = uc.reg_read(X.UC_X86_REG_EDX)
+        entry = self.services.get(number)
+        thread = self.kernel.current_thread
+        thread.last_services.append(number)
+        if len(thread.last_services) > 32:
+            del thread.last_services[:16]
+        if entry is None:
+            name = self.kernel.service_names.get(number, f"service {number:#x}")
+            self.kernel.stop_run("unsupported API",
+                                 f"system service ntdll!{name} ({number:#x}) is not implemented; "
+                                 f"called from {self.kernel.describe_address(self.process, machine.read_u32(user_esp + 4))}")
+            return
+        # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
+        self._call(entry, user_esp + 8, uc.reg_read(X.UC_X86_REG_ESP), self.sysret_eip)
+
+    def _call(self, entry: _Entry, args_at: int, entry_esp: int, return_eip: int) -> None:
+        machine = self.machine
+        if entry.nbytes:
+            args = list(struct.unpack(entry.fmt, machine.uc.mem_read(args_at, entry.nbytes)))
+            for i, kind in entry.decoders:
+                if args[i]:
+                    args[i] = self.ctx.read_str(args[i]) if kind == "str" else self.ctx.read_wstr(args[i])
+                else:
+                    args[i] = None
+        else:
+            args = []
+        if entry.varargs:
+            args.append(VarArgs(machine, args_at + entry.nbytes))
+        kernel = self.kernel
+        if kernel.api_trace is not None:
+            kernel.api_trace(self.process, entry, args, machine.read_u32(entry_esp))
+        try:
+            result = entry.func(self.ctx, *args)
+            if result is not None and result.__class__ is _GENERATOR:
+                try:
+                    call = next(result)
+                except StopIteration as stop:
+                    result = stop.value
+                else:
+                    frame = GenFrame(result, entry, return_eip, entry_esp, entry.api.restype)
+                    self.kernel.current_thread.frames.append(frame)
+                    self._begin_guest_call(frame, call)
+                    return
+        except UnsupportedApi as e:
+            self.kernel.stop_run("unsupported API", str(e))
+            return
+        except NtError as e:
+            # a failed Nt service returns its status; a failed Win32 API sets the last error
+            # (as BaseSetLastNTError does) and returns 0
+            if entry.api.restype is T.NTSTATUS:
+                result = e.status
+            else:
+                self.ctx.set_last_error(dos_error(e.status))
+                result = 0
+        if kernel.reschedule:
+            machine.stop()
+            thread = kernel.current_thread
+            if thread.request is None and thread.state == "running":
+                # continue after the call when the thread runs again, not at the trap
+                thread.request = Request("return", eip=return_eip)
+        self._set_result(entry.returns, result)
+
+    def _set_result(self, returns: str, result) -> None:
+        uc = self.uc
+        if returns == "eax":
+            uc.reg_write(X.UC_X86_REG_EAX, (result or 0) & 0xFFFFFFFF)
+        elif returns == "edx:eax":
+            result = (result or 0) & 0xFFFFFFFFFFFFFFFF
+            uc.reg_write(X.UC_X86_REG_EAX, result & 0xFFFFFFFF)
+            uc.reg_write(X.UC_X86_REG_EDX, result >> 32)
+        elif returns == "st0":
+            self.kernel.set_st0(self.machine, float(result or 0.0))
+
+    def _unsupported(self, api: Unimplemented) -> None:
+        esp = self.uc.reg_read(X.UC_X86_REG_ESP)
+        caller = self.machine.read_u32(esp)
+        self.kernel.stop_run("unsupported API",
+                             f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
+                             f"{self.kernel.describe_address(self.process, caller)}")
+
+    # -- guest calls ------------------------------------------------------------------------------
+    def _begin_guest_call(self, frame: GenFrame, call: GuestCall) -> None:
+        if not hasattr(call, "address"):
+            raise TypeError(f"{frame.api.name} yielded {call!r}, not a GuestCall")
+        frame.current = call
+        thread = self.kernel.current_thread
+        thread.request = Request("call", data=(frame, call))
+        self.machine.stop()
+
+    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int:
+        """In the run loop: push the call's frame on the guest stack; returns the EIP to run."""
+        m = self.machine
+        esp = m.reg("esp")
+        frame.call_esp = esp
+        for arg in reversed(call.args):
+            esp -= 4
+            m.write_u32(esp, arg)
+        esp -= 4
+        m.write_u32(esp, self.return_trap)
+        m.set_reg("esp", esp)
+        if self.kernel.boot_trace_calls and call.what:
+            self.kernel.trace.event("guest-call", call.what, address=call.address)
+        return call.address
+
+    def on_return_trap(self, _dispatcher) -> None:
+        """A guest function called from Python returned: resume its generator."""
+        thread = self.kernel.current_thread
+        frame = thread.frames[-1]
+        eax = self.uc.reg_read(X.UC_X86_REG_EAX)
+        self.uc.reg_write(X.UC_X86_REG_ESP, frame.call_esp)
+        try:
+            call = frame.gen.send(eax)
+        except StopIteration as stop:
+            thread.frames.pop()
+            self.uc.reg_write(X.UC_X86_REG_ESP, frame.entry_esp)
+            self._set_result(frame.restype.returns_in, stop.value)
+            thread.request = Request("return", eip=frame.return_eip)
+            self.machine.stop()
+        except UnsupportedApi as e:
+            self.kernel.stop_run("unsupported API", str(e))
+        else:
+            self._begin_guest_call(frame, call)
+
+
+def _gen():
+    yield
+
+
+_GENERATOR = type(_gen())

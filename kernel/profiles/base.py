@@ -1,0 +1,88 @@
+"""The Profile: what a Windows version is, as the rest of ntboot needs to know it."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    major: int
+    minor: int
+    build: int
+    csd_version: str                    # "Service Pack 1"
+    service_pack: tuple[int, int]        # (major, minor)
+    structs_module: str                 # module with this version's structure layouts
+    syscall_table: str                  # resource file of the system service table
+    start_thunk: tuple[str, str]         # initial thread's start thunk (DLL, export)
+    thread_start_thunk: tuple[str, str]  # CreateThread's start thunk
+    min_subsystem: tuple[int, int] = (3, 10)
+    max_subsystem: tuple[int, int] = (6, 1)
+    number_of_processors: int = 1
+    product_type: int = 1               # VER_NT_WORKSTATION
+    suite_mask: int = 0x100             # VER_SUITE_SINGLEUSERTS
+    dll_bases: dict = field(default_factory=dict)
+    has_kernelbase: bool = True
+
+    @cached_property
+    def structs(self):
+        return importlib.import_module(self.structs_module)
+
+    @cached_property
+    def _syscalls(self) -> tuple[dict[str, int], dict[str, int]]:
+        text = resources.files("kernel.profiles").joinpath(self.syscall_table).read_text()
+        numbers, arg_bytes = {}, {}
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            number, name, nbytes = line.split("\t")[:3]
+            numbers[name] = int(number, 16)
+            arg_bytes[name] = int(nbytes)
+        return numbers, arg_bytes
+
+    @property
+    def syscall_numbers(self) -> dict[str, int]:
+        """Nt service name -> system service number, from the profile's table."""
+        return self._syscalls[0]
+
+    @property
+    def syscall_arg_bytes(self) -> dict[str, int]:
+        """Nt service name -> bytes of arguments its ntdll stub pops."""
+        return self._syscalls[1]
+
+    @property
+    def version_string(self) -> str:
+        return f"{self.major}.{self.minor}.{self.build}"
+
+    def accepts_subsystem_version(self, version: tuple[int, int]) -> bool:
+        """BasepIsImageVersionOk: the image's subsystem version is one this Windows runs."""
+        return self.min_subsystem <= tuple(version) <= self.max_subsystem
+
+
+WIN7_SP1_X86 = Profile(
+    name="win7sp1",
+    description="Windows 7 SP1 x86 (6.1.7601)",
+    major=6, minor=1, build=7601,
+    csd_version="Service Pack 1", service_pack=(1, 0),
+    structs_module="kernel.structs.win7_sp1_x86",
+    syscall_table="win7_sp1_x86_syscalls.txt",
+    start_thunk=("ntdll.dll", "RtlUserThreadStart"),
+    thread_start_thunk=("ntdll.dll", "RtlUserThreadStart"),
+    dll_bases={
+        "ntdll.dll": 0x77A60000, "kernel32.dll": 0x76C30000, "kernelbase.dll": 0x75D10000,
+        "msvcrt.dll": 0x76A80000,
+    },
+)
+
+PROFILES = {p.name: p for p in (WIN7_SP1_X86,)}
+
+
+def get_profile(name: str = "win7sp1") -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown OS profile {name!r} (known: {', '.join(PROFILES)})") from None

@@ -1,0 +1,109 @@
+"""Processes and threads: EPROCESS/ETHREAD, PspCreateProcess, PspCreateThread, exit.
+
+EPROCESS and ETHREAD are Python objects; each is mirrored into kernel-space memory of its process's
+engine with the profile's layout (UniqueProcessId, ActiveProcessLinks on PsActiveProcessHead,
+ImageFileName, Peb, ThreadListHead, Cid, StartAddress, Teb ...), so that dumps show real bytes.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+from emu import Machine
+from .guestmem import write_fields
+from .ob import HandleTable, KernelObject
+from .status import STATUS
+
+STATUS_PENDING = STATUS["STATUS_PENDING"]
+
+THREAD_INITIALIZED, THREAD_READY, THREAD_RUNNING, THREAD_WAITING, THREAD_TERMINATED = (
+    "initialized", "ready", "running", "waiting", "terminated")
+
+
+class EProcess(KernelObject):
+    type_name = "Process"
+
+    def __init__(self, kernel, image_name: str):
+        super().__init__(image_name)
+        self.kernel = kernel
+        self.profile = kernel.profile
+        self.structs = kernel.profile.structs
+        self.machine = Machine()
+        self.handles = HandleTable()
+        self.threads: list[EThread] = []
+        self.pid = 0
+        self.parent_pid = 0
+        self.image_name = image_name          # base name, as EPROCESS.ImageFileName
+        self.image_path = ""                  # Win32 path of the image
+        self.section = None
+        self.image_base = 0
+        self.peb = 0
+        self.params = 0
+        self.exit_status = STATUS_PENDING
+        self.create_time = kernel.system_time()
+        self.exit_time = 0
+        self.eprocess = 0                     # kernel-space mirror address
+        self.ldr = None                       # the user-mode loader's state (loader.ldr.Loader)
+        self.api_context = None
+        self.dispatcher = None
+        self.heap = None                      # the process heap (kernel.rtl.heap.Heap)
+        self.heaps = []
+        self.mapped_images = {}               # view base -> Section
+        self.current_directory = "C:\\"
+        self.command_line = ""
+        self.process_handle = 0
+        self.thread_handle = 0
+        self.current_thread = None            # the thread whose registers the engine holds
+        self.console_handles = {0x3: "input", 0x7: "output", 0xB: "error"}
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self.terminating = False
+        self.exit_reason = ""
+        self.exit_message = ""
+
+    @property
+    def memory(self):
+        return self.machine.memory
+
+    @property
+    def alive(self) -> bool:
+        return self.exit_status == STATUS_PENDING
+
+    def describe(self) -> str:
+        return f"Process {self.image_name} (pid {self.pid})"
+
+    def write_mirror(self, **fields) -> None:
+        """Write EPROCESS fields (dotted paths allowed) into the kernel-space mirror."""
+        write_fields(self.kernel.kwrite, self.eprocess, self.structs.EPROCESS, fields)
+
+
+class EThread(KernelObject):
+    type_name = "Thread"
+
+    def __init__(self, process: EProcess):
+        super().__init__("")
+        self.process = process
+        self.tid = 0
+        self.teb = 0
+        self.ethread = 0
+        self.stack_base = 0
+        self.stack_limit = 0
+        self.stack_allocation = 0
+        self.kernel_stack = 0
+        self.start_address = 0
+        self.win32_start_address = 0
+        self.initial_context: bytes = b""
+        self.cpu = None                       # saved CPU state while not running
+        self.state = THREAD_INITIALIZED
+        self.exit_status = STATUS_PENDING
+        self.create_time = process.kernel.system_time()
+        self.frames = []                      # generator frames of Python handlers calling the guest
+        self.request = None                   # what the run loop must do before running it again
+        self.user_apcs: deque = deque()
+        self.last_services: list[int] = []
+        self.resume_eip = 0                   # where the thread continues when scheduled
+
+    def describe(self) -> str:
+        return f"Thread {self.tid} of {self.process.image_name}"
+
+    def write_mirror(self, **fields) -> None:
+        write_fields(self.process.kernel.kwrite, self.ethread, self.process.structs.ETHREAD, fields)

@@ -1,0 +1,383 @@
+"""PE32 images: validation, the SEC_IMAGE layout, relocation, exports, imports, TLS.
+
+`PeImage.from_bytes` checks a file the way the memory manager checks an image section
+(MiCreateImageFileMap) and raises `ImageError` with the NTSTATUS Windows returns.  `layout()`
+gives the pages of the mapped view, with the protection of each section as SEC_IMAGE maps it.
+Everything else reads the *mapped* image (after relocation), as ntdll's loader does.
+"""
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+
+import pefile
+
+PAGE = 0x1000
+
+IMAGE_FILE_RELOCS_STRIPPED = 0x0001
+IMAGE_FILE_EXECUTABLE_IMAGE = 0x0002
+IMAGE_FILE_DLL = 0x2000
+IMAGE_FILE_MACHINE_I386 = 0x014C
+IMAGE_FILE_MACHINE_AMD64 = 0x8664
+IMAGE_NT_OPTIONAL_HDR32_MAGIC = 0x10B
+IMAGE_NT_OPTIONAL_HDR64_MAGIC = 0x20B
+
+IMAGE_SCN_CNT_CODE = 0x20
+IMAGE_SCN_CNT_INITIALIZED_DATA = 0x40
+IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x80
+IMAGE_SCN_MEM_EXECUTE = 0x20000000
+IMAGE_SCN_MEM_READ = 0x40000000
+IMAGE_SCN_MEM_WRITE = 0x80000000
+
+# page protection of an image section by its (execute, read, write) characteristics
+_SECTION_PROTECTION = {
+    (0, 0, 0): 0x01, (1, 0, 0): 0x10, (0, 1, 0): 0x02, (1, 1, 0): 0x20,
+    (0, 0, 1): 0x08, (1, 0, 1): 0x80, (0, 1, 1): 0x08, (1, 1, 1): 0x80,
+}
+PAGE_READONLY = 0x02
+PAGE_EXECUTE_WRITECOPY = 0x80
+
+
+class ImageError(Exception):
+    """An image Windows would refuse; `status` is the NTSTATUS name it returns."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Section:
+    name: str
+    rva: int
+    virtual_size: int
+    raw_offset: int
+    raw_size: int
+    characteristics: int
+
+    @property
+    def protection(self) -> int:
+        c = self.characteristics
+        key = (1 if c & IMAGE_SCN_MEM_EXECUTE else 0, 1 if c & IMAGE_SCN_MEM_READ else 0,
+               1 if c & IMAGE_SCN_MEM_WRITE else 0)
+        return _SECTION_PROTECTION[key]
+
+
+@dataclass
+class Import:
+    dll: str
+    name: str | None
+    ordinal: int | None
+    hint: int
+    iat_rva: int
+
+
+@dataclass
+class TlsDirectory:
+    start: int          # VAs as found in the mapped (relocated) image
+    end: int
+    index_address: int
+    callbacks_address: int
+    zero_fill: int
+
+
+@dataclass
+class ImageInfo:
+    """What NtQuerySection(SectionImageInformation) reports, plus what the loader needs."""
+    entry_point_rva: int
+    image_base: int
+    size_of_image: int
+    size_of_headers: int
+    stack_reserve: int
+    stack_commit: int
+    heap_reserve: int
+    heap_commit: int
+    subsystem: int
+    subsystem_version: tuple[int, int]
+    os_version: tuple[int, int]
+    machine: int
+    characteristics: int
+    dll_characteristics: int
+    checksum: int
+    timestamp: int
+
+
+@dataclass
+class PeImage:
+    """A validated PE32 image file."""
+    name: str
+    data: bytes
+    info: ImageInfo
+    sections: list[Section]
+    section_alignment: int
+    file_alignment: int
+    directories: list[tuple[int, int]] = field(default_factory=list)
+    _pe: pefile.PE | None = None
+
+    @property
+    def is_dll(self) -> bool:
+        return bool(self.info.characteristics & IMAGE_FILE_DLL)
+
+    @property
+    def has_relocations(self) -> bool:
+        rva, size = self.directories[5] if len(self.directories) > 5 else (0, 0)
+        return bool(rva and size) and not self.info.characteristics & IMAGE_FILE_RELOCS_STRIPPED
+
+    # -- parsing -----------------------------------------------------------------------------------
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str) -> "PeImage":
+        if len(data) < 0x40 or data[:2] != b"MZ":
+            raise ImageError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
+        e_lfanew = struct.unpack_from("<I", data, 0x3C)[0]
+        if e_lfanew + 0x18 > len(data) or e_lfanew > 0x10000000:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                             f"{name}: PE header at {e_lfanew:#x} lies outside the {len(data)}-byte file")
+        if data[e_lfanew:e_lfanew + 4] != b"PE\0\0":
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: no PE signature at {e_lfanew:#x}")
+        machine, nsections, timestamp, _, _, opt_size, characteristics = struct.unpack_from(
+            "<HHIIIHH", data, e_lfanew + 4)
+        opt = e_lfanew + 0x18
+        if opt + 2 > len(data):
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+        magic = struct.unpack_from("<H", data, opt)[0]
+        if magic == IMAGE_NT_OPTIONAL_HDR64_MAGIC or machine == IMAGE_FILE_MACHINE_AMD64:
+            raise ImageError("STATUS_INVALID_IMAGE_WIN_64",
+                             f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
+        if magic != IMAGE_NT_OPTIONAL_HDR32_MAGIC:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
+        if opt + 0x60 > len(data) or opt_size < 0x60:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+        if not characteristics & IMAGE_FILE_EXECUTABLE_IMAGE:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name} is not marked executable")
+        (entry, base_of_code) = struct.unpack_from("<II", data, opt + 0x10)
+        image_base, sect_align, file_align = struct.unpack_from("<III", data, opt + 0x1C)
+        os_major, os_minor, _, _, ss_major, ss_minor = struct.unpack_from("<6H", data, opt + 0x28)
+        size_of_image, size_of_headers, checksum, subsystem, dll_chars = struct.unpack_from(
+            "<IIIHH", data, opt + 0x38)
+        stack_reserve, stack_commit, heap_reserve, heap_commit = struct.unpack_from("<4I", data, opt + 0x48)
+        ndirs = struct.unpack_from("<I", data, opt + 0x5C)[0]
+        if not _valid_alignment(sect_align, file_align):
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                             f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
+        if image_base & 0xFFFF:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
+        if size_of_headers > len(data) and sect_align >= PAGE:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                             f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
+        dirs = []
+        for i in range(min(ndirs, 16)):
+            off = opt + 0x60 + 8 * i
+            if off + 8 > opt + opt_size or off + 8 > len(data):
+                break
+            dirs.append(struct.unpack_from("<II", data, off))
+        sect_table = opt + opt_size
+        if sect_table + 40 * nsections > len(data):
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                             f"{name}: the section table runs past the end of the file")
+        sections = []
+        for i in range(nsections):
+            raw = data[sect_table + 40 * i: sect_table + 40 * (i + 1)]
+            sname = raw[:8].rstrip(b"\0").decode("latin-1")
+            vsize, rva, raw_size, raw_off = struct.unpack_from("<IIII", raw, 8)
+            chars = struct.unpack_from("<I", raw, 36)[0]
+            sections.append(Section(sname, rva, vsize, raw_off, raw_size, chars))
+        size_of_image_aligned = _align(size_of_image, max(sect_align, 1))
+        for s in sections:
+            vsz = s.virtual_size or s.raw_size
+            if s.rva + vsz > size_of_image_aligned or (sect_align >= PAGE and s.rva % sect_align):
+                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                                 f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
+            if s.raw_size and _align_down(s.raw_offset, 0x200) + min(s.raw_size, _align(vsz, file_align)) > len(data):
+                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                                 f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
+        info = ImageInfo(entry, image_base, size_of_image, size_of_headers, stack_reserve, stack_commit,
+                         heap_reserve, heap_commit, subsystem, (ss_major, ss_minor), (os_major, os_minor),
+                         machine, characteristics, dll_chars, checksum, timestamp)
+        if machine != IMAGE_FILE_MACHINE_I386:
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: machine {machine:#x} is not i386")
+        return cls(name, bytes(data), info, sections, sect_align, file_align, dirs)
+
+    @property
+    def pe(self) -> pefile.PE:
+        if self._pe is None:
+            self._pe = pefile.PE(data=self.data, fast_load=True)
+        return self._pe
+
+    # -- mapping -----------------------------------------------------------------------------------
+    def layout(self) -> list[tuple[int, bytes, int]]:
+        """The mapped view as (rva, bytes, protection) runs, page aligned, covering SizeOfImage.
+
+        Headers are read-only; each section sits at its RVA with the protection of its
+        characteristics and a zero-filled tail; an image whose SectionAlignment is below a page is
+        mapped flat, the file as it is, executable and writable, as Windows maps such images.
+        """
+        size = _align(self.info.size_of_image, PAGE)
+        if self.section_alignment < PAGE:
+            body = bytearray(size)
+            n = min(len(self.data), size)
+            body[:n] = self.data[:n]
+            return [(0, bytes(body), PAGE_EXECUTE_WRITECOPY)]
+        runs = []
+        header_size = _align(max(self.info.size_of_headers, 1), PAGE)
+        runs.append((0, self.data[:self.info.size_of_headers].ljust(header_size, b"\0"), PAGE_READONLY))
+        for s in sorted(self.sections, key=lambda s: s.rva):
+            vsize = _align(s.virtual_size or s.raw_size, self.section_alignment)
+            if vsize == 0:
+                continue
+            body = bytearray(_align(vsize, PAGE))
+            if s.raw_size:
+                start = _align_down(s.raw_offset, 0x200)
+                n = min(s.raw_size, _align(s.virtual_size or s.raw_size, self.file_alignment), len(body))
+                chunk = self.data[start:start + n]
+                body[:len(chunk)] = chunk
+            runs.append((s.rva, bytes(body), s.protection))
+        # later runs win where headers and sections overlap (odd but valid layouts)
+        return runs
+
+    def relocation_blocks(self, mapped: bytes) -> list[tuple[int, list[tuple[int, int]]]]:
+        """Base relocation blocks read from the mapped view: [(page_rva, [(type, offset)])]."""
+        rva, size = self.directories[5] if len(self.directories) > 5 else (0, 0)
+        out = []
+        pos, end = rva, rva + size
+        while pos + 8 <= end and pos + 8 <= len(mapped):
+            page_rva, block_size = struct.unpack_from("<II", mapped, pos)
+            if block_size < 8:
+                break
+            count = (block_size - 8) // 2
+            entries = struct.unpack_from(f"<{count}H", mapped, pos + 8)
+            out.append((page_rva, [(e >> 12, e & 0xFFF) for e in entries]))
+            pos += block_size
+        return out
+
+
+def apply_relocations(image: PeImage, view: bytearray, new_base: int) -> int:
+    """Relocate a mapped view (bytes of SizeOfImage) from the preferred base to new_base."""
+    delta = (new_base - image.info.image_base) & 0xFFFFFFFF
+    count = 0
+    for page_rva, entries in image.relocation_blocks(bytes(view)):
+        for typ, off in entries:
+            where = page_rva + off
+            if typ == 0:        # IMAGE_REL_BASED_ABSOLUTE: padding
+                continue
+            if typ == 3:        # HIGHLOW
+                v = struct.unpack_from("<I", view, where)[0]
+                struct.pack_into("<I", view, where, (v + delta) & 0xFFFFFFFF)
+            elif typ == 2:      # LOW
+                v = struct.unpack_from("<H", view, where)[0]
+                struct.pack_into("<H", view, where, (v + delta) & 0xFFFF)
+            elif typ == 1:      # HIGH
+                v = struct.unpack_from("<H", view, where)[0]
+                struct.pack_into("<H", view, where, ((v << 16) + delta) >> 16 & 0xFFFF)
+            else:
+                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+                                 f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
+            count += 1
+    # the header's ImageBase follows the image, as Windows does
+    e_lfanew = struct.unpack_from("<I", view, 0x3C)[0]
+    struct.pack_into("<I", view, e_lfanew + 0x18 + 0x1C, new_base)
+    return count
+
+
+def _align(value: int, alignment: int) -> int:
+    return (value + alignment - 1) // alignment * alignment
+
+
+def _align_down(value: int, alignment: int) -> int:
+    return value // alignment * alignment
+
+
+def _valid_alignment(sect: int, file: int) -> bool:
+    def pow2(x):
+        return x > 0 and x & (x - 1) == 0
+    if not pow2(sect) or not pow2(file):
+        return False
+    if sect < PAGE:
+        return file == sect
+    return 0x200 <= file <= 0x10000 and file <= sect
+
+
+# -- reading a mapped image (what ntdll's loader does with the bytes in memory) -----------------------
+
+def read_exports(read, base: int) -> tuple[str, dict[str, int], dict[int, int | str], dict[str, str]]:
+    """Parse the export directory of the image mapped at base.
+
+    `read(addr, size) -> bytes`.  Returns (dll name, name -> ordinal, ordinal -> rva or forwarder
+    string, name -> forwarder).
+    """
+    e_lfanew = struct.unpack("<I", read(base + 0x3C, 4))[0]
+    dir_rva, dir_size = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x60, 8))
+    if not dir_rva or not dir_size:
+        return "", {}, {}, {}
+    d = read(base + dir_rva, 40)
+    name_rva, ord_base, nfuncs, nnames, funcs_rva, names_rva, ords_rva = struct.unpack_from("<7I", d, 12)
+    funcs = struct.unpack(f"<{nfuncs}I", read(base + funcs_rva, 4 * nfuncs)) if nfuncs else ()
+    name_ptrs = struct.unpack(f"<{nnames}I", read(base + names_rva, 4 * nnames)) if nnames else ()
+    ords = struct.unpack(f"<{nnames}H", read(base + ords_rva, 2 * nnames)) if nnames else ()
+    by_ordinal: dict[int, int | str] = {}
+    for i, rva in enumerate(funcs):
+        if not rva:
+            continue
+        if dir_rva <= rva < dir_rva + dir_size:
+            by_ordinal[ord_base + i] = read_cstring(read, base + rva).decode("latin-1")
+        else:
+            by_ordinal[ord_base + i] = rva
+    by_name = {}
+    for p, o in zip(name_ptrs, ords):
+        by_name[read_cstring(read, base + p).decode("latin-1")] = ord_base + o
+    dll_name = read_cstring(read, base + name_rva).decode("latin-1") if name_rva else ""
+    forwarders = {n: by_ordinal[o] for n, o in by_name.items() if isinstance(by_ordinal.get(o), str)}
+    return dll_name, by_name, by_ordinal, forwarders
+
+
+def read_cstring(read, addr: int, limit: int = 512) -> bytes:
+    out = b""
+    while len(out) < limit:
+        chunk = read(addr + len(out), 64)
+        z = chunk.find(b"\0")
+        if z >= 0:
+            return out + chunk[:z]
+        out += chunk
+    return out
+
+
+def read_imports(read, base: int) -> list[tuple[str, list[Import]]]:
+    """The import descriptors of the image mapped at base, in directory order."""
+    e_lfanew = struct.unpack("<I", read(base + 0x3C, 4))[0]
+    dir_rva, dir_size = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x68, 8))
+    out = []
+    if not dir_rva:
+        return out
+    pos = base + dir_rva
+    while True:
+        desc = read(pos, 20)
+        oft, _, _, name_rva, ft = struct.unpack("<5I", desc)
+        if not (oft or name_rva or ft):
+            break
+        dll = read_cstring(read, base + name_rva).decode("latin-1")
+        lookup = oft or ft
+        entries = []
+        i = 0
+        while True:
+            thunk = struct.unpack("<I", read(base + lookup + 4 * i, 4))[0]
+            if thunk == 0:
+                break
+            iat_rva = ft + 4 * i
+            if thunk & 0x80000000:
+                entries.append(Import(dll, None, thunk & 0xFFFF, 0, iat_rva))
+            else:
+                hint = struct.unpack("<H", read(base + thunk, 2))[0]
+                fname = read_cstring(read, base + thunk + 2).decode("latin-1")
+                entries.append(Import(dll, fname, None, hint, iat_rva))
+            i += 1
+        out.append((dll, entries))
+        pos += 20
+    return out
+
+
+def read_tls(read, base: int) -> TlsDirectory | None:
+    e_lfanew = struct.unpack("<I", read(base + 0x3C, 4))[0]
+    dir_rva, dir_size = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x60 + 8 * 9, 8))
+    if not dir_rva:
+        return None
+    start, end, index, callbacks, zero_fill, _ = struct.unpack("<6I", read(base + dir_rva, 24))
+    return TlsDirectory(start, end, index, callbacks, zero_fill)

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Rebuilds every test binary in samples/bin/ from samples/src/.
+#
+# Needs (Debian 12 package names):
+#   i686-w64-mingw32-gcc (gcc 12, win32 thread model) and i686-w64-mingw32-dlltool
+#       apt-get install gcc-mingw-w64-i686-win32 binutils-mingw-w64-i686
+#   x86_64-w64-mingw32-gcc, only for bin/bad/x64.exe
+#       apt-get install gcc-mingw-w64-x86-64-win32
+#   python3 (for make_bad.py; pefile for the final check, which is skipped
+#   with a warning if pefile is not installed)
+# The binaries link the system msvcrt.dll (mingw-w64's default CRT) and import
+# only kernel32.dll, msvcrt.dll and the sample DLLs built here.
+#
+# Output is deterministic: no timestamps (--no-insert-timestamp), no
+# compiler ident (-fno-ident), stripped (-s), source paths mapped.
+# Usage: samples/build.sh          (from anywhere)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$HERE/src
+BIN=$HERE/bin
+
+die() { echo "build.sh: error: $*" >&2; exit 1; }
+
+# Prefer the explicit win32-thread-model driver (no winpthread), fall back
+# to the default alternative.
+pick() {
+    local t
+    for t in "$@"; do
+        if command -v "$t" >/dev/null 2>&1; then echo "$t"; return 0; fi
+    done
+    return 1
+}
+CC32=${CC32:-$(pick i686-w64-mingw32-gcc-win32 i686-w64-mingw32-gcc)} ||
+    die "i686-w64-mingw32-gcc not found (apt-get install gcc-mingw-w64-i686-win32)"
+DLLTOOL=${DLLTOOL:-$(pick i686-w64-mingw32-dlltool)} ||
+    die "i686-w64-mingw32-dlltool not found (apt-get install binutils-mingw-w64-i686)"
+CC64=${CC64:-$(pick x86_64-w64-mingw32-gcc-win32 x86_64-w64-mingw32-gcc)} ||
+    die "x86_64-w64-mingw32-gcc not found, needed for bin/bad/x64.exe (apt-get install gcc-mingw-w64-x86-64-win32)"
+PYTHON=${PYTHON:-$(pick python3 python)} || die "python3 not found (needed for make_bad.py)"
+for t in "$CC32" "$DLLTOOL" "$CC64" "$PYTHON"; do
+    command -v "$t" >/dev/null 2>&1 || die "$t not found (see the list of needed tools at the top of $0)"
+done
+
+echo "build.sh: 32-bit compiler: $CC32 ($("$CC32" -dumpversion))"
+echo "build.sh: 64-bit compiler: $CC64 ($("$CC64" -dumpversion))"
+
+# __USE_MINGW_ANSI_STDIO=0: call msvcrt's own printf family (this mingw-w64
+# defaults to its private printf implementation otherwise).
+CFLAGS=(-O2 -Wall -Wextra -fno-ident -fno-asynchronous-unwind-tables
+        -D__USE_MINGW_ANSI_STDIO=0 "-ffile-prefix-map=$HERE=samples")
+LDFLAGS=(-s -static-libgcc -Wl,--no-insert-timestamp -Wl,--dynamicbase
+         -Wl,--nxcompat)
+
+OBJ=$(mktemp -d "${TMPDIR:-/tmp}/ntboot-samples.XXXXXX")
+trap 'rm -rf "$OBJ"' EXIT
+
+rm -rf "$BIN"
+mkdir -p "$BIN/bad"
+
+exe() {  # exe NAME [extra args...]: src/NAME.c -> bin/NAME.exe
+    local name=$1; shift
+    echo "  CC   bin/$name.exe"
+    "$CC32" "${CFLAGS[@]}" "$SRC/$name.c" -o "$BIN/$name.exe" "${LDFLAGS[@]}" "$@"
+}
+
+dll() {  # dll NAME SRC OUTDIR BASE [extra args...]: -> OUTDIR/NAME.dll + $OBJ/libNAME.a
+    local name=$1 src=$2 out=$3 base=$4; shift 4
+    if [ "$out" = "$BIN" ]; then
+        echo "  CC   bin/$name.dll (base $base)"
+    else
+        echo "  CC   $name.dll (base $base, temporary: link-time only)"
+    fi
+    "$CC32" "${CFLAGS[@]}" -shared "$SRC/$src" -o "$out/$name.dll" \
+        "${LDFLAGS[@]}" -Wl,--image-base,"$base" \
+        -Wl,--out-implib,"$OBJ/lib$name.a" "$@"
+}
+
+implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
+    echo "  DLLTOOL $1.def"
+    "$DLLTOOL" -m i386 -d "$SRC/$1.def" -l "$OBJ/lib$1.a"
+}
+
+# 1-4, 7-10: plain programs
+for p in hello args pebwalk tls cpuloop forever unsupported fault; do
+    exe "$p"
+done
+
+# 5: DLL group
+dll sampledll sampledll.c "$BIN" 0x61000000
+dll sampledll2 sampledll2.c "$BIN" 0x62000000 "$OBJ/libsampledll.a"
+exe dllmain "$OBJ/libsampledll.a"
+
+# 6: relocation group: same preferred base on purpose
+dll relocA reloclib.c "$BIN" 0x10000000 -DLETTER=A
+dll relocB reloclib.c "$BIN" 0x10000000 -DLETTER=B
+exe reloc "$OBJ/librelocA.a" "$OBJ/librelocB.a"
+
+# 11: bad imports
+dll ghost ghost.c "$OBJ" 0x64000000          # link-time only, NOT kept in bin
+exe missingdll "$OBJ/libghost.a"
+implib missingname
+exe missingname "$OBJ/libmissingname.a"
+implib missingordinal
+exe missingordinal "$OBJ/libmissingordinal.a"
+dll failinit failinit.c "$BIN" 0x63000000
+exe dllmainfalse "$OBJ/libfailinit.a"
+
+# 12: a real PE32+ x86-64 image
+echo "  CC64 bin/bad/x64.exe"
+"$CC64" "${CFLAGS[@]}" "$SRC/x64hello.c" -o "$BIN/bad/x64.exe" "${LDFLAGS[@]}"
+
+# 12: malformed images derived from the binaries above
+"$PYTHON" "$HERE/make_bad.py"
+
+if "$PYTHON" -c 'import pefile' 2>/dev/null; then
+    "$PYTHON" "$HERE/list_imports.py" --check >/dev/null ||
+        die "pefile check failed (run: $PYTHON $HERE/list_imports.py --check)"
+    echo "build.sh: pefile check passed"
+else
+    echo "build.sh: warning: pefile not installed, skipped the import check" >&2
+fi
+echo "build.sh: done"
