@@ -110,6 +110,8 @@ class IoManager:
         if raw.startswith("\\\\") or (len(raw) >= 2 and raw[1] == ":" and raw[0].upper() != "C"):
             raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{path}: no such drive or share")
         guest = paths.normalize(raw, current_directory)
+        if guest[:3].upper() != "C:\\":         # relative to a current directory not on C:
+            raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{path}: no such drive or share")
         mount, parts = self._mount_for(guest)
         for i, part in enumerate(parts):
             if ":" in part or paths.is_device_name(part) or any(c in part for c in '<>"|?*') or \
@@ -124,8 +126,10 @@ class IoManager:
             entry = mount.virtual.get(parts[0].lower())
             if entry is None:
                 return Node(guest, mount, virtual_name=parts[0], exists=False)
-            return Node(guest, mount, virtual_name=entry[0], is_dir=entry[1] is None)
+            return Node(mount.guest.rstrip("\\") + "\\" + entry[0], mount, virtual_name=entry[0],
+                        is_dir=entry[1] is None)
         host = mount.host
+        canonical = mount.guest.rstrip("\\")
         for i, part in enumerate(parts):
             match = _match_case_insensitive(host, part)
             last = i == len(parts) - 1
@@ -135,6 +139,7 @@ class IoManager:
                     return Node(guest, mount, host_path=candidate, exists=False)
                 raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{path}: no such folder")
             host = os.path.join(host, match)
+            canonical += "\\" + match
             real = os.path.realpath(host)
             if not (real == mount.host or real.startswith(mount.host + os.sep)):
                 # a link leading out of the sandbox: as if it were not there
@@ -142,7 +147,10 @@ class IoManager:
                               f"{path}: not found")
             if not last and not os.path.isdir(real):
                 raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{path}: {part} is not a folder")
-        return Node(guest, mount, host_path=host, is_dir=os.path.isdir(host))
+        # the link-free host path: open_file opens with O_NOFOLLOW, so a link (checked above to stay
+        # inside the mount) as the final component would otherwise fail
+        return Node(canonical if parts else guest, mount, host_path=os.path.realpath(host),
+                    is_dir=os.path.isdir(host))
 
     def guest_path_of_host(self, host_path: str) -> str | None:
         real = os.path.realpath(host_path)
@@ -166,11 +174,15 @@ class IoManager:
         return FileObject(node, 0x100020)
 
     def exists(self, path: str) -> bool:
+        return self.existing_file(path) is not None
+
+    def existing_file(self, path: str) -> str | None:
+        """The canonical guest path of an existing file (its real name's case), or None."""
         try:
             node = self.resolve(path)
         except NtError:
-            return False
-        return node.exists and not node.is_dir
+            return None
+        return node.guest_path if node.exists and not node.is_dir else None
 
     def search_path(self, name: str, current_directory: str | None, *, extension: str | None = None,
                     search_dirs: list[str] | None = None) -> str | None:
@@ -181,16 +193,16 @@ class IoManager:
         cwd = current_directory or self.kernel.default_current_directory
         if "\\" in name or "/" in name or (len(name) > 1 and name[1] == ":"):
             for c in candidates:
-                full = paths.normalize(c, cwd)
-                if self.exists(full):
-                    return full
+                found = self.existing_file(paths.normalize(c, cwd))
+                if found:
+                    return found
             return None
         dirs = search_dirs or [cwd, self.kernel.system_directory, self.kernel.windows_directory]
         for d in dirs:
             for c in candidates:
-                full = paths.normalize(d.rstrip("\\") + "\\" + c)
-                if self.exists(full):
-                    return full
+                found = self.existing_file(paths.normalize(d.rstrip("\\") + "\\" + c))
+                if found:
+                    return found
         return None
 
 

@@ -136,6 +136,7 @@ class Dispatcher:
         self.return_trap = 0
         self.sysret_eip = 0
         self.hooks = []
+        self.observers: dict[int, list] = {}   # trap address -> callbacks run before its handler
 
     # -- registration ------------------------------------------------------------------------------
     def add_stub_dll(self, synth, base: int) -> None:
@@ -169,6 +170,9 @@ class Dispatcher:
         entry = self.stubs.get(address)
         if entry is None:
             return
+        if self.observers:
+            for callback in self.observers.get(address, ()):
+                callback(address)
         if entry.__class__ is _Entry:
             uc = self.uc
             esp = uc.reg_read(X.UC_X86_REG_ESP)

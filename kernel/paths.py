@@ -20,11 +20,12 @@ def from_nt_path(nt: str) -> str:
         if nt[:len(prefix)].upper() == prefix.upper():
             return nt[len(prefix):]
     low = nt.lower()
-    if low.startswith("\\device\\harddiskvolume1"):
-        rest = nt[len("\\device\\harddiskvolume1"):]
+    volume, systemroot = "\\device\\harddiskvolume1", "\\systemroot"
+    if low.startswith(volume) and low[len(volume):][:1] in ("", "\\"):     # not HarddiskVolume12
+        rest = nt[len(volume):]
         return "C:" + (rest if rest.startswith("\\") else "\\" + rest)
-    if low.startswith("\\systemroot"):
-        return "C:\\Windows" + nt[len("\\systemroot"):]
+    if low.startswith(systemroot) and low[len(systemroot):][:1] in ("", "\\"):
+        return "C:\\Windows" + nt[len(systemroot):]
     return nt
 
 

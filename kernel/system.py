@@ -146,6 +146,7 @@ class Kernel:
         self.current_thread: EThread | None = None
         self.reschedule = False
         self._stop: RunStop | None = None
+        self._break = None
         self.fault_report: FaultReport | None = None
         self.internal_details = ""
         # virtual time
@@ -447,6 +448,29 @@ class Kernel:
         self.reschedule = True
         if self.current_thread is not None:
             self.current_thread.process.machine.stop()
+
+    def break_at(self, process: EProcess, address: int) -> None:
+        """Stop the run (reason "breakpoint") the first time the CPU reaches `address`."""
+        m = process.machine
+
+        def hit(addr):
+            if self._break is None:
+                return
+            self._break = None
+            m.remove_hook(handle)
+            thread = self.current_thread
+            thread.request = Request("return", eip=addr)
+            self.stop_run("breakpoint", f"stopped at {self.describe_address(process, addr)}")
+        handle = m.hook_code_range(address, address, hit)
+        self._break = handle
+
+    def resume_after_break(self) -> None:
+        """After a breakpoint stop, `run()` goes on from where it stopped."""
+        self._stop = None
+        if self.current_thread is not None and self.current_thread.state == THREAD_RUNNING:
+            self.current_thread.state = THREAD_READY
+            if self.current_thread not in self.ready_queue:
+                self.ready_queue.insert(0, self.current_thread)
 
     def internal_error(self, error: Exception, where: str) -> None:
         self.internal_details = "".join(traceback.format_exception(error))

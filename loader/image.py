@@ -129,11 +129,20 @@ class PeImage:
         if len(data) < 0x40 or data[:2] != b"MZ":
             raise ImageError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
         e_lfanew = struct.unpack_from("<I", data, 0x3C)[0]
-        if e_lfanew + 0x18 > len(data) or e_lfanew > 0x10000000:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: PE header at {e_lfanew:#x} lies outside the {len(data)}-byte file")
-        if data[e_lfanew:e_lfanew + 4] != b"PE\0\0":
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: no PE signature at {e_lfanew:#x}")
+        # an MZ file without a PE header is an MS-DOS program (or a 16-bit NE/LE one) to Windows
+        if e_lfanew + 4 > len(data) or e_lfanew > 0x10000000:
+            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
+                             f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
+        signature = data[e_lfanew:e_lfanew + 4]
+        if signature[:2] == b"NE":
+            raise ImageError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
+        if signature[:2] in (b"LE", b"LX"):
+            raise ImageError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
+        if signature != b"PE\0\0":
+            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
+                             f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
+        if e_lfanew + 0x18 > len(data):
+            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
         machine, nsections, timestamp, _, _, opt_size, characteristics = struct.unpack_from(
             "<HHIIIHH", data, e_lfanew + 4)
         opt = e_lfanew + 0x18

@@ -141,10 +141,14 @@ def write_file(ctx, handle: int, data: bytes, offset: int | None = None) -> int:
         console_write(ctx.kernel, ctx.process, kind, data)
         return len(data)
     file = ctx.process.handles.lookup(handle, FileObject)
-    if not isinstance(file, HostFile) or file.fd is None or not file.node.writable:
+    if not isinstance(file, HostFile) or file.fd is None or not file.node.writable \
+            or not file.access & (GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA):
         raise NtError("STATUS_ACCESS_DENIED", f"{file.node.guest_path} is not open for writing")
     pos = file.position if offset is None else offset
-    n = os.pwrite(file.fd, data, pos)
+    try:
+        n = os.pwrite(file.fd, data, pos)
+    except OSError as e:
+        raise NtError("STATUS_ACCESS_DENIED", f"{file.node.guest_path}: {e.strerror}") from None
     file.position = pos + n
     return n
 

@@ -173,17 +173,6 @@ def _initterm(ctx, start: PVOID, end: PVOID) -> VOID:
 
 
 @export(conv="cdecl")
-def _initterm_e(ctx, start: PVOID, end: PVOID) -> INT:
-    pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
-    for fn in pointers:
-        if fn:
-            result = yield GuestCall(fn, (), "_initterm_e initializer")
-            if result:
-                return result
-    return 0
-
-
-@export(conv="cdecl")
 def _onexit(ctx, func: PVOID) -> PVOID:
     crt(ctx).onexit.append(func)
     return func

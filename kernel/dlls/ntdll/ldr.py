@@ -35,7 +35,11 @@ def create_loader(ctx) -> Loader:
 
 @export
 def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, SystemArgument2: PVOID) -> VOID:
-    """(CPU) the APC routine of every new thread: process initialization for the first one."""
+    """(CPU) the APC routine of every new thread: process initialization for the first one.
+
+    BOOT-FLOW 4.4: KiUserApcDispatcher calls it as the APC's NormalRoutine with three arguments and
+    then calls NtContinue itself.  (Windows 7's export pops 16 bytes: there the CONTEXT that follows
+    is its fourth argument and it continues the thread on its own.)"""
     kernel = ctx.kernel
     kernel.trace.step("4.4", "LdrInitializeThunk", tid=ctx.thread.tid, ntdll_base=SystemArgument1)
     if ctx.process.ldr is None:

@@ -1,0 +1,83 @@
+"""Every sample's output and exit code, as Windows prints them (samples/README.md)."""
+import pytest
+
+from conftest import run_sample
+
+
+def test_hello():
+    r = run_sample("hello.exe")
+    assert r.reason == "exited"
+    assert r.stdout == b"Hello, world!\nThe answer is 42 and the word is ntboot.\n"
+    assert r.exit_code == 3
+
+
+def test_args_quoting_and_environment():
+    args = ["plain", "with space", 'quo"te', "back\\slash\\", "", "tab\there"]
+    r = run_sample("args.exe", args, environment={"NTBOOT_TEST": "set by test"})
+    lines = r.stdout.decode().splitlines()
+    assert lines[0] == f"argc={len(args) + 1}"
+    assert lines[1] == "argv[0]=[C:\\app\\args.exe]"
+    assert lines[2:2 + len(args)] == [f"argv[{i + 1}]=[{a}]" for i, a in enumerate(args)]
+    assert lines[-1] == "NTBOOT_TEST=[set by test]"
+    assert r.exit_code == len(args) + 1
+
+
+def test_args_without_environment_variable():
+    r = run_sample("args.exe")
+    assert r.stdout.decode().splitlines() == ["argc=1", "argv[0]=[C:\\app\\args.exe]", "NTBOOT_TEST=(null)"]
+    assert r.exit_code == 1
+
+
+def test_pebwalk_lists_and_export_parsing():
+    r = run_sample("pebwalk.exe")
+    text = r.stdout.decode()
+    assert r.exit_code == 0, text
+    sections = {}
+    current = None
+    for line in text.splitlines():
+        if line.endswith("order:"):
+            current = line[:-1]
+            sections[current] = []
+        elif line.startswith("  ") and current:
+            name, base = line.split()
+            sections[current].append((name, int(base, 16)))
+    assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+    assert sections["memory order"] == sections["load order"]
+    assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+    assert sections["load order"][0][1] == 0x400000
+    assert "GetProcAddress found" in text and "image base ok" in text
+
+
+def test_tls_callbacks_and_static_tls():
+    r = run_sample("tls.exe")
+    assert r.stdout.decode().splitlines() == [
+        "tls callback 1: reason=1", "tls callback 2: reason=1",
+        "main: tls var=0x1234", "main: tls var=0x1235", "main: template var=0x1234",
+        "tls callback 1: reason=0", "tls callback 2: reason=0"]
+    assert r.exit_code == 0
+
+
+def test_dll_import_data_export_and_runtime_loading():
+    r = run_sample("dllmain.exe")
+    assert r.stdout.decode().splitlines() == [
+        "sampledll: DLL_PROCESS_ATTACH", "dllmain: start", "dllmain: add_numbers(2, 3) = 5",
+        "dllmain: sample_counter = 42", "dllmain: get_counter() after increment = 43",
+        "sampledll2: DLL_PROCESS_ATTACH", "dllmain: LoadLibraryA(sampledll2.dll) ok",
+        "dllmain: multiply(6, 7) = 42", "sampledll2: DLL_PROCESS_DETACH", "dllmain: FreeLibrary ok",
+        "dllmain: done", "sampledll: DLL_PROCESS_DETACH"]
+    assert r.exit_code == 0
+
+
+def test_two_dlls_with_one_preferred_base():
+    r = run_sample("reloc.exe")
+    assert r.stdout.decode().splitlines() == [
+        "relocA: string from relocA", "relocB: string from relocB", "relocA: pointers ok",
+        "relocB: pointers ok", "distinct bases: yes"]
+    assert r.exit_code == 0
+
+
+@pytest.mark.parametrize("n,expected", [(1000, 622743910), (1000000, 3932302724)])
+def test_cpuloop(n, expected):
+    r = run_sample("cpuloop.exe", [str(n)])
+    assert r.stdout == f"cpuloop: iterations={n} result={expected}\n".encode()
+    assert r.exit_code == 0
