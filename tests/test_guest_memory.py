@@ -97,10 +97,10 @@ def test_ldr_lists_are_circular_consistent_and_ordered(at_entry):
         assert emu.read_u32(head + 4) == prev
     orders = emu.module_orders()
     load = [n for n, _ in orders["InLoadOrderModuleList"]]
-    assert load == ["dllmain.exe", "ntdll.dll", "sampledll.dll", "kernel32.dll", "msvcrt.dll"]
+    assert load == ["dllmain.exe", "ntdll.dll", "sampledll.dll", "kernel32.dll", "KERNELBASE.dll", "msvcrt.dll"]
     assert orders["InMemoryOrderModuleList"] == orders["InLoadOrderModuleList"]
     init = [n for n, _ in orders["InInitializationOrderModuleList"]]
-    assert init[0] == "ntdll.dll"
+    assert init[:3] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll"]
     assert "dllmain.exe" not in init
     # a DLL is initialized after the DLLs it imports
     assert init.index("sampledll.dll") > init.index("msvcrt.dll")

@@ -41,9 +41,11 @@ def test_pebwalk_lists_and_export_parsing():
         elif line.startswith("  ") and current:
             name, base = line.split()
             sections[current].append((name, int(base, 16)))
-    assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+    # Windows 7: kernel32 imports KERNELBASE, which is initialized between ntdll and kernel32
+    assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll",
+                                                      "KERNELBASE.dll", "msvcrt.dll"]
     assert sections["memory order"] == sections["load order"]
-    assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+    assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll", "msvcrt.dll"]
     assert sections["load order"][0][1] == 0x400000
     assert "GetProcAddress found" in text and "image base ok" in text
 

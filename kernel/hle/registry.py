@@ -82,6 +82,7 @@ class DllSpec:
     code: object = None                          # callable(resolve) -> (bytes, {label: offset}) of real x86 code
     init: object = None                          # callable(ctx, base, reason) run by the DLL's entry point
     syscalls: bool = False                       # ntdll: Nt*/Zw* exports are system-call stubs
+    imports: dict = field(default_factory=dict)  # DLL name -> [function names] it imports (real import directory)
 
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}

@@ -144,6 +144,12 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
             if not label.startswith("."):
                 exports[label] = text_rva + code_off + o
     writer.add_section(".text", bytes(text), characteristics=SCN_TEXT)
+    if spec.imports:
+        idata_rva = writer.next_section_rva()
+        idata, dir_size, iat_rva, iat_size = _import_directory(spec.imports, idata_rva)
+        writer.add_section(".idata", idata, characteristics=SCN_DATA)
+        writer.set_data_directory(1, idata_rva, dir_size)
+        writer.set_data_directory(12, iat_rva, iat_size)
     writer.set_entry_point(entry_rva)
     export_list = [Export(name=n, rva=r) for n, r in exports.items()]
     export_list += [Export(name=n, forwarder=f) for n, f in spec.forwarders.items()]
@@ -152,6 +158,36 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
     size_of_image = struct.unpack_from("<I", image, struct.unpack_from("<I", image, 0x3C)[0] + 0x50)[0]
     return SynthesizedDll(spec, image, size_of_image, stubs, (text_rva, text_rva + stub_area),
                           ret_rvas, exports, labels, entry_rva)
+
+
+def _import_directory(imports: dict, rva: int) -> tuple[bytes, int, int, int]:
+    """An import directory: descriptors, then lookup tables, IATs, hint/names and DLL names."""
+    dlls = list(imports.items())
+    desc_size = 20 * (len(dlls) + 1)
+    tables = 4 * sum(len(names) + 1 for _, names in dlls)
+    ilt_off = desc_size
+    iat_off = ilt_off + tables
+    strings_off = iat_off + tables
+    strings = bytearray()
+    descs = bytearray()
+    ilt = bytearray()
+    for dll, names in dlls:
+        dll_name_rva = rva + strings_off + len(strings)
+        strings += dll.encode("ascii") + b"\0"
+        if len(strings) % 2:
+            strings += b"\0"
+        entries = []
+        for n in names:
+            entries.append(rva + strings_off + len(strings))
+            strings += struct.pack("<H", 0) + n.encode("ascii") + b"\0"
+            if len(strings) % 2:
+                strings += b"\0"
+        table_rva = len(ilt)
+        ilt += b"".join(struct.pack("<I", e) for e in entries) + b"\0" * 4
+        descs += struct.pack("<5I", rva + ilt_off + table_rva, 0, 0, dll_name_rva, rva + iat_off + table_rva)
+    descs += b"\0" * 20
+    data = bytes(descs) + bytes(ilt) + bytes(ilt) + bytes(strings)
+    return data, desc_size, rva + iat_off, tables
 
 
 def _pops(api) -> int:
