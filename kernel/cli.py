@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--json", action="store_true", help="machine-readable output")
     dump.add_argument("--hex", action="store_true", help="the raw bytes")
     dump.add_argument("program")
-    dump.add_argument("args", nargs=argparse.REMAINDER)
+    dump.add_argument("args", nargs="*", help="guest arguments (put them after -- if they start with -)")
     imports = sub.add_parser("imports", help="list the functions a program imports and which ntboot implements")
     imports.add_argument("program")
     return parser

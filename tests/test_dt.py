@@ -163,7 +163,7 @@ def test_peb_text(mem):
         "   +0x02c KernelCallbackTable : (null)",
         "   +0x02c UserSharedInfoPtr : (null)",
         "   +0x044 TlsBitmapBits    : [2] 0x1fff 0",
-        "   +0x064 NumberOfProcessors : 0x1",
+        "   +0x064 NumberOfProcessors : 1",       # WinDbg: below 10 as is, else hex
         "   +0x070 CriticalSectionTimeout : _LARGE_INTEGER 0xffffe86d`079b8000",
         "   +0x0ac OSBuildNumber    : 0x1db1",
         "   +0x0c4 GdiHandleBuffer  : [34] Uint4B",
@@ -264,7 +264,7 @@ def test_nested_expansion_depth(mem):
                               fields=["LastErrorValue", "ClientId"], depth=0))
     assert only == ["ntdll!_TEB @ 0x7ffde000",
                     "   +0x020 ClientId         : _CLIENT_ID",
-                    "   +0x034 LastErrorValue   : 0x2"]
+                    "   +0x034 LastErrorValue   : 2"]
 
 
 def test_kernel_structures_and_hidden_padding():
@@ -327,7 +327,7 @@ def test_kuser_shared_data():
     text = format_text(w.KUSER_SHARED_DATA, w.KUSER_SHARED_DATA_ADDRESS, m.read)
     assert '   +0x030 NtSystemRoot     : [260]  "C:\\Windows"' in text
     assert "   +0x264 NtProductType    : NtProductWinNt (0n1)" in text
-    assert "   +0x26c NtMajorVersion   : 0x6" in text
+    assert "   +0x26c NtMajorVersion   : 6" in text
     assert "   +0x320 TickCount        : _KSYSTEM_TIME" in text
     assert "   +0x32c TickCountPad     : [1] 0" in text
     doc = to_json(w.KUSER_SHARED_DATA, w.KUSER_SHARED_DATA_ADDRESS, m.read)

@@ -206,6 +206,11 @@ def _fmt_signed(v: int) -> str:
     return "0" if v == 0 else f"0n{v}"
 
 
+def _fmt_number(v: int) -> str:
+    """An integer member as WinDbg's dt prints it: below 10 as is, otherwise in hex."""
+    return str(v) if 0 <= v < 10 else _fmt_unsigned(v)
+
+
 def _fmt_char(v: int) -> str:
     ch = chr(v & 0xFF) if 0x20 <= (v & 0xFF) < 0x7F else ""
     return f"{_fmt_unsigned(v & 0xFF)} '{ch}'"
@@ -219,7 +224,7 @@ def _fmt_scalar(type_name: str, v: int) -> str:
         return f"{_fmt_unsigned(v)} '{ch}'"
     if type_name.startswith("Int"):
         return _fmt_signed(v)
-    return _fmt_unsigned(v)
+    return _fmt_number(v)
 
 
 def _fmt_ptr_value(v: int) -> str:
