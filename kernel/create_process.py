@@ -380,6 +380,23 @@ def mm_create_teb(kernel, thread: EThread) -> None:
     thread.write_mirror(**{"Tcb.Teb": teb})
 
 
+def create_thread(kernel, process: EProcess, start_address: int, parameter: int, *, stack_reserve: int = 0,
+                  stack_commit: int = 0, suspended: bool = False) -> EThread:
+    """CreateThread: a stack, the initial CONTEXT with the thread start thunk, then PspCreateThread
+    (3.1-3.7); the thread then boots through 4.1-4.6 like the first one, and the loader sends
+    DLL_THREAD_ATTACH instead of initializing the process."""
+    info = process.section.image.info
+    stack = base_create_stack(kernel, process, stack_reserve or info.stack_reserve,
+                              stack_commit or info.stack_commit)
+    context = base_initialize_context(kernel, process, start_address, stack[0], initial_thread=False,
+                                      parameter=parameter)
+    thread = psp_create_thread(kernel, process, context, stack)
+    thread.suspend_count = 1 if suspended else 0
+    if not suspended:
+        kernel.ready(thread)
+    return thread
+
+
 def thread_label(thread: EThread) -> str:
     return str(thread.tid) if thread.tid else "(new)"
 

@@ -248,7 +248,7 @@ class Dispatcher:
         if kernel.reschedule:
             machine.stop()
             thread = kernel.current_thread
-            if thread.request is None and thread.state == "running":
+            if thread.request is None and thread.state != "terminated":
                 # continue after the call when the thread runs again, not at the trap
                 thread.request = Request("return", eip=return_eip)
         self._set_result(entry.returns, result)

@@ -41,6 +41,7 @@ class EProcess(KernelObject):
         self.exit_status = STATUS_PENDING
         self.create_time = kernel.system_time()
         self.exit_time = 0
+        self.suspend_count = 0
         self.eprocess = 0                     # kernel-space mirror address
         self.ldr = None                       # the user-mode loader's state (loader.ldr.Loader)
         self.api_context = None
@@ -101,6 +102,9 @@ class EThread(KernelObject):
         self.user_apcs: deque = deque()
         self.last_services: list[int] = []
         self.resume_eip = 0                   # where the thread continues when scheduled
+        self.wait = None                      # the wait it is blocked in (kernel.ke_wait.Wait)
+        self.wake_status = None               # status its wait returns, put in EAX when it next runs
+        self.exit_time = 0
 
     def describe(self) -> str:
         return f"Thread {self.tid} of {self.process.image_name}"

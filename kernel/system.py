@@ -26,6 +26,7 @@ from . import paths
 from .create_process import create_process as _create_process
 from .hle.synth import synthesize
 from .io import IoManager
+from .ke_wait import WaitMixin
 from .ke import THREAD_SLICE, Dispatcher, GuestCall, Request, RunStop
 from .mm import MemoryManager
 from .ob import CidTable, HandleTable, KernelObject
@@ -105,7 +106,7 @@ class HostProcess(KernelObject):
         self.current_directory = "C:\\"
 
 
-class Kernel:
+class Kernel(WaitMixin):
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.profile = get_profile(self.options.profile)
@@ -525,11 +526,13 @@ class Kernel:
         return self._result(time.perf_counter() - started)
 
     def _next_thread(self) -> EThread | None:
-        while self.ready_queue:
-            thread = self.ready_queue.pop(0)
-            if thread.state == THREAD_READY and thread.process.alive:
-                return thread
-        return None
+        while True:
+            while self.ready_queue:
+                thread = self.ready_queue.pop(0)
+                if thread.state == THREAD_READY and thread.process.alive:
+                    return thread
+            if not self.expire_timeouts():
+                return None
 
     def _switch_to(self, thread: EThread) -> int | None:
         """Load the thread on its process's CPU; apply its pending request; return the EIP to run."""
@@ -546,6 +549,9 @@ class Kernel:
         self.tracing_process = process
         process.api_context.thread = thread
         thread.state = THREAD_RUNNING
+        if thread.wake_status is not None:
+            m.set_reg("eax", thread.wake_status)
+            thread.wake_status = None
         req, thread.request = thread.request, None
         if req is None:
             return thread.resume_eip or m.reg("eip")
@@ -714,12 +720,20 @@ class Kernel:
 
     # -- termination -------------------------------------------------------------------------------
     def terminate_thread(self, thread: EThread, status: int) -> None:
+        if thread.wait is not None:
+            for o in thread.wait.objects:
+                if thread in o.waiters:
+                    o.waiters.remove(thread)
+            thread.wait = None
         thread.state = THREAD_TERMINATED
         thread.exit_status = status & 0xFFFFFFFF
-        thread.signaled = True
+        thread.exit_time = self.system_time()
         thread.write_mirror(ExitStatus=status)
+        process = thread.process
+        process.write_mirror(ActiveThreads=sum(1 for t in process.threads if t.state != THREAD_TERMINATED))
         if thread in self.ready_queue:
             self.ready_queue.remove(thread)
+        self.signal(thread)
         if thread is self.current_thread:
             self.reschedule = True
             thread.process.machine.stop()
@@ -737,7 +751,7 @@ class Kernel:
         for t in process.threads:
             if t.state != THREAD_TERMINATED:
                 self.terminate_thread(t, status)
-        process.signaled = True
+        self.signal(process)
         self.trace.step("4.7", "NtTerminateProcess", exit_status=f"{status & 0xFFFFFFFF:#x}", reason=reason)
         self.reschedule = True
         process.machine.stop()
@@ -758,7 +772,8 @@ class Kernel:
         if first is None:
             return RunResult(None, "no process", "", b"", b"")
         if first.alive:
-            waits = "; ".join(f"thread {t.tid} waits" for t in first.threads if t.state == THREAD_WAITING)
+            waits = "; ".join(f"thread {t.tid} of {t.process.image_name} in {t.wait.what or 'a wait'}"
+                              for t in self.blocked_threads())
             return RunResult(None, "deadlock", f"every thread waits forever: {waits}", stdout, stderr,
                              processes=procs)
         reason = first.exit_reason or "exited"

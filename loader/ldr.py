@@ -500,6 +500,18 @@ class Loader:
         if self.exe.tls_index is not None:
             yield from self._call_tls_callbacks(self.exe, DLL_THREAD_ATTACH)
 
+    def detach_thread(self):
+        """Generator: an ending thread's DLL_THREAD_DETACH, in reverse initialization order."""
+        for m in reversed(list(self.init_order)):
+            if m is self.ntdll or not m.initialized:
+                continue
+            if m.entry_point:
+                yield Call(m.entry_point, (m.base, DLL_THREAD_DETACH, 0), f"DllMain({m.base_name}, DLL_THREAD_DETACH)")
+            if m.tls_index is not None:
+                yield from self._call_tls_callbacks(m, DLL_THREAD_DETACH)
+        if self.exe.tls_index is not None:
+            yield from self._call_tls_callbacks(self.exe, DLL_THREAD_DETACH)
+
     def shutdown_process(self):
         """Generator: LdrShutdownProcess: DLL_PROCESS_DETACH in reverse initialization order."""
         for m in reversed(list(self.init_order)):

@@ -82,7 +82,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 }
 
 # 1-4, 7-10: plain programs
-for p in hello args pebwalk tls cpuloop callbench forever unsupported fault; do
+for p in hello args pebwalk tls cpuloop callbench deadlock forever unsupported fault; do
     exe "$p"
 done
 
@@ -90,6 +90,7 @@ done
 dll sampledll sampledll.c "$BIN" 0x61000000
 dll sampledll2 sampledll2.c "$BIN" 0x62000000 "$OBJ/libsampledll.a"
 exe dllmain "$OBJ/libsampledll.a"
+exe threads "$OBJ/libsampledll.a"
 
 # 6: relocation group: same preferred base on purpose
 dll relocA reloclib.c "$BIN" 0x10000000 -DLETTER=A

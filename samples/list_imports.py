@@ -26,6 +26,7 @@ OUR_DLLS = {"sampledll.dll", "sampledll2.dll", "relocA.dll", "relocB.dll",
 # DLLs a binary may import beyond kernel32/msvcrt (lower-case names)
 EXTRA_ALLOWED = {
     "dllmain.exe": {"sampledll.dll"},
+    "threads.exe": {"sampledll.dll"},
     "sampledll2.dll": {"sampledll.dll"},
     "reloc.exe": {"reloca.dll", "relocb.dll"},
     "missingdll.exe": {"ghost.dll"},
@@ -132,7 +133,7 @@ def check() -> int:
     expected = {
         "hello.exe", "args.exe", "pebwalk.exe", "tls.exe", "dllmain.exe",
         "sampledll.dll", "sampledll2.dll", "reloc.exe", "relocA.dll",
-        "relocB.dll", "cpuloop.exe", "callbench.exe", "forever.exe", "unsupported.exe",
+        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "dllmainfalse.exe", "failinit.dll", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",

@@ -112,3 +112,10 @@ def test_cli_errors_are_one_clear_line_without_traceback(argv, code, words):
     assert words in p.stderr
     assert "Traceback" not in p.stderr
     assert p.stderr.splitlines()[0].startswith("ntboot: ")
+
+
+def test_deadlock_names_the_wait_that_never_ends():
+    r = run_sample("deadlock.exe")
+    assert r.reason == "deadlock"
+    assert r.stdout == b"waiting\n"
+    assert "WaitForSingleObject(Thread" in r.message and "deadlock.exe" in r.message

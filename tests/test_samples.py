@@ -83,3 +83,20 @@ def test_cpuloop(n, expected):
     r = run_sample("cpuloop.exe", [str(n)])
     assert r.stdout == f"cpuloop: iterations={n} result={expected}\n".encode()
     assert r.exit_code == 0
+
+
+THREADS_OUTPUT = [
+    "sampledll: DLL_PROCESS_ATTACH", "sampledll: DLL_THREAD_ATTACH", "sampledll: DLL_THREAD_ATTACH",
+    "worker 1: add_numbers(1, 10) = 11", "worker 2: add_numbers(2, 10) = 12",
+    "sampledll: DLL_THREAD_DETACH", "sampledll: DLL_THREAD_DETACH", "main: wait all returned 0",
+    "main: thread 1 exit code 101", "main: thread 2 exit code 102", "main: timed wait returned 258",
+    "main: at least 70 ms passed: yes", "sampledll: DLL_PROCESS_DETACH"]
+
+
+def test_threads_are_created_scheduled_waited_for_and_deterministic():
+    first = run_sample("threads.exe")
+    assert first.reason == "exited" and first.exit_code == 0
+    assert first.stdout.decode().splitlines() == THREADS_OUTPUT
+    second = run_sample("threads.exe")
+    assert second.stdout == first.stdout
+    assert [p["exit_code"] for p in first.processes] == [0]

@@ -7,7 +7,7 @@ import struct
 from emu.context import CONTEXT_SIZE
 
 from ..hle.registry import export
-from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PCONTEXT, PULONG, PVOID, ULONG
+from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PCONTEXT, PHANDLE, PULONG, PVOID, ULONG
 from ..ke import Request
 from ..ob import NtCurrentProcess, NtCurrentThread
 from ..ps import EProcess, EThread
@@ -151,3 +151,39 @@ def NtSetInformationThread(ctx, ThreadHandle: HANDLE, ThreadInformationClass: UL
     if ThreadInformationClass in (17, 0x11, 2, 3, 9):   # HideFromDebugger, priority, base priority, start address
         return 0
     return STATUS["STATUS_INVALID_INFO_CLASS"]
+
+
+THREAD_CREATE_FLAGS_CREATE_SUSPENDED = 0x1
+
+
+@export
+def NtCreateThreadEx(ctx, ThreadHandle: PHANDLE, DesiredAccess: ULONG, ObjectAttributes: PVOID,
+                     ProcessHandle: HANDLE, StartRoutine: PVOID, Argument: PVOID, CreateFlags: ULONG,
+                     ZeroBits: ULONG, StackSize: ULONG, MaximumStackSize: ULONG, AttributeList: PVOID) -> NTSTATUS:
+    """Windows 7's thread creation service: the same path as the first thread (3.1-3.7, 4.1-4.6)."""
+    from ..create_process import create_thread
+    process = process_from_handle(ctx, ProcessHandle)
+    if process is not ctx.process:
+        return STATUS["STATUS_NOT_SUPPORTED"]          # threads in other processes: the child-process issue
+    thread = create_thread(ctx.kernel, process, StartRoutine, Argument, stack_reserve=MaximumStackSize,
+                           stack_commit=StackSize, suspended=bool(CreateFlags & THREAD_CREATE_FLAGS_CREATE_SUSPENDED))
+    ctx.write_u32(ThreadHandle, ctx.process.handles.insert(thread, DesiredAccess or 0x1FFFFF))
+    return 0
+
+
+def resume_thread(ctx, thread: EThread) -> int:
+    """Decrement the suspend count; at zero the thread becomes ready.  Returns the previous count."""
+    previous = thread.suspend_count
+    if previous > 0:
+        thread.suspend_count -= 1
+        if thread.suspend_count == 0 and thread.state == "initialized":
+            ctx.kernel.ready(thread)
+    return previous
+
+
+@export
+def NtResumeThread(ctx, ThreadHandle: HANDLE, PreviousSuspendCount: PULONG) -> NTSTATUS:
+    previous = resume_thread(ctx, thread_from_handle(ctx, ThreadHandle))
+    if PreviousSuspendCount:
+        ctx.write_u32(PreviousSuspendCount, previous)
+    return 0

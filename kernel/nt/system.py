@@ -39,14 +39,12 @@ def NtQueryPerformanceCounter(ctx, PerformanceCounter: PLARGE_INTEGER, Performan
 @export
 def NtDelayExecution(ctx, Alertable: BOOLEAN, DelayInterval: PLARGE_INTEGER) -> NTSTATUS:
     """Sleep: virtual time advances by the interval (relative, negative 100 ns units)."""
-    interval = struct.unpack("<q", ctx.read(DelayInterval, 8))[0]
-    kernel = ctx.kernel
-    if interval < 0:
-        kernel.advance_clock(-interval)
-    elif interval > kernel.system_time():
-        kernel.advance_clock(interval - kernel.system_time())
-    kernel.update_kuser_time(ctx.process)
-    kernel.yield_thread(ctx.thread)
+    from .wait import timeout_of
+    timeout = timeout_of(ctx, DelayInterval)
+    if timeout == 0:
+        ctx.kernel.yield_thread(ctx.thread)
+        return 0
+    ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution")
     return 0
 
 

@@ -2,9 +2,11 @@
 import struct
 
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW, LPSTR, LPVOID, UINT, VOID, LPWSTR
+from ...hle.types import (BOOL, DWORD, HANDLE, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW, LPSTR,
+                         LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from ...ob import NtCurrentProcess, NtCurrentThread
-from ...ps import EProcess
+from ...ob_handles import reference_object
+from ...ps import EProcess, EThread
 from ..ntdll.thread import exit_process
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
@@ -164,6 +166,53 @@ def TlsFree(ctx, dwTlsIndex: DWORD) -> BOOL:
     for t in ctx.process.threads:
         _set_slot(ctx, t, dwTlsIndex, 0)
     return 1
+
+
+CREATE_SUSPENDED = 0x4
+STACK_SIZE_PARAM_IS_A_RESERVATION = 0x10000
+STILL_ACTIVE = 259
+
+
+@export
+def CreateThread(ctx, lpThreadAttributes: LPVOID, dwStackSize: SIZE_T, lpStartAddress: LPTHREAD_START_ROUTINE,
+                 lpParameter: LPVOID, dwCreationFlags: DWORD, lpThreadId: LPDWORD) -> HANDLE:
+    from ...create_process import create_thread
+    reserve = dwStackSize if dwCreationFlags & STACK_SIZE_PARAM_IS_A_RESERVATION else 0
+    commit = 0 if reserve else dwStackSize
+    thread = create_thread(ctx.kernel, ctx.process, lpStartAddress, lpParameter, stack_reserve=reserve,
+                           stack_commit=commit, suspended=bool(dwCreationFlags & CREATE_SUSPENDED))
+    if lpThreadId:
+        ctx.write_u32(lpThreadId, thread.tid)
+    return ctx.process.handles.insert(thread, 0x1FFFFF)
+
+
+@export
+def ExitThread(ctx, dwExitCode: DWORD) -> VOID:
+    from ..ntdll.thread import RtlExitUserThread
+    yield from RtlExitUserThread(ctx, dwExitCode)
+
+
+@export
+def GetExitCodeThread(ctx, hThread: HANDLE, lpExitCode: LPDWORD) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    ctx.write_u32(lpExitCode, STILL_ACTIVE if thread.state != "terminated" else thread.exit_status)
+    return 1
+
+
+@export
+def ResumeThread(ctx, hThread: HANDLE) -> DWORD:
+    from ...nt.process import resume_thread
+    return resume_thread(ctx, reference_object(ctx, hThread, EThread))
+
+
+@export
+def GetThreadId(ctx, Thread: HANDLE) -> DWORD:
+    return reference_object(ctx, Thread, EThread).tid
+
+
+@export
+def GetProcessId(ctx, Process: HANDLE) -> DWORD:
+    return reference_object(ctx, Process, EProcess).pid
 
 
 @export

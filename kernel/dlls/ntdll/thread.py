@@ -38,18 +38,9 @@ def RtlExitUserThread(ctx, ExitStatus: NTSTATUS) -> VOID:
     if len(alive) <= 1:
         yield from exit_process(ctx, ExitStatus)
         return
-    loader = process.ldr
-    if loader is not None:
-        for m in reversed(list(loader.init_order)):
-            if m is loader.ntdll or not m.entry_point:
-                continue
-            yield loader_call(m, 3)
+    if process.ldr is not None:
+        yield from process.ldr.detach_thread()
     ctx.kernel.terminate_thread(ctx.thread, ExitStatus)
-
-
-def loader_call(m, reason):
-    from loader.ldr import Call
-    return Call(m.entry_point, (m.base, reason, 0), f"DllMain({m.base_name}, reason {reason})")
 
 
 @export(name=".RtlpTopLevelExceptionHandler", conv="cdecl")
