@@ -18,6 +18,7 @@ CPL 3 and every thread, including the kernel's entry stubs, runs with the user s
 """
 from __future__ import annotations
 
+import ctypes
 import struct
 import time
 from dataclasses import dataclass
@@ -72,6 +73,32 @@ class Fault:
     vector: int = 0         # interrupt vector (0 = #DE, 3 = #BP, 6 = #UD, 13 = #GP, ...)
 
 
+def _fast_register_access(uc):
+    """(read, write) of a 32-bit register by Unicorn register id, straight through the C API.
+
+    The binding's reg_read/reg_write look up the register's class on every call (about a microsecond);
+    the trap path touches ESP and EAX on every emulated call, so it uses these.  Falls back to the
+    binding if its internals are not the expected ones."""
+    try:
+        from unicorn.unicorn_py3.unicorn import uclib
+        handle = uc._uch
+        read_fn, write_fn = uclib.uc_reg_read, uclib.uc_reg_write
+    except (ImportError, AttributeError):
+        return uc.reg_read, lambda reg, value: uc.reg_write(reg, value & 0xFFFFFFFF)
+    out = ctypes.c_uint32()
+    out_ref = ctypes.byref(out)
+    c_uint32 = ctypes.c_uint32
+    byref = ctypes.byref
+
+    def read(reg_id: int) -> int:
+        read_fn(handle, reg_id, out_ref)
+        return out.value
+
+    def write(reg_id: int, value: int) -> None:
+        write_fn(handle, reg_id, byref(c_uint32(value & 0xFFFFFFFF)))
+    return read, write
+
+
 def _descriptor(base: int, limit: int, access: int, flags: int) -> bytes:
     d = limit & 0xFFFF
     d |= (base & 0xFFFFFF) << 16
@@ -97,6 +124,7 @@ class Machine:
         self._block_counter = None
         self._setup_cpu()
         self._fault_hooks()
+        self.reg32, self.set_reg32 = _fast_register_access(self.uc)
 
     # -- set-up ------------------------------------------------------------------------------------
     def _setup_cpu(self) -> None:

@@ -174,8 +174,7 @@ class Dispatcher:
             for callback in self.observers.get(address, ()):
                 callback(address)
         if entry.__class__ is _Entry:
-            uc = self.uc
-            esp = uc.reg_read(X.UC_X86_REG_ESP)
+            esp = self.machine.reg32(X.UC_X86_REG_ESP)
             self._call(entry, esp + 4, esp, entry.return_eip)
         elif isinstance(entry, Unimplemented):
             self._unsupported(entry)
@@ -189,9 +188,9 @@ class Dispatcher:
             self.kernel.internal_error(e, "in a system service")
 
     def _dispatch_system_service(self, machine) -> None:
-        uc = self.uc
-        number = uc.reg_read(X.UC_X86_REG_EAX)
-        user_esp = uc.reg_read(X.UC_X86_REG_EDX)
+        m = self.machine
+        number = m.reg32(X.UC_X86_REG_EAX)
+        user_esp = m.reg32(X.UC_X86_REG_EDX)
         entry = self.services.get(number)
         thread = self.kernel.current_thread
         thread.last_services.append(number)
@@ -204,7 +203,7 @@ class Dispatcher:
                                  f"called from {self.kernel.describe_address(self.process, machine.read_u32(user_esp + 4))}")
             return
         # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
-        self._call(entry, user_esp + 8, uc.reg_read(X.UC_X86_REG_ESP), self.sysret_eip)
+        self._call(entry, user_esp + 8, m.reg32(X.UC_X86_REG_ESP), self.sysret_eip)
 
     def _call(self, entry: _Entry, args_at: int, entry_esp: int, return_eip: int) -> None:
         machine = self.machine
@@ -254,13 +253,12 @@ class Dispatcher:
         self._set_result(entry.returns, result)
 
     def _set_result(self, returns: str, result) -> None:
-        uc = self.uc
         if returns == "eax":
-            uc.reg_write(X.UC_X86_REG_EAX, (result or 0) & 0xFFFFFFFF)
+            self.machine.set_reg32(X.UC_X86_REG_EAX, result or 0)
         elif returns == "edx:eax":
             result = (result or 0) & 0xFFFFFFFFFFFFFFFF
-            uc.reg_write(X.UC_X86_REG_EAX, result & 0xFFFFFFFF)
-            uc.reg_write(X.UC_X86_REG_EDX, result >> 32)
+            self.machine.set_reg32(X.UC_X86_REG_EAX, result & 0xFFFFFFFF)
+            self.machine.set_reg32(X.UC_X86_REG_EDX, result >> 32)
         elif returns == "st0":
             self.kernel.set_st0(self.machine, float(result or 0.0))
 
