@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ctypes
 import struct
-import time
 from dataclasses import dataclass
 
 from unicorn import (UC_ARCH_X86, UC_ERR_FETCH_PROT, UC_ERR_INSN_INVALID, UC_ERR_FETCH_UNMAPPED, UC_ERR_READ_PROT,
@@ -239,13 +238,6 @@ class Machine:
     def write_u32(self, addr: int, value: int) -> None:
         self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
 
-    def push(self, value: int) -> int:
-        esp = (self.uc.reg_read(X.UC_X86_REG_ESP) - 4) & 0xFFFFFFFF
-        self.write_u32(esp, value)
-        self.uc.reg_write(X.UC_X86_REG_ESP, esp)
-        return esp
-
-    # -- running -----------------------------------------------------------------------------------
     def count_instructions(self, enable: bool) -> None:
         """Opt-in exact instruction counting (a block hook; costs speed, so only when asked)."""
         if enable and self._block_counter is None:
@@ -291,7 +283,3 @@ class Machine:
         if self.stop_requested:
             return "stopped"
         return "slice"
-
-    @staticmethod
-    def now() -> float:
-        return time.perf_counter()

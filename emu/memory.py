@@ -136,7 +136,6 @@ class AddressSpace:
         self.highest = highest
         self._bases: list[int] = []                  # sorted allocation bases
         self._allocs: dict[int, Allocation] = {}
-        self.committed_bytes = 0
 
     # -- lookups ---------------------------------------------------------------------------------
     def allocation_at(self, addr: int) -> Allocation | None:
@@ -230,7 +229,6 @@ class AddressSpace:
             elif not fresh and run_start is not None:
                 self.uc.mem_map(alloc.base + run_start * PAGE_SIZE, (i - run_start) * PAGE_SIZE,
                                 uc_protection(protect))
-                self.committed_bytes += (i - run_start) * PAGE_SIZE
                 run_start = None
         for i in range(first, first + n):
             alloc.pages[i] = protect
@@ -279,7 +277,6 @@ class AddressSpace:
             if alloc.pages[i]:
                 page = alloc.base + i * PAGE_SIZE
                 self.uc.mem_unmap(page, PAGE_SIZE)
-                self.committed_bytes -= PAGE_SIZE
                 alloc.pages[i] = 0
         self.flush_code(start, end - start)
 
@@ -348,23 +345,3 @@ class AddressSpace:
     def write(self, addr: int, data: bytes) -> None:
         self.uc.mem_write(addr, bytes(data))
 
-    def is_readable(self, addr: int, size: int) -> bool:
-        """Whether guest code could read [addr, addr+size) without faulting."""
-        if size <= 0:
-            return True
-        page = page_floor(addr)
-        while page < addr + size:
-            p = self.page_protection(page)
-            if not p or p & PAGE_GUARD or p & 0xFF == PAGE_NOACCESS:
-                return False
-            page += PAGE_SIZE
-        return True
-
-    def is_writable(self, addr: int, size: int) -> bool:
-        page = page_floor(addr)
-        while page < addr + size:
-            p = self.page_protection(page)
-            if not p or p & PAGE_GUARD or not (p & 0xCC):
-                return False
-            page += PAGE_SIZE
-        return True

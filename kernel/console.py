@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import sys
 
-CONSOLE_HANDLES = {0x3: "input", 0x7: "output", 0xB: "error"}
-
-
 def is_console_handle(handle: int) -> bool:
     """Windows 7's kernel32 rule: console handles have both low bits set."""
     return handle & 0x10000003 == 3

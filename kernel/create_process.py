@@ -106,8 +106,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
 
     # 1.11 the thread
     trace.step("1.11", "NtCreateThread", create_suspended=True)
-    thread = psp_create_thread(kernel, process, context, (stack_base, stack_limit, allocation),
-                               start_parameter=process.peb)
+    thread = psp_create_thread(kernel, process, context, (stack_base, stack_limit, allocation))
 
     # 1.12 tell the Win32 subsystem
     trace.step("1.12", "CsrClientCallServer", api="BasepCreateProcess", pid=process.pid, tid=thread.tid)
@@ -264,7 +263,6 @@ def base_push_process_parameters(kernel, process: EProcess, image_path: str, com
     write_fields(mem.write, block, P, fields)
     write_fields(mem.write, process.peb, S.PEB, {"ProcessParameters": block})
     process.params = block
-    process.environment_address = env_addr
     process.command_line = command_line
     process.current_directory = cwd.rstrip("\\") if len(cwd) > 3 else cwd
     kernel.trace.step("1.8", "BasePushProcessParameters", parameters=block, environment=env_addr,
@@ -312,8 +310,7 @@ def base_initialize_context(kernel, process: EProcess, start_address: int, stack
     return ctx
 
 
-def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[int, int, int],
-                      *, start_parameter: int = 0) -> EThread:
+def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[int, int, int]) -> EThread:
     trace = kernel.trace
     thread = EThread(process)
     # 3.1
