@@ -28,6 +28,7 @@ PRIORITY_CLASSES = [(0x40, "IDLE"), (0x4000, "BELOW_NORMAL"), (0x20, "NORMAL"),
                     (0x8000, "ABOVE_NORMAL"), (0x80, "HIGH"), (0x100, "REALTIME")]
 
 PEB_ADDRESS = 0x7FFDF000          # deterministic; Windows 7 randomizes it within 0x7FFD0000-0x7FFDF000
+KUSER_SHARED_DATA = 0x7FFE0000
 FIRST_TEB = 0x7FFDE000            # TEBs go downward from here, one page each
 CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR = 0x3, 0x7, 0xB   # Windows 7 console handles
 
@@ -102,7 +103,8 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
 
     # 1.9 the stack, 1.10 the initial context
     stack_base, stack_limit, allocation = base_create_stack(kernel, process, info.stack_reserve, info.stack_commit)
-    context = base_initialize_context(kernel, process, info.image_base + info.entry_point_rva, stack_base)
+    # the entry point where the image really is (a relocated image is not at info.image_base)
+    context = base_initialize_context(kernel, process, process.image_base + info.entry_point_rva, stack_base)
 
     # 1.11 the thread
     trace.step("1.11", "NtCreateThread", create_suspended=True)
@@ -172,7 +174,13 @@ def psp_create_process(kernel, section, win32_path: str, parent: EProcess | None
 def mm_create_peb(kernel, process: EProcess) -> None:
     S = process.structs
     mem = process.memory
-    peb = mem.reserve(PEB_ADDRESS, PAGE_SIZE, tag="PEB", align=PAGE_SIZE)
+    address = PEB_ADDRESS
+    if not mem.is_free(address, PAGE_SIZE):
+        # the image covers the usual place: the highest free page below it, as Windows places it
+        address = mem.find_free(PAGE_SIZE, top_down=True, align=PAGE_SIZE, high=KUSER_SHARED_DATA)
+        if address is None:
+            raise NtError("STATUS_NO_MEMORY", "no room for the PEB")
+    peb = mem.reserve(address, PAGE_SIZE, tag="PEB", align=PAGE_SIZE)
     mem.commit(peb, PAGE_SIZE, PAGE_READWRITE)
     process.peb = peb
     info = process.section.image.info
@@ -353,8 +361,13 @@ def mm_create_teb(kernel, thread: EThread) -> None:
     S = process.structs
     mem = process.memory
     teb = FIRST_TEB - PAGE_SIZE * (len(process.threads))
-    while not mem.is_free(teb, PAGE_SIZE):
+    while teb >= PAGE_SIZE and not mem.is_free(teb, PAGE_SIZE):
         teb -= PAGE_SIZE
+    if teb < 0x10000:
+        found = mem.find_free(PAGE_SIZE, top_down=True, align=PAGE_SIZE, high=KUSER_SHARED_DATA)
+        if found is None:
+            raise NtError("STATUS_NO_MEMORY", "no room for a TEB")
+        teb = found
     mem.reserve(teb, PAGE_SIZE, tag=f"TEB of thread {thread_label(thread)}", align=PAGE_SIZE)
     mem.commit(teb, PAGE_SIZE, PAGE_READWRITE)
     thread.teb = teb

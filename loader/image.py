@@ -341,7 +341,9 @@ def read_exports(read, base: int) -> tuple[str, dict[str, int], dict[int, int | 
 def read_cstring(read, addr: int, limit: int = 512) -> bytes:
     out = b""
     while len(out) < limit:
-        chunk = read(addr + len(out), 64)
+        at = addr + len(out)
+        # never read past the page the string goes on in: a name may end on the image's last byte
+        chunk = read(at, min(64, PAGE - at % PAGE))
         z = chunk.find(b"\0")
         if z >= 0:
             return out + chunk[:z]
@@ -350,9 +352,16 @@ def read_cstring(read, addr: int, limit: int = 512) -> bytes:
 
 
 def read_imports(read, base: int) -> list[tuple[str, list[Import]]]:
-    """The import descriptors of the image mapped at base, in directory order."""
+    """The import descriptors of the image mapped at base, in directory order.
+
+    As ntdll walks them (LdrpHandleOldFormatImportDescriptors, LdrpSnapIAT): the list ends at the
+    first descriptor whose Name or FirstThunk is 0; a descriptor whose IAT starts with 0 imports
+    nothing and is skipped (its DLL is not loaded); an OriginalFirstThunk outside the image (below
+    SizeOfHeaders or past SizeOfImage, as old Borland linkers left it) is ignored for FirstThunk.
+    """
     e_lfanew = struct.unpack("<I", read(base + 0x3C, 4))[0]
     dir_rva, dir_size = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x68, 8))
+    size_of_image, size_of_headers = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x38, 8))
     out = []
     if not dir_rva:
         return out
@@ -360,10 +369,13 @@ def read_imports(read, base: int) -> list[tuple[str, list[Import]]]:
     while True:
         desc = read(pos, 20)
         oft, _, _, name_rva, ft = struct.unpack("<5I", desc)
-        if not (oft or name_rva or ft):
+        if not name_rva or not ft:
             break
+        pos += 20
+        if struct.unpack("<I", read(base + ft, 4))[0] == 0:
+            continue
         dll = read_cstring(read, base + name_rva).decode("latin-1")
-        lookup = oft or ft
+        lookup = oft if size_of_headers <= oft < size_of_image else ft
         entries = []
         i = 0
         while True:
@@ -379,7 +391,6 @@ def read_imports(read, base: int) -> list[tuple[str, list[Import]]]:
                 entries.append(Import(dll, fname, None, hint, iat_rva))
             i += 1
         out.append((dll, entries))
-        pos += 20
     return out
 
 

@@ -307,7 +307,7 @@ class Loader:
         return m._exports
 
     def _resolve_import(self, dep: Module, name: str | None, ordinal: int | None, *, importer: Module,
-                        chain: list[str], static: bool, depth: int = 0) -> int:
+                        chain: list[str], static: bool, depth: int = 0, snapping: Module | None = None) -> int:
         _, by_name, by_ordinal, _ = self.exports_of(dep)
         if name is not None:
             o = by_name.get(name)
@@ -332,13 +332,18 @@ class Loader:
             raise LoaderError("STATUS_INVALID_IMAGE_FORMAT", f"forwarder loop at {dep.base_name}!{name or ordinal}")
         fwd_dll, _, fwd_name = target.rpartition(".")
         fwd = self._load(fwd_dll, static=static, importer=dep, chain=chain)
-        if fwd not in dep.dependencies and fwd is not dep:
-            dep.dependencies.append(fwd)
+        # LdrpSnapThunk loads the forwarded-to DLL while it snaps the IAT of the module being bound,
+        # after the forwarding DLL went on the initialization list: it is initialized after that
+        # one, as the next dependency of the module being bound (XP ldrsnap.c; Wine's
+        # find_forwarded_export does the same)
+        owner = snapping or importer
+        if fwd not in owner.dependencies and fwd is not owner:
+            owner.dependencies.append(fwd)
         if fwd_name.startswith("#"):
             return self._resolve_import(fwd, None, int(fwd_name[1:]), importer=dep, chain=chain,
-                                        static=static, depth=depth + 1)
+                                        static=static, depth=depth + 1, snapping=owner)
         return self._resolve_import(fwd, fwd_name, None, importer=dep, chain=chain, static=static,
-                                    depth=depth + 1)
+                                    depth=depth + 1, snapping=owner)
 
     def get_procedure_address(self, m: Module, name: str | None, ordinal: int | None):
         """Generator (a forwarder may load and initialize a DLL): the VA, or LoaderError."""
