@@ -10,15 +10,14 @@ import struct
 
 from emu.context import CONTEXT_FULL, CONTEXT_SIZE
 from emu.cpu import SEL_TEB, SEL_USER_CODE, SEL_USER_DATA
-from emu.memory import (MEM_IMAGE, PAGE_GUARD, PAGE_READONLY, PAGE_READWRITE, PAGE_SIZE,
-                        page_ceil)
+from emu.memory import (PAGE_GUARD, PAGE_READWRITE, PAGE_SIZE, page_ceil)
 from loader.image import ImageError
 
 from . import paths
 from .guestmem import write_fields
 from .ob import CidTable
-from .ps import THREAD_READY, EProcess, EThread
-from .status import STATUS, NtError
+from .ps import EProcess, EThread
+from .status import NtError
 
 CREATE_SUSPENDED = 0x00000004
 DETACHED_PROCESS = 0x00000008

@@ -20,11 +20,10 @@ without an instruction count; several runnable threads share the CPU in counted 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from unicorn import x86_const as X
 
-from emu.context import CONTEXT_FULL, apply as apply_context
 
 from .hle import types as T
 from .hle.registry import ApiSpec

@@ -7,7 +7,7 @@ status a woken thread's wait returns is written to its EAX when it next runs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .status import STATUS
 

@@ -6,7 +6,7 @@ interface so that `loader/` never reaches into the kernel's objects.
 """
 from __future__ import annotations
 
-from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE, PAGE_SIZE
+from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
 from loader.image import ImageError
 
 from . import paths

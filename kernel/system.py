@@ -17,7 +17,6 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from unicorn import x86_const as X
 
 from emu.context import CONTEXT_SIZE, apply as apply_context
 from emu.memory import PAGE_EXECUTE_READ, PAGE_READONLY, PAGE_READWRITE, PAGE_SIZE, PAGE_GUARD
@@ -27,12 +26,11 @@ from .create_process import create_process as _create_process
 from .hle.synth import synthesize
 from .io import IoManager
 from .ke_wait import WaitMixin
-from .ke import THREAD_SLICE, Dispatcher, GuestCall, Request, RunStop
+from .ke import THREAD_SLICE, Dispatcher, Request, RunStop
 from .mm import MemoryManager
 from .ob import CidTable, HandleTable, KernelObject
 from .profiles import get_profile
-from .ps import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, THREAD_WAITING, EProcess,
-                 EThread)
+from .ps import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, EProcess, EThread)
 from .status import STATUS, NtError, status_name
 from .trace import BootTrace
 

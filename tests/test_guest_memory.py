@@ -1,7 +1,6 @@
 """What the boot leaves in guest memory, read back through the Windows 7 SP1 x86 layouts and
 compared with independent sources (pefile on the image file, export tables parsed in guest memory,
 the CPU's own registers)."""
-import struct
 
 import pefile
 import pytest
@@ -106,7 +105,6 @@ def test_ldr_lists_are_circular_consistent_and_ordered(at_entry):
     assert init.index("sampledll.dll") > init.index("msvcrt.dll")
     assert init.index("sampledll.dll") > init.index("kernel32.dll")
     for name, base in orders["InLoadOrderModuleList"]:
-        entry = next(e for e in [base] if e)
         assert base in loader_modules
         pe_size = loader_modules[base].image.info.size_of_image
         # the entry's SizeOfImage and DllBase match what the loader mapped

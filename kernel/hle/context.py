@@ -18,6 +18,11 @@ class ApiContext:
         self.thread = None
         self.machine = process.machine
         self.uc = process.machine.uc
+        # guest memory access is the machine's own
+        self.read = self.machine.read
+        self.write = self.machine.write
+        self.read_u32 = self.machine.read_u32
+        self.write_u32 = self.machine.write_u32
         S = process.structs
         self._last_error_off = field_location(S.TEB, "LastErrorValue")[0]
         self._last_status_off = field_location(S.TEB, "LastStatusValue")[0]
@@ -31,18 +36,6 @@ class ApiContext:
         return self.process.ldr
 
     # -- memory ------------------------------------------------------------------------------------
-    def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.uc.mem_read(addr, size))
-
-    def write(self, addr: int, data: bytes) -> None:
-        self.uc.mem_write(addr, bytes(data))
-
-    def read_u32(self, addr: int) -> int:
-        return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
-
-    def write_u32(self, addr: int, value: int) -> None:
-        self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
-
     def read_u16(self, addr: int) -> int:
         return struct.unpack("<H", self.uc.mem_read(addr, 2))[0]
 

@@ -11,7 +11,7 @@ from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PCONTEXT, PHANDLE, PULONG, PV
 from ..ke import Request
 from ..ob import NtCurrentProcess, NtCurrentThread
 from ..ps import EProcess, EThread
-from ..status import STATUS, NtError
+from ..status import STATUS
 
 ProcessBasicInformation = 0
 ProcessDebugPort = 7

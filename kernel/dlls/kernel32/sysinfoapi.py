@@ -2,7 +2,7 @@
 import struct
 
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPSYSTEMTIME, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
+from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
 from ...nt.system import PERFORMANCE_FREQUENCY
 
 

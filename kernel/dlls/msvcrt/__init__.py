@@ -1,5 +1,5 @@
 """msvcrt.dll (the system C runtime MinGW programs link), handlers grouped by C header."""
-from ...hle.registry import DataExport, DllSpec
+from ...hle.registry import DllSpec
 from . import crt, stdio, stdlib, string
 from .crt import DATA, msvcrt_init
 

@@ -6,7 +6,7 @@ import struct
 
 from ...cmdline import parse_msvcrt
 from ...hle.registry import DataExport, export
-from ...hle.types import INT, LPVOID, PVOID, UINT, VOID, FARPROC
+from ...hle.types import INT, PVOID, VOID
 from ...ke import GuestCall
 from ...rtl.heap import Heap
 

@@ -5,7 +5,7 @@ which is what msvcrt's temporary buffering of console output amounts to."""
 from __future__ import annotations
 
 from ...hle.registry import export
-from ...hle.types import FILE_P, INT, LPCSTR, LPCWSTR, PVOID, SIZE_T, UINT, va_list
+from ...hle.types import FILE_P, INT, LPCSTR, LPCWSTR, PVOID, SIZE_T, va_list
 from ...nt.file import write_file
 from ...status import NtError
 from ..kernel32.consoleapi import std_handle

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...hle.registry import export
-from ...hle.types import BOOL, BOOLEAN, HANDLE, PVOID, SIZE_T, ULONG
+from ...hle.types import BOOLEAN, PVOID, SIZE_T, ULONG
 from ...rtl.heap import Heap
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from loader.ldr import Loader, LoaderError
 
 from ...hle.registry import export
-from ...hle.types import (DWORD, NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING,
-                          PVOID, ULONG, VOID)
+from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
+                          ULONG, VOID)
 from ...loader_services import LoaderServices
-from ...status import STATUS, NtError
+from ...status import STATUS
 
 
 def create_loader(ctx) -> Loader:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import struct
 
 from ...hle.registry import export
-from ...hle.types import (BOOLEAN, DWORD, NTSTATUS, PANSI_STRING, PCSTR, PCWSTR, PUNICODE_STRING, PVOID,
-                          SIZE_T, ULONG, VOID, UCHAR, LPCRITICAL_SECTION)
+from ...hle.types import (BOOLEAN, DWORD, NTSTATUS, PANSI_STRING, PUNICODE_STRING, PVOID, SIZE_T, ULONG,
+                          VOID, UCHAR, LPCRITICAL_SECTION)
 from ...status import dos_error
 
 POINTER_COOKIE = 0x5A3C9E71          # the process cookie EncodePointer mixes in (fixed: deterministic)
