@@ -33,11 +33,12 @@ class Emulator:
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
                  profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
-                 echo_output: bool = False, stdin: bytes = b""):
+                 echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None):
         self.kernel = Kernel(Options(root=root, mounts=list(mounts), app_writable=app_writable,
                                      environment=environment, max_instructions=max_instructions,
                                      timeout=timeout, profile=profile, trace_boot=trace_boot,
-                                     trace_stream=trace_stream, echo_output=echo_output, stdin=stdin))
+                                     trace_stream=trace_stream, echo_output=echo_output, stdin=stdin,
+                                     image_file_execution_options=image_file_execution_options or {}))
         self.process = None
         self.result: RunResult | None = None
 

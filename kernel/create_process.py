@@ -38,7 +38,7 @@ IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
 def create_process(kernel, application_name: str | None, command_line: str, *,
                    creation_flags: int = 0, current_directory: str | None = None,
                    environment: dict | None = None, parent: EProcess | None = None,
-                   std_handles: tuple[int, int, int] | None = None):
+                   std_handles: tuple[int, int, int] | None = None, ignore_ifeo: bool = False):
     """kernel32!CreateProcessW.  Returns (process, thread); raises NtError for a refused image."""
     trace = kernel.trace
     # 1.1 validate flags
@@ -84,10 +84,16 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
                       f"{kernel.profile.description} accepts {kernel.profile.min_subsystem[0]}.{kernel.profile.min_subsystem[1]}"
                       f" to {kernel.profile.max_subsystem[0]}.{kernel.profile.max_subsystem[1]}")
 
-    # 1.6 Image File Execution Options
-    debugger = kernel.registry_ifeo_debugger(paths.basename(win32_path)) if hasattr(kernel, "registry_ifeo_debugger") else None
+    # 1.6 Image File Execution Options: a Debugger value starts the debugger instead, with the
+    # original command line after its own (what CreateProcessW does unless it is the debugger asking)
+    options = kernel.image_file_execution_options.get(paths.basename(win32_path).lower(), {})
+    debugger = options.get("Debugger")
     trace.step("1.6", "LdrQueryImageFileExecutionOptions", image=paths.basename(win32_path),
                debugger=debugger or "(none)")
+    if debugger and not ignore_ifeo:
+        return create_process(kernel, None, f"{debugger} {command_line}", creation_flags=creation_flags,
+                              current_directory=current_directory, environment=environment, parent=parent,
+                              std_handles=std_handles, ignore_ifeo=True)
 
     # 1.7 the process object
     trace.step("1.7", "NtCreateProcessEx", section="image section", parent=parent.pid if parent else 0)

@@ -60,7 +60,8 @@ class Options:
     echo_output: bool = False                # copy guest stdout/stderr to the host's as it is written
     trace_boot: bool = False
     trace_stream: object = None
-    lenient: bool = False
+    # HKLM\...\Image File Execution Options, by image name (lower case): {"prog.exe": {"Debugger": "..."}}
+    image_file_execution_options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -116,6 +117,8 @@ class Kernel(WaitMixin):
         self.processes: list[EProcess] = []
         self.host_process = HostProcess()
         self.process_notify_routines = []
+        self.image_file_execution_options = {k.lower(): v for k, v in
+                                             self.options.image_file_execution_options.items()}
         self.windows_directory = "C:\\Windows"
         self.system_directory = "C:\\Windows\\System32"
         self.default_current_directory = "C:\\"

@@ -102,3 +102,15 @@ def test_apc_frame_and_initial_context(emulator):
     assert captured["eax"] == 0x400000 + process.section.image.pe.OPTIONAL_HEADER.AddressOfEntryPoint
     assert captured["ebx"] == process.peb
     assert (captured["cs"], captured["ss"]) == (0x1B, 0x23)
+
+
+def test_image_file_execution_options_debugger_redirects(emulator):
+    """BOOT-FLOW 1.6: a Debugger value starts the debugger with the original command line after it."""
+    emu = emulator(image_file_execution_options={"hello.exe": {"Debugger": "C:\\app\\args.exe -d"}})
+    emu.create_process(sample("hello.exe"), ["x"])
+    result = emu.run()
+    assert result.stdout.decode().splitlines()[:4] == [
+        "argc=4", "argv[0]=[C:\\app\\args.exe]", "argv[1]=[-d]", "argv[2]=[C:\\app\\hello.exe]"]
+    assert result.exit_code == 4
+    steps = [s for s in emu.kernel.trace.steps if s.step == "1.6"]
+    assert steps[0].details["debugger"] == "C:\\app\\args.exe -d" and steps[1].details["debugger"] == "(none)"
