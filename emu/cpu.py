@@ -70,6 +70,8 @@ class Fault:
     address: int = 0        # the faulting data address (or EIP for execute faults)
     mapped: bool = False    # the page exists but its protection forbids the access
     vector: int = 0         # interrupt vector (0 = #DE, 3 = #BP, 6 = #UD, 13 = #GP, ...)
+    trap_eip: int = 0       # EIP as the CPU left it (after the instruction for traps: int3, single step)
+    guard: bool = False     # set by the kernel: the page was a guard page
 
 
 def _fast_register_access(uc):
@@ -181,7 +183,7 @@ class Machine:
 
         def on_interrupt(uc, intno, _):
             eip = uc.reg_read(X.UC_X86_REG_EIP)
-            self.fault = Fault("interrupt", eip, vector=intno)
+            self.fault = Fault("interrupt", eip, vector=intno, trap_eip=eip)
             uc.emu_stop()
 
         mask = (UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED

@@ -63,6 +63,7 @@ class GenFrame:
     restype: T.ArgType
     call_esp: int = 0            # ESP before the current guest call's frame was pushed
     current: GuestCall | None = None
+    on_result: object = None     # the call tracer's callback(result) for when the frame completes
 
 
 @dataclass
@@ -98,13 +99,14 @@ class VarArgs:
 class _Entry:
     """A resolved trap: handler, argument decoding and how the result is returned."""
     __slots__ = ("api", "func", "fmt", "nbytes", "decoders", "returns", "signed_mask", "varargs",
-                 "name", "return_eip", "ret_mask")
+                 "name", "return_eip", "ret_mask", "service")
 
-    def __init__(self, api: ApiSpec, name: str, return_eip: int):
+    def __init__(self, api: ApiSpec, name: str, return_eip: int, service: bool = False):
         self.api = api
         self.func = api.func
         self.name = name
         self.return_eip = return_eip
+        self.service = service          # a system service (sysenter), not an export's stub
         fmt = "<"
         decoders = []
         for i, (_, t) in enumerate(api.params):
@@ -218,8 +220,11 @@ class Dispatcher:
         if entry.varargs:
             args.append(VarArgs(machine, args_at + entry.nbytes))
         kernel = self.kernel
+        self.ctx.return_eip = return_eip
+        done = None
         if kernel.api_trace is not None:
-            kernel.api_trace(self.process, entry, args, machine.read_u32(entry_esp))
+            # the caller: the return address of the export's stub, or of the Nt* stub for a service
+            done = kernel.api_trace(self.process, entry, args, machine.read_u32(args_at - 4))
         try:
             result = entry.func(self.ctx, *args)
             if result is not None and result.__class__ is _GENERATOR:
@@ -228,7 +233,7 @@ class Dispatcher:
                 except StopIteration as stop:
                     result = stop.value
                 else:
-                    frame = GenFrame(result, entry, return_eip, entry_esp, entry.api.restype)
+                    frame = GenFrame(result, entry, return_eip, entry_esp, entry.api.restype, on_result=done)
                     self.kernel.current_thread.frames.append(frame)
                     self._begin_guest_call(frame, call)
                     return
@@ -250,6 +255,8 @@ class Dispatcher:
                 # continue after the call when the thread runs again, not at the trap
                 thread.request = Request("return", eip=return_eip)
         self._set_result(entry.returns, result)
+        if done is not None:
+            done(result)
 
     def _set_result(self, returns: str, result) -> None:
         if returns == "eax":
@@ -304,6 +311,8 @@ class Dispatcher:
             thread.frames.pop()
             self.uc.reg_write(X.UC_X86_REG_ESP, frame.entry_esp)
             self._set_result(frame.restype.returns_in, stop.value)
+            if frame.on_result is not None:
+                frame.on_result(stop.value)
             thread.request = Request("return", eip=frame.return_eip)
             self.machine.stop()
         except UnsupportedApi as e:

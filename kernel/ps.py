@@ -41,7 +41,6 @@ class EProcess(KernelObject):
         self.exit_status = STATUS_PENDING
         self.create_time = kernel.system_time()
         self.exit_time = 0
-        self.suspend_count = 0
         self.eprocess = 0                     # kernel-space mirror address
         self.ldr = None                       # the user-mode loader's state (loader.ldr.Loader)
         self.api_context = None
@@ -105,6 +104,8 @@ class EThread(KernelObject):
         self.wait = None                      # the wait it is blocked in (kernel.ke_wait.Wait)
         self.wake_status = None               # status its wait returns, put in EAX when it next runs
         self.exit_time = 0
+        self.suspend_count = 0
+        self.exception_reports = []           # first-chance fault reports, for when one goes unhandled
 
     def describe(self) -> str:
         return f"Thread {self.tid} of {self.process.image_name}"

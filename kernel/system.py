@@ -25,6 +25,7 @@ from . import paths
 from .create_process import create_process as _create_process
 from .hle.synth import synthesize
 from .io import IoManager
+from .ke_exception import ExceptionMixin
 from .ke_wait import WaitMixin
 from .ke import THREAD_SLICE, Dispatcher, Request, RunStop
 from .mm import MemoryManager
@@ -40,11 +41,6 @@ KERNEL_POOL_BASE = 0x80200000        # EPROCESS/ETHREAD mirrors and kernel stack
 KERNEL_STACK_SIZE = 0x3000
 EPOCH_FILETIME = 133485408000000000  # 2024-01-01 00:00:00 UTC, the virtual clock's start
 
-EXCEPTION_CODES = {0: "STATUS_INTEGER_DIVIDE_BY_ZERO", 1: "STATUS_SINGLE_STEP", 3: "STATUS_BREAKPOINT",
-                   4: "STATUS_INTEGER_OVERFLOW", 5: "STATUS_ARRAY_BOUNDS_EXCEEDED",
-                   6: "STATUS_ILLEGAL_INSTRUCTION", 13: "STATUS_PRIVILEGED_INSTRUCTION",
-                   16: "STATUS_FLOAT_INVALID_OPERATION", 19: "STATUS_FLOAT_INVALID_OPERATION"}
-STATUS["STATUS_ARRAY_BOUNDS_EXCEEDED"] = 0xC000008C
 
 
 @dataclass
@@ -105,7 +101,7 @@ class HostProcess(KernelObject):
         self.current_directory = "C:\\"
 
 
-class Kernel(WaitMixin):
+class Kernel(WaitMixin, ExceptionMixin):
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.profile = get_profile(self.options.profile)
@@ -139,6 +135,10 @@ class Kernel(WaitMixin):
         self.dll_entry_api = dll_entry_api
         self.service_names = {n: name for name, n in self.profile.syscall_numbers.items()}
         self.api_trace = None
+        # observability hooks (kernel.trace / kernel.report), all off unless asked for:
+        self.file_write_capture = None       # callable(process, guest_path, offset, data) on file writes
+        self.slice_hook = None               # callable() in the run loop after every slice
+        self.slice_interval = 0.0            # when > 0, slices end at least this often (seconds)
         self.ansi_codepage = "cp1252"          # CP_ACP of the default (en-US) locale
         self.oem_codepage = "cp437"
         self.stdin_buffer = bytearray(self.options.stdin)
@@ -219,7 +219,7 @@ class Kernel(WaitMixin):
             number = self.profile.syscall_numbers.get(name)
             if number is not None:
                 from .ke import _Entry
-                services[number] = _Entry(api, "ntdll!" + name, 0)
+                services[number] = _Entry(api, "ntdll!" + name, 0, service=True)
         process.dispatcher.services = services
         # EPROCESS mirror
         S = process.structs
@@ -506,6 +506,9 @@ class Kernel(WaitMixin):
             timeout_us = 0
             if deadline is not None:
                 timeout_us = max(1, int((deadline - time.perf_counter()) * 1e6))
+            if self.slice_interval:
+                cap = int(self.slice_interval * 1e6)
+                timeout_us = min(timeout_us, cap) if timeout_us else cap
             self.reschedule = False
             outcome = m.run(eip, count=count, timeout_us=timeout_us)
             if counting:
@@ -519,6 +522,8 @@ class Kernel(WaitMixin):
                 elif counting and self.instructions >= budget:
                     self.stop_run("instruction limit", f"the run reached its limit of {budget} instructions "
                                   f"at {self.describe_address(process, m.reg('eip'))}")
+            if self.slice_hook is not None:
+                self.slice_hook()
             if thread.state == THREAD_RUNNING:
                 thread.state = THREAD_READY
                 if thread.request is None:
@@ -638,37 +643,40 @@ class Kernel(WaitMixin):
 
     # -- faults ------------------------------------------------------------------------------------
     def _on_fault(self, thread: EThread, fault) -> None:
+        """A CPU fault: stack growth is handled here (MmAccessFault); everything else becomes an
+        exception delivered to user mode (KiDispatchException)."""
         process = thread.process
         m = process.machine
         mem = process.memory
         if fault.kind == "memory" and fault.mapped:
             prot = mem.page_protection(fault.address)
             if prot and prot & PAGE_GUARD:
-                mem.clear_guard(fault.address)
+                mem.clear_guard(fault.address)          # a guard page fires once
+                fault.guard = True
                 page = fault.address & ~(PAGE_SIZE - 1)
                 if thread.stack_allocation <= page < thread.stack_base:
-                    # stack growth: the next page down becomes the guard page (MmAccessFault)
+                    # stack growth: the next page down becomes the guard page
                     below = page - PAGE_SIZE
                     if below >= thread.stack_allocation + PAGE_SIZE:
                         mem.commit(below, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
                     thread.stack_limit = page
                     from .guestmem import write_fields
                     write_fields(m.write, thread.teb, process.structs.TEB, {"NtTib.StackLimit": page})
-                    thread.resume_eip = fault.eip
                     thread.request = Request("return", eip=fault.eip)
                     return
-                code = STATUS["STATUS_GUARD_PAGE_VIOLATION"]
-            else:
-                code = STATUS["STATUS_ACCESS_VIOLATION"]
-        elif fault.kind == "memory":
-            code = STATUS["STATUS_ACCESS_VIOLATION"]
-        else:
-            code = STATUS[EXCEPTION_CODES.get(fault.vector, "STATUS_ILLEGAL_INSTRUCTION")]
-        self.unhandled_exception(thread, code, fault)
-
-    def unhandled_exception(self, thread: EThread, code: int, fault) -> None:
-        process = thread.process
+        from .ke_exception import record_for_fault
+        record, context = record_for_fault(m, fault)
+        code = struct.unpack_from("<I", record, 0)[0]
         report = self.fault_report_for(thread, code, fault)
+        self.dispatch_exception(thread, record, context, report=report)
+
+    def unhandled_exception(self, thread: EThread, code: int) -> None:
+        """No handler took it: the process ends with the exception code and a report."""
+        process = thread.process
+        report = next((r for r in reversed(thread.exception_reports) if r.code == code), None)
+        if report is None:
+            from emu import Fault
+            report = self.fault_report_for(thread, code, Fault("raised", process.machine.reg("eip")))
         self.fault_report = report
         self.terminate_process(process, code, reason="unhandled exception", message=report.description)
 
@@ -682,19 +690,36 @@ class Kernel(WaitMixin):
         if fault.kind == "memory":
             what = {0: "read from", 1: "write to", 8: "execute at"}[fault.access]
             detail = f"{what} {fault.address:#010x}"
+        elif fault.kind == "raised":
+            detail = "raised by the program"
         else:
             detail = f"CPU exception vector {fault.vector}"
         desc = (f"unhandled exception {code:#010x} ({status_name(code)}): {detail} at {location}"
                 f" ({insn})")
         names = [self.service_names.get(n, hex(n)) for n in thread.last_services[-8:]]
-        stack = []
-        try:
-            esp = regs["esp"]
-            for i in range(8):
-                stack.append(m.read_u32(esp + 4 * i))
-        except Exception:
-            pass
-        return FaultReport(code, desc, eip, location, insn, regs, names, stack)
+        return FaultReport(code, desc, eip, location, insn, regs, names, self.stack_walk(process, regs))
+
+    def stack_walk(self, process: EProcess, regs: dict, limit: int = 32) -> list[str]:
+        """Return addresses along the EBP chain, each as module+offset (bounded; stops at the
+        first frame pointer outside the stack)."""
+        m = process.machine
+        frames = []
+        ebp = regs["ebp"]
+        esp = regs["esp"]
+        for _ in range(limit):
+            if ebp < esp or ebp & 3 or process.memory.page_protection(ebp) in (None, 0):
+                break
+            try:
+                next_ebp, ret = m.read_u32(ebp), m.read_u32(ebp + 4)
+            except Exception:
+                break
+            if ret == 0:
+                break
+            frames.append(self.describe_address(process, ret))
+            if next_ebp <= ebp:
+                break
+            ebp = next_ebp
+        return frames
 
     def disassemble(self, process: EProcess, address: int) -> str:
         try:

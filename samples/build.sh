@@ -82,7 +82,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 }
 
 # 1-4, 7-10: plain programs
-for p in hello args pebwalk tls cpuloop callbench deadlock forever unsupported fault; do
+for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled forever unsupported fault; do
     exe "$p"
 done
 

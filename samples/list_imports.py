@@ -133,7 +133,7 @@ def check() -> int:
     expected = {
         "hello.exe", "args.exe", "pebwalk.exe", "tls.exe", "dllmain.exe",
         "sampledll.dll", "sampledll2.dll", "reloc.exe", "relocA.dll",
-        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "forever.exe", "unsupported.exe",
+        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "dllmainfalse.exe", "failinit.dll", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",

@@ -150,6 +150,9 @@ def write_file(ctx, handle: int, data: bytes, offset: int | None = None) -> int:
     except OSError as e:
         raise NtError("STATUS_ACCESS_DENIED", f"{file.node.guest_path}: {e.strerror}") from None
     file.position = pos + n
+    capture = getattr(ctx.kernel, "file_write_capture", None)
+    if capture is not None:                  # reports: what the guest wrote (kernel.report.FileCapture)
+        capture(ctx.process, file.node.guest_path, pos, data[:n])
     return n
 
 

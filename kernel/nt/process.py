@@ -187,3 +187,16 @@ def NtResumeThread(ctx, ThreadHandle: HANDLE, PreviousSuspendCount: PULONG) -> N
     if PreviousSuspendCount:
         ctx.write_u32(PreviousSuspendCount, previous)
     return 0
+
+
+@export
+def NtRaiseException(ctx, ExceptionRecord: PVOID, ContextRecord: PCONTEXT, FirstChance: BOOLEAN) -> NTSTATUS:
+    """First chance: dispatch to user mode again; second chance: nobody handled it, the process ends."""
+    from emu.context import CONTEXT_SIZE
+    record = ctx.read(ExceptionRecord, 0x50)
+    context = ctx.read(ContextRecord, CONTEXT_SIZE)
+    if FirstChance:
+        ctx.kernel.raise_exception(ctx.thread, record, context)
+    else:
+        ctx.kernel.unhandled_exception(ctx.thread, struct.unpack_from("<I", record, 0)[0])
+    return 0

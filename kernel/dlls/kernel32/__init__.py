@@ -21,6 +21,9 @@ FORWARDERS = {
     "RtlZeroMemory": "NTDLL.RtlZeroMemory",
     "RtlFillMemory": "NTDLL.RtlFillMemory",
     "RtlMoveMemory": "NTDLL.RtlMoveMemory",
+    "AddVectoredExceptionHandler": "NTDLL.RtlAddVectoredExceptionHandler",
+    "RemoveVectoredExceptionHandler": "NTDLL.RtlRemoveVectoredExceptionHandler",
+    "RtlUnwind": "NTDLL.RtlUnwind",
 }
 FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 

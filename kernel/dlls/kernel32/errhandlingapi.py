@@ -1,6 +1,9 @@
 """errhandlingapi.h: last error, unhandled-exception filter, error mode."""
+import struct
+
 from ...hle.registry import export
-from ...hle.types import DWORD, LPTOP_LEVEL_EXCEPTION_FILTER, UINT
+from ...hle.types import DWORD, LONG, LPTOP_LEVEL_EXCEPTION_FILTER, LPVOID, UINT, VOID
+from ...ke_exception import EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_NONCONTINUABLE, exception_record
 
 
 @export
@@ -27,3 +30,20 @@ def SetErrorMode(ctx, uMode: UINT) -> UINT:
 @export
 def GetErrorMode(ctx) -> UINT:
     return getattr(ctx.process, "error_mode", 0)
+
+
+@export
+def RaiseException(ctx, dwExceptionCode: DWORD, dwExceptionFlags: DWORD, nNumberOfArguments: DWORD,
+                   lpArguments: LPVOID) -> VOID:
+    """Raise a software exception; if a handler resumes, execution continues after this call."""
+    from ..ntdll.exception import raise_from_call
+    count = min(nNumberOfArguments, EXCEPTION_MAXIMUM_PARAMETERS) if lpArguments else 0
+    args = struct.unpack(f"<{count}I", ctx.read(lpArguments, 4 * count)) if count else ()
+    raise_from_call(ctx, exception_record(dwExceptionCode, ctx.return_eip, args,
+                                          flags=dwExceptionFlags & EXCEPTION_NONCONTINUABLE))
+
+
+@export
+def UnhandledExceptionFilter(ctx, ExceptionInfo: LPVOID) -> LONG:
+    from ..ntdll.exception import unhandled_exception_filter
+    return (yield from unhandled_exception_filter(ctx, ExceptionInfo))

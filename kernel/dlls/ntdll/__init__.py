@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from ...hle.registry import DllSpec
-from . import heap, ldr, rtl, thread
+from . import exception, heap, ldr, rtl, thread
 
 
 def _code(resolve, origin: int, profile):
@@ -52,6 +52,30 @@ def _code(resolve, origin: int, profile):
     call(origin + labels["NtContinue"])  # call NtContinue       ; does not return
     code += b"\xCC"
 
+    # KiUserExceptionDispatcher: [esp] EXCEPTION_RECORD*, [esp+4] CONTEXT* (what KiDispatchException pushed)
+    code += b"\x90" * (16 - len(code) % 16)
+    label("KiUserExceptionDispatcher")
+    code += b"\x8B\x4C\x24\x04"         # mov ecx, [esp+4]        ; CONTEXT
+    code += b"\x8B\x1C\x24"             # mov ebx, [esp]          ; EXCEPTION_RECORD
+    code += b"\x51"                     # push ecx
+    code += b"\x53"                     # push ebx
+    call(resolve(".RtlDispatchException"))
+    code += b"\x0A\xC0"                 # or al, al
+    code += b"\x74\x0A"                 # jz not_handled (skips the 10 bytes below)
+    code += b"\x5B"                     # pop ebx
+    code += b"\x59"                     # pop ecx
+    code += b"\x6A\x00"                 # push 0                  ; TestAlert
+    code += b"\x51"                     # push ecx                ; CONTEXT
+    call(origin + labels["NtContinue"])  # continue at the (possibly changed) CONTEXT
+    label(".not_handled")
+    code += b"\x5B"                     # pop ebx
+    code += b"\x59"                     # pop ecx
+    code += b"\x6A\x00"                 # push 0                  ; FirstChance = FALSE
+    code += b"\x51"                     # push ecx
+    code += b"\x53"                     # push ebx
+    call(origin + labels["NtRaiseException"])   # second chance: the process ends
+    code += b"\xCC"
+
     # RtlUserThreadStart: EAX = start address, EBX = its parameter
     code += b"\x90" * (16 - len(code) % 16)
     label("RtlUserThreadStart")
@@ -74,7 +98,7 @@ def _code(resolve, origin: int, profile):
 DLL = DllSpec(
     name="ntdll.dll",
     base=0x77A60000,
-    modules=[ldr, rtl, heap, thread],
+    modules=[ldr, rtl, heap, thread, exception],
     code=_code,
     syscalls=True,
 )

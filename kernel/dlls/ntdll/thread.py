@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...hle.registry import export
-from ...hle.types import NTSTATUS, PVOID, VOID, INT
+from ...hle.types import NTSTATUS, VOID
 
 
 def exit_process(ctx, status: int):
@@ -41,13 +41,3 @@ def RtlExitUserThread(ctx, ExitStatus: NTSTATUS) -> VOID:
     if process.ldr is not None:
         yield from process.ldr.detach_thread()
     ctx.kernel.terminate_thread(ctx.thread, ExitStatus)
-
-
-@export(name=".RtlpTopLevelExceptionHandler", conv="cdecl")
-def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: PVOID, ContextRecord: PVOID,
-                                DispatcherContext: PVOID) -> INT:
-    """The SEH handler RtlUserThreadStart installs: the exception is unhandled."""
-    code = ctx.read_u32(ExceptionRecord)
-    ctx.kernel.terminate_process(ctx.process, code, reason="unhandled exception",
-                                 message=f"unhandled exception {code:#010x}")
-    return 1
