@@ -1,12 +1,12 @@
 """msvcrt.dll (the system C runtime MinGW programs link), handlers grouped by C header."""
 from ...hle.registry import DllSpec
-from . import crt, stdio, stdlib, string
+from . import crt, ctype, locale, lowio, math, stdio, stdlib, string, time
 from .crt import DATA, msvcrt_init
 
 DLL = DllSpec(
     name="msvcrt.dll",
     base=0x76A80000,
-    modules=[crt, stdio, stdlib, string],
+    modules=[crt, ctype, locale, lowio, math, stdio, stdlib, string, time],
     data=DATA,
     init=msvcrt_init,
 )

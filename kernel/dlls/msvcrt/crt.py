@@ -14,8 +14,46 @@ FILE_SIZE = 32                     # sizeof(FILE) of msvcrt x86: _ptr _cnt _base
 IOB_ENTRIES = 20
 _IOREAD, _IOWRT = 0x1, 0x2
 
+def _ctype_table() -> bytes:
+    """msvcrt's "C" locale classification table: _ctype[0] is EOF, then the 256 characters; letters
+    carry C1_ALPHA (isalpha('a') is 0x102 with msvcrt), 0x80..0xFF are 0 in the "C" locale."""
+    table = [0] * 257
+    for c in range(128):
+        bits = 0
+        if c < 32 or c == 127:
+            bits |= 0x20
+        if 9 <= c <= 13:
+            bits |= 0x08
+        if c == 32:
+            bits |= 0x48
+        if 33 <= c <= 126 and not chr(c).isalnum():
+            bits |= 0x10
+        if chr(c).isdigit():
+            bits |= 0x84
+        if chr(c).isupper():
+            bits |= 0x101
+        if chr(c).islower():
+            bits |= 0x102
+        if chr(c) in "abcdefABCDEF":
+            bits |= 0x80
+        table[c + 1] = bits
+    return struct.pack("<257H", *table)
+
+
+CTYPE_TABLE = _ctype_table()
+
+
+def _wctype_table() -> bytes:
+    """_pwctype: CT_CTYPE1 of U+0000..U+00FF (the wide classification is not locale dependent)."""
+    from ...nls.locale import ctype1
+    return struct.pack("<256H", *(ctype1(c) & 0x1FF for c in range(256)))
+
+
 DATA = [
     DataExport("_iob", FILE_SIZE * IOB_ENTRIES),
+    DataExport("_ctype", 514, CTYPE_TABLE), DataExport("_pctype", 4), DataExport("_pwctype", 4),
+    DataExport("_timezone", 4), DataExport("_daylight", 4), DataExport("_dstbias", 4, struct.pack("<i", -3600)),
+    DataExport("_tzname", 8), DataExport("_sys_nerr", 4, struct.pack("<i", 43)),
     DataExport("__initenv", 4), DataExport("__winitenv", 4),
     DataExport("_acmdln", 4), DataExport("_wcmdln", 4),
     DataExport("_fmode", 4), DataExport("_commode", 4),
@@ -31,27 +69,56 @@ DATA = [
 class CrtState:
     """What msvcrt keeps per process: its heap, exit handlers, where its variables are."""
 
-    def __init__(self, ctx, base: int):
+    def __init__(self, ctx, base: int, dll: str = "msvcrt.dll"):
         self.base = base
-        synth = ctx.kernel.synthesized("msvcrt.dll")
-        self.var = {name: base + synth.exports[name] for name in (d.name for d in DATA)}
-        self.heap = Heap(ctx.process, reserve=0x400000, commit=0x1000, tag="msvcrt heap")
+        self.dll = dll
+        self.heap = Heap(ctx.process, reserve=0x400000, commit=0x1000, tag=f"{dll} heap")
         ctx.process.heaps.append(self.heap)
+        if dll == "msvcrt.dll":          # the exported variables live in msvcrt's .data
+            synth = ctx.kernel.synthesized(dll)
+            self.var = {d.name: base + synth.exports[d.name] for d in DATA}
+        else:                            # ucrtbase exports accessors only: the variables are private
+            self.var = {}
+            for d in DATA:
+                addr = self.heap.allocate(max(d.size, 4), 0x8)
+                if d.init:
+                    ctx.write(addr, d.init)
+                self.var[d.name] = addr
         self.onexit: list[int] = []
         self.exiting = False
-        self.errno = 0
+        self.errno_addresses: dict[int, int] = {}      # thread id -> its errno (and _doserrno after it)
+        self.rand_seeds: dict[int, int] = {}           # thread id -> rand() seed
+        self.fds: dict = {}                            # fd -> lowio.FdInfo
+        self.streams: list[int] = []                   # FILE addresses beyond _iob
+        self.stream_state: dict = {}                   # FILE address -> stdio.BufferMap
+        self.per_thread: dict = {}                     # (thread id, what) -> buffer (localtime, strtok ...)
+        self.start_time = ctx.kernel.system_time()     # clock() counts from here
+        self.locale_name = "C"
 
 
 def crt(ctx) -> CrtState:
-    return ctx.process.crt
+    """The C runtime whose export is running: ucrtbase's while one of its handlers runs (see
+    kernel/dlls/ucrtbase), msvcrt's otherwise."""
+    process = ctx.process
+    return process.__dict__.get("crt_active") or process.crt
 
 
 def msvcrt_init(ctx, base: int, reason: int):
-    """msvcrt's DllMain: on DLL_PROCESS_ATTACH set up _iob, the command line, the version variables."""
+    """msvcrt's DllMain: on DLL_PROCESS_ATTACH set up _iob, the command line, the version variables;
+    on DLL_PROCESS_DETACH flush the streams."""
+    if reason == 0 and getattr(ctx.process, "crt", None) is not None:
+        msvcrt_detach(ctx, ctx.process.crt)
     if reason != 1:
         return
     state = CrtState(ctx, base)
     ctx.process.crt = state
+    setup_state(ctx, state)
+    return
+    yield
+
+
+def setup_state(ctx, state: CrtState) -> None:
+    """A new CRT's variables: _iob, the command line, the version variables, the environment."""
     v = state.var
     for i in range(3):
         ctx.write(v["_iob"] + FILE_SIZE * i, struct.pack("<IiIiiiiI", 0, 0, 0, _IOREAD if i == 0 else _IOWRT,
@@ -73,8 +140,31 @@ def msvcrt_init(ctx, base: int, reason: int):
     ctx.write(pa, path.encode(ctx.kernel.ansi_codepage, "replace") + b"\0")
     ctx.write_u32(v["_pgmptr"], pa)
     _build_environ(ctx, state)
-    return
-    yield
+    init_runtime_data(ctx, state)
+
+
+def init_runtime_data(ctx, state: CrtState) -> None:
+    """What msvcrt's and ucrtbase's DllMain share: the standard streams and descriptors, the ctype
+    pointers and the time-zone variables (UTC: the emulated system has no time zone)."""
+    from .lowio import init_std_fds
+    init_std_fds(ctx, state)
+    v = state.var
+    if "_pctype" in v:
+        ctx.write_u32(v["_pctype"], v["_ctype"] + 2)
+        wtable = state.heap.allocate(512)
+        ctx.write(wtable, _wctype_table())
+        ctx.write_u32(v["_pwctype"], wtable)
+        state.pwctype = wtable
+        names = state.heap.allocate(64)
+        ctx.write(names, b"Coordinated Universal Time\0\0")
+        ctx.write_u32(v["_tzname"], names)
+        ctx.write_u32(v["_tzname"] + 4, names + 27)
+
+
+def msvcrt_detach(ctx, state: CrtState) -> None:
+    """DLL_PROCESS_DETACH (ExitProcess without exit()): the stream buffers are flushed."""
+    from .stdio import flush_all
+    flush_all(ctx, state)
 
 
 def _build_environ(ctx, state: CrtState) -> None:
@@ -194,10 +284,13 @@ def run_exit_handlers(ctx):
 def do_exit(ctx, code: int, *, run_handlers: bool = True):
     """exit(): atexit/_onexit handlers in reverse order, then ExitProcess."""
     from ..ntdll.thread import exit_process
+    from .stdio import flush_all
     state = crt(ctx)
     if run_handlers and not state.exiting:
         state.exiting = True
         yield from run_exit_handlers(ctx)
+    if run_handlers:
+        flush_all(ctx, state)
     yield from exit_process(ctx, code)
 
 
@@ -213,10 +306,12 @@ def _exit(ctx, status: INT) -> VOID:
 
 @export(conv="cdecl")
 def _cexit(ctx) -> VOID:
+    from .stdio import flush_all
     state = crt(ctx)
     if not state.exiting:
         state.exiting = True
         yield from run_exit_handlers(ctx)
+    flush_all(ctx, state)
 
 
 @export(conv="cdecl")
@@ -258,9 +353,62 @@ def _unlock(ctx, locknum: INT) -> VOID:
     return None
 
 
+def errno_address(ctx) -> int:
+    """The calling thread's errno (msvcrt keeps it in the thread's data); _doserrno follows it."""
+    state = crt(ctx)
+    tid = ctx.thread.tid if ctx.thread is not None else 0
+    addr = state.errno_addresses.get(tid)
+    if addr is None:
+        addr = state.errno_addresses[tid] = state.heap.allocate(8, 0x8)
+    return addr
+
+
+def set_errno(ctx, value: int, doserrno: int | None = None) -> None:
+    addr = errno_address(ctx)
+    ctx.write_u32(addr, value & 0xFFFFFFFF)
+    if doserrno is not None:
+        ctx.write_u32(addr + 4, doserrno)
+
+
+def get_errno(ctx) -> int:
+    return ctx.read_u32(errno_address(ctx))
+
+
 @export(conv="cdecl")
 def _errno(ctx) -> PVOID:
-    state = crt(ctx)
-    if not hasattr(state, "errno_address"):
-        state.errno_address = state.heap.allocate(4, 0x8)
-    return state.errno_address
+    return errno_address(ctx)
+
+
+@export(conv="cdecl")
+def __doserrno(ctx) -> PVOID:
+    return errno_address(ctx) + 4
+
+
+@export(conv="cdecl")
+def __pctype_func(ctx) -> PVOID:
+    return ctx.read_u32(crt(ctx).var["_pctype"])
+
+
+@export(conv="cdecl")
+def __pwctype_func(ctx) -> PVOID:
+    return ctx.read_u32(crt(ctx).var["_pwctype"])
+
+
+@export(conv="cdecl")
+def __p__timezone(ctx) -> PVOID:
+    return crt(ctx).var["_timezone"]
+
+
+@export(conv="cdecl")
+def __p__daylight(ctx) -> PVOID:
+    return crt(ctx).var["_daylight"]
+
+
+@export(conv="cdecl")
+def __p__dstbias(ctx) -> PVOID:
+    return crt(ctx).var["_dstbias"]
+
+
+@export(conv="cdecl")
+def __p__tzname(ctx) -> PVOID:
+    return crt(ctx).var["_tzname"]

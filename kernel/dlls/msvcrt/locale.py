@@ -1,0 +1,95 @@
+"""locale.h: setlocale with the "C" locale and the system's ("" or ".1252": English_United
+States.1252); the classification table `_pctype` points to follows the LC_CTYPE locale."""
+from __future__ import annotations
+
+import struct
+
+from ...hle.registry import export
+from ...hle.types import INT, LPCSTR, LPCWSTR, PVOID
+from ...nls.locale import ctype1
+from .crt import crt
+
+SYSTEM_LOCALE = "English_United States.1252"
+_ALIASES = {"c": "C", "": SYSTEM_LOCALE, ".1252": SYSTEM_LOCALE, ".acp": SYSTEM_LOCALE,
+            "english": SYSTEM_LOCALE, "english_united states": SYSTEM_LOCALE,
+            "english_united states.1252": SYSTEM_LOCALE, "english_usa.1252": SYSTEM_LOCALE,
+            "american": SYSTEM_LOCALE, "american english": SYSTEM_LOCALE, "en-us": SYSTEM_LOCALE,
+            "english_us": SYSTEM_LOCALE, "usa": SYSTEM_LOCALE}
+LC_ALL, LC_MAX = 0, 5
+
+
+def _table_1252() -> bytes:
+    """The 1252 locale's _ctype table: GetStringTypeA's CT_CTYPE1 of every byte (C1_DEFINED dropped)."""
+    table = [0] + [ctype1(ord(bytes([b]).decode("cp1252", "replace")) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                          else b) & 0x1FF for b in range(256)]
+    return struct.pack("<257H", *table)
+
+
+def _apply(ctx, name: str) -> None:
+    state = crt(ctx)
+    var = state.var
+    if name == "C":
+        ctx.write_u32(var["_pctype"], var["_ctype"] + 2)
+    else:
+        table = getattr(state, "table_1252", None)
+        if table is None:
+            table = state.table_1252 = state.heap.allocate(514)
+            ctx.write(table, _table_1252())
+        ctx.write_u32(var["_pctype"], table + 2)
+    state.locale_name = name
+
+
+def set_locale(ctx, category: int, locale: str | None, wide: bool) -> int:
+    state = crt(ctx)
+    if not LC_ALL <= category <= LC_MAX:
+        return 0
+    if locale is not None:
+        name = _ALIASES.get(locale.strip().lower())
+        if name is None:
+            return 0
+        if category in (LC_ALL, 2):         # LC_ALL, LC_CTYPE
+            _apply(ctx, name)
+        state.locale_name = name if category in (LC_ALL, 2) else state.locale_name
+        state.__dict__.setdefault("categories", {})
+        for cat in (range(1, 6) if category == LC_ALL else [category]):
+            state.categories[cat] = name
+    cats = state.__dict__.get("categories", {})
+    if category == LC_ALL:
+        names = [cats.get(c, "C") for c in range(1, 6)]
+        text = names[0] if len(set(names)) == 1 else ";".join(
+            f"LC_{k}={n}" for k, n in zip(("COLLATE", "CTYPE", "MONETARY", "NUMERIC", "TIME"), names))
+    else:
+        text = cats.get(category, "C")
+    key = ("setlocale", wide)
+    buf = state.per_thread.get(key)
+    if buf is None:
+        buf = state.per_thread[key] = state.heap.allocate(2 * 260)
+    ctx.write(buf, text.encode("utf-16-le") + b"\0\0" if wide else text.encode() + b"\0")
+    return buf
+
+
+@export(conv="cdecl")
+def setlocale(ctx, category: INT, locale: LPCSTR) -> PVOID:
+    return set_locale(ctx, category, locale, False)
+
+
+@export(conv="cdecl")
+def _wsetlocale(ctx, category: INT, locale: LPCWSTR) -> PVOID:
+    return set_locale(ctx, category, locale, True)
+
+
+@export(conv="cdecl")
+def localeconv(ctx) -> PVOID:
+    """struct lconv of the "C" locale (the system locale has the same numeric conventions)."""
+    state = crt(ctx)
+    buf = getattr(state, "lconv", None)
+    if buf is None:
+        strings = state.heap.allocate(8)
+        ctx.write(strings, b".\0\0\0")
+        dot, empty = strings, strings + 2
+        buf = state.lconv = state.heap.allocate(48)
+        ctx.write(buf, struct.pack("<10I8B", dot, empty, empty, empty, empty, empty, empty, empty, empty, empty,
+                                   *([127] * 8)))
+    return buf
+
+
