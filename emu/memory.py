@@ -136,6 +136,9 @@ class AddressSpace:
         self.highest = highest
         self._bases: list[int] = []                  # sorted allocation bases
         self._allocs: dict[int, Allocation] = {}
+        self.committed = 0                           # bytes of committed pages
+        self.commit_limit = 0                        # 0 = none; else commits beyond it fail
+        self.on_commit_limit = None                  # callable(requested bytes) when one does
 
     # -- lookups ---------------------------------------------------------------------------------
     def allocation_at(self, addr: int) -> Allocation | None:
@@ -220,10 +223,19 @@ class AddressSpace:
             raise MemoryError_("STATUS_CONFLICTING_ADDRESSES", f"{addr:#x}+{size:#x} is not reserved")
         first = (start - alloc.base) // PAGE_SIZE
         n = (end - start) // PAGE_SIZE
+        if self.commit_limit:
+            fresh_bytes = PAGE_SIZE * sum(1 for i in range(first, first + n) if alloc.pages[i] == 0)
+            if self.committed + fresh_bytes > self.commit_limit:
+                if self.on_commit_limit is not None:
+                    self.on_commit_limit(fresh_bytes)
+                raise MemoryError_("STATUS_NO_MEMORY", f"committing {fresh_bytes:#x} bytes would pass the "
+                                                       f"limit of {self.commit_limit:#x} bytes")
         # map the runs not yet committed; re-protect the ones that are
         run_start = None
         for i in range(first, first + n + 1):
             fresh = i < first + n and alloc.pages[i] == 0
+            if fresh:
+                self.committed += PAGE_SIZE
             if fresh and run_start is None:
                 run_start = i
             elif not fresh and run_start is not None:
@@ -278,6 +290,7 @@ class AddressSpace:
                 page = alloc.base + i * PAGE_SIZE
                 self.uc.mem_unmap(page, PAGE_SIZE)
                 alloc.pages[i] = 0
+                self.committed -= PAGE_SIZE
         self.flush_code(start, end - start)
 
     def release(self, base: int) -> Allocation:

@@ -1,24 +1,31 @@
 """The Python API: what the CLI does, available to scripts and tests.
 
     from kernel.api import Emulator
-    emu = Emulator(timeout=10)
+    emu = Emulator(timeout=10, trace=["api"], report=True)
     emu.create_process("samples/bin/hello.exe", ["arg"])
     result = emu.run()            # RunResult: exit_code, reason, message, stdout, stderr, fault ...
+    report = emu.report()         # the versioned JSON report (kernel/report_schema.json)
     emu.close()
 
-`run_to("entry")` stops at the image's entry point (the process stays inspectable: `dump`,
-`read`, `registers`, `structure`); `add_code_hook(address, callback)` watches one address.
+Stopping on the way (`run_to`, see `parse_moment`): "entry", "exit", an address, "api:DLL!Name[#N]"
+(before the Nth call of an export), "insn:N" (after N instructions); `step()` runs one instruction.
+While stopped the process is inspectable and changeable: `read`/`write`, `registers`/`set_register`,
+`structure(name)`, `dump(what)`, `minidump()`; `add_code_hook(address, cb)` and
+`add_api_hook("kernel32!CreateFileW", cb)` watch the run; `stop()` (from a hook) ends it there.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import struct
+import sys
+import time
 
+from .ke import SKIP_HANDLER, Request
 from .status import NtError, status_name
 from .system import Kernel, Options, RunResult
 
-DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad")
+DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
+PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
 
 
 class ProgramError(Exception):
@@ -29,18 +36,103 @@ class ProgramError(Exception):
         self.status = status
 
 
+def parse_moment(text):
+    """A moment of the run: ("entry"|"exit", None), ("address", int), ("api", (name, n)),
+    ("insn", n).  Accepts "entry", "exit", "0x401234", "api:kernel32!CreateFileW#2", "insn:1000"."""
+    if isinstance(text, int):
+        return "address", text
+    t = str(text).strip()
+    if t in ("entry", "exit"):
+        return t, None
+    if t.startswith("api:"):
+        name, _, nth = t[4:].partition("#")
+        if "!" not in name:
+            raise ValueError(f"--at {t}: name the export as DLL!Function")
+        return "api", (name, int(nth) if nth else 1)
+    if t.startswith("insn:"):
+        return "insn", int(t[5:], 0)
+    try:
+        return "address", int(t, 0)
+    except ValueError:
+        raise ValueError(f"unknown moment {t!r}: entry, exit, an address, api:DLL!Function[#N] "
+                         f"or insn:N") from None
+
+
 class Emulator:
+    """One emulated system with (usually) one program in it.
+
+    Observability options (all off by default, and costing nothing then):
+      trace        kinds to print: "boot", "api", "syscall", "insn" or "insn=START-END"
+      trace_format "text" or "json" (JSON Lines, one object with a "kind" per event)
+      trace_stream where traces go (default stderr)
+      report       collect what `report()` needs: call counts, the last calls, files written
+      max_api_calls, max_memory (committed bytes per process), max_processes: limits that end the
+                   run with their reason
+      progress     a terminal stream for the one-line status (None: no status line)
+    """
+
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
                  profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
-                 echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None):
+                 echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
+                 trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
+                 max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None):
+        from .trace import CallMonitor, TraceSink, TRACE_KINDS
+        kinds = set()
+        self.insn_range = None            # None: the main image's .text
+        for item in trace:
+            kind, _, arg = str(item).partition("=")
+            if kind not in TRACE_KINDS:
+                raise ValueError(f"unknown trace {item!r} (known: {', '.join(TRACE_KINDS)})")
+            kinds.add(kind)
+            if kind == "insn" and arg:
+                self.insn_range = arg
+        if trace_boot:
+            kinds.add("boot")
+        self.trace_kinds = kinds
+        stream = trace_stream if trace_stream is not None else sys.stderr
         self.kernel = Kernel(Options(root=root, mounts=list(mounts), app_writable=app_writable,
                                      environment=environment, max_instructions=max_instructions,
-                                     timeout=timeout, profile=profile, trace_boot=trace_boot,
-                                     trace_stream=trace_stream, echo_output=echo_output, stdin=stdin,
-                                     image_file_execution_options=image_file_execution_options or {}))
+                                     timeout=timeout, profile=profile, trace_boot="boot" in kinds,
+                                     trace_stream=stream, echo_output=echo_output, stdin=stdin,
+                                     image_file_execution_options=image_file_execution_options or {},
+                                     registry_file=registry_file))
+        if trace_format == "json":
+            self.kernel.trace.json = True
+        self.sink = TraceSink(stream, trace_format) if kinds else None
+        self.reporting = report
+        self.limits = {"timeout": timeout or None, "max_instructions": max_instructions or None,
+                       "max_api_calls": max_api_calls or None, "max_memory": max_memory or None,
+                       "max_processes": max_processes or None}
+        self.monitor = None
+        if kinds & {"api", "syscall"} or report or max_api_calls or progress is not None:
+            self.monitor = CallMonitor(self.kernel, self.sink, trace_api="api" in kinds,
+                                       trace_syscall="syscall" in kinds, count=report,
+                                       keep_last=32 if report else 0, max_calls=max_api_calls)
+            self.monitor.install()
+        self.capture = None
+        if report:
+            from .report import FileCapture
+            self.capture = FileCapture()
+            self.capture.install(self.kernel)
+        self.max_memory = max_memory
+        self.max_processes = max_processes
+        if max_memory or max_processes:
+            self.kernel.process_notify_routines.append(self._on_process_created)
+        self.progress = None
+        if progress is not None:
+            from .trace import Progress
+            self.progress = Progress(self.kernel, progress, self.monitor)
+            self.kernel.slice_hook = self.progress
+            self.kernel.slice_interval = self.progress.interval
+        self.insn_tracers = []
         self.process = None
+        self.program = None
+        self.args = []
         self.result: RunResult | None = None
+        self.wall_seconds = 0.0
+        self.started_at = None
+        self._finished = False
 
     # -- life cycle --------------------------------------------------------------------------------
     def create_process(self, program: str, args=()):
@@ -48,33 +140,224 @@ class Emulator:
             self.process = self.kernel.create_process_from_host(program, list(args))
         except NtError as e:
             raise ProgramError(e.status, str(e)) from None
+        self.program = program
+        self.args = list(args)
+        if "insn" in self.trace_kinds:
+            self.trace_instructions(self.insn_range)
         return self.process
+
+    def _on_process_created(self, process, create: bool) -> None:
+        if not create:
+            return
+        kernel = self.kernel
+        if self.max_processes and len(kernel.processes) > self.max_processes:
+            kernel.stop_run("process limit", f"{process.image_name} would be process number "
+                                              f"{len(kernel.processes)}; the limit is {self.max_processes}")
+        if self.max_memory:
+            mem = process.memory
+            mem.commit_limit = self.max_memory
+
+            def over(requested, process=process):
+                kernel.stop_run("memory limit",
+                                f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
+                                f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
+            mem.on_commit_limit = over
+
+    def trace_instructions(self, where=None, process=None, limit: int = 0):
+        """Trace every instruction in a range of `process` (default: the main image's .text)."""
+        from .trace import InstructionTracer, TraceSink, main_text_range, parse_range
+        process = process or self.process
+        if isinstance(where, str):
+            begin, end = parse_range(where, process)
+        elif where is None:
+            begin, end = main_text_range(process)
+        else:
+            begin, end = where
+        sink = self.sink or TraceSink(sys.stderr)
+        tracer = InstructionTracer(self.kernel, process, sink, begin, end, limit)
+        self.insn_tracers.append(tracer)
+        return tracer
 
     @property
     def thread(self):
         return self.process.threads[0] if self.process and self.process.threads else None
 
+    def thread_by_tid(self, tid: int | None):
+        if tid is None:
+            return self.thread
+        for t in self.process.threads:
+            if t.tid == tid:
+                return t
+        raise ValueError(f"no thread {tid} in {self.process.image_name} "
+                         f"(threads: {', '.join(str(t.tid) for t in self.process.threads)})")
+
+    def _go(self, our_limit: bool = False) -> RunResult:
+        if self.started_at is None:
+            self.started_at = time.time()
+        if self.progress is not None and self.kernel.options.echo_output:
+            self.progress.wrap_host_streams()
+        t = time.perf_counter()
+        result = self.kernel.run()
+        self.wall_seconds += time.perf_counter() - t
+        if our_limit and result.reason == "instruction limit":
+            result.reason = "paused"        # our own count ran out (run_to insn / step): resumable
+        if result.reason in PAUSED:
+            self.kernel.resume_after_break()   # ready to go on, by run() or by kernel.run()
+        else:
+            self._finish()
+        if self.progress is not None:
+            self.progress.clear()
+            self.progress.unwrap_host_streams()
+        return result
+
+    def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        if self.monitor is not None:
+            self.monitor.finish()
+        for tracer in self.insn_tracers:
+            tracer.finish()
+        if self.sink is not None:
+            self.sink.flush()
+
     def run(self) -> RunResult:
-        self.result = self.kernel.run()
+        """Run (or go on running) until the run ends."""
+        self.result = self._go()
         return self.result
 
     def run_to(self, when) -> RunResult | None:
-        """Run until `when` ("entry", "exit" or an address).  Returns None when stopped there, or the
-        run's result if the process ended (or the run stopped) first."""
-        if when == "exit":
-            self.result = self.kernel.run()
+        """Run until `when` (see `parse_moment`).  Returns None when stopped there (the run can go on
+        with `run`, `run_to` or `step`), or the run's result if it ended first."""
+        kind, arg = parse_moment(when)
+        if kind == "exit":
+            self.result = self._go()
             return None
-        address = self.entry_point if when == "entry" else int(when)
-        self.kernel.break_at(self.process, address)
-        result = self.kernel.run()
-        if result.reason == "breakpoint":
-            self.kernel.resume_after_break()
+        if kind == "insn":
+            return self._run_instructions(arg, absolute=True)
+        if kind == "api":
+            name, nth = arg
+            return self._pause_on(self.api_hook_address(name), nth)
+        address = self.entry_point if kind == "entry" else arg
+        return self._pause_on(address, 1)
+
+    def _settle(self, result: RunResult) -> RunResult | None:
+        if result.reason in PAUSED:
             return None
         self.result = result
         return result
 
+    def _pause_on(self, address: int, nth: int) -> RunResult | None:
+        """Stop before the nth time the CPU reaches `address`.  On an emulated export's stub the
+        stop comes before its handler, which runs when the run goes on."""
+        seen = [0]
+        handle = [None]
+
+        def reached(addr):
+            seen[0] += 1
+            if seen[0] < nth or handle[0] is None:
+                return None
+            self.remove_hook(handle[0])
+            handle[0] = None
+            self.kernel.current_thread.request = Request("return", eip=addr)
+            what = f"call {nth} of " if nth > 1 else ""
+            self.kernel.stop_run("breakpoint", f"stopped before {what}"
+                                 f"{self.kernel.describe_address(self.process, addr)}")
+            return SKIP_HANDLER
+        handle[0] = self.add_code_hook(address, reached)
+        result = self._go()
+        if handle[0] is not None:
+            self.remove_hook(handle[0])
+        return self._settle(result)
+
+    def _run_instructions(self, n: int, absolute: bool = False) -> RunResult | None:
+        opts = self.kernel.options
+        saved = opts.max_instructions
+        target = n if absolute else self.kernel.instructions + n
+        if saved and saved < target:
+            target = saved
+        opts.max_instructions = target
+        try:
+            result = self._go_counted(saved)
+        finally:
+            opts.max_instructions = saved
+        return self._settle(result)
+
+    def _go_counted(self, user_limit: int) -> RunResult:
+        return self._go(our_limit=not (user_limit and self.kernel.options.max_instructions >= user_limit))
+
+    def step(self, count: int = 1) -> RunResult | None:
+        """Run `count` instructions (Unicorn's count): None when stopped after them."""
+        return self._run_instructions(count)
+
+    def stop(self, reason: str = "paused", message: str = "stopped by the Python API") -> None:
+        """From a hook or callback: end the run after the current instruction.  With the default
+        reason the run stays resumable (`run()` goes on)."""
+        self.kernel.stop_run(reason, message)
+
     def close(self) -> None:
+        self._finish()
         self.kernel.close()
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def api_hook_address(self, name: str) -> int:
+        """The address of an export ("kernel32!CreateFileW", "ntdll!NtClose") in the process.  A
+        system DLL need not be loaded yet: they sit at their fixed bases."""
+        dll, _, func = name.partition("!")
+        if not dll.lower().endswith(".dll"):
+            dll += ".dll"
+        try:
+            return self.kernel.export_address(self.process, dll, func)
+        except (KeyError, NtError):
+            pass
+        for known in self.kernel.system_dll_specs:
+            if known.lower() == dll.lower():
+                synth = self.kernel.synthesized(known)
+                if func in synth.exports:
+                    return synth.spec.base + synth.exports[func]
+                raise ValueError(f"{name}: {known} has no export {func}")
+        ldr = self.process.ldr
+        module = ldr.find_module(dll) if ldr is not None else None
+        if module is not None:
+            address = ldr.get_procedure_address(module, func, None)
+            if isinstance(address, int):
+                return address
+        raise ValueError(f"{name}: no such export in {self.process.image_name}")
+
+    def add_api_hook(self, name: str, callback):
+        """callback(address) before every call of an export (before its handler)."""
+        return self.add_code_hook(self.api_hook_address(name), callback)
+
+    def add_code_hook(self, address: int, callback, end: int | None = None):
+        """callback(address) before each instruction executed in [address, end].  On the first
+        instruction of an emulated export (a trap) it runs before the export's handler."""
+        dispatcher = self.process.dispatcher
+        if end is None and self._is_stub(address):
+            dispatcher.observers.setdefault(address, []).append(callback)
+            return ("observer", address, callback)
+        return self.process.machine.hook_code_range(address, end if end is not None else address, callback)
+
+    def _is_stub(self, address: int) -> bool:
+        """The first instruction of an emulated export (mapped or still to be)."""
+        if address in self.process.dispatcher.stubs:
+            return True
+        if any(base <= address < base + s.image.info.size_of_image for base, s in self.process.mapped_images.items()):
+            return False
+        # a system DLL not mapped yet: the one whose fixed base is the nearest below the address
+        below = [(spec.base, name) for name, spec in self.kernel.system_dll_specs.items() if spec.base <= address]
+        if not below:
+            return False
+        synth = self.kernel.synthesized(max(below)[1])
+        return synth.spec.base + synth.stub_range[0] <= address < synth.spec.base + synth.stub_range[1]
+
+    def remove_hook(self, handle) -> None:
+        if isinstance(handle, tuple) and handle and handle[0] == "observer":
+            _, address, callback = handle
+            callbacks = self.process.dispatcher.observers.get(address, [])
+            if callback in callbacks:
+                callbacks.remove(callback)
+        else:
+            self.process.machine.remove_hook(handle)
 
     # -- inspection --------------------------------------------------------------------------------
     @property
@@ -89,25 +372,77 @@ class Emulator:
     def read(self, address: int, size: int) -> bytes:
         return self.process.machine.read(address, size)
 
+    def write(self, address: int, data: bytes) -> None:
+        self.process.machine.write(address, bytes(data))
+
     def read_u32(self, address: int) -> int:
         return struct.unpack("<I", self.read(address, 4))[0]
 
-    def registers(self) -> dict:
-        return self.process.machine.registers()
+    def write_u32(self, address: int, value: int) -> None:
+        self.write(address, struct.pack("<I", value & 0xFFFFFFFF))
 
-    def structure(self, name: str, address: int):
-        """A structure of the profile read from guest memory (a ctypes instance)."""
-        cls = getattr(self.structs, name)
+    def registers(self) -> dict:
+        regs = self.process.machine.registers()
+        thread = self.kernel.current_thread
+        if thread is not None and thread.process is self.process and thread.request is not None \
+                and thread.request.kind == "return":
+            regs["eip"] = thread.request.eip      # where the stopped thread goes on
+        return regs
+
+    def set_register(self, name: str, value: int) -> None:
+        name = name.lower()
+        thread = self.kernel.current_thread
+        if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
+            thread.request.eip = value & 0xFFFFFFFF
+        self.process.machine.set_reg(name, value)
+
+    def structure_address(self, name: str, tid: int | None = None) -> int:
+        S = self.structs
+        p = self.process
+        t = self.thread_by_tid(tid)
+        name = name.upper().lstrip("_")
+        fixed = {"PEB": p.peb, "TEB": t.teb, "RTL_USER_PROCESS_PARAMETERS": p.params,
+                 "KUSER_SHARED_DATA": 0x7FFE0000, "EPROCESS": p.eprocess, "ETHREAD": t.ethread}
+        if name in fixed:
+            return fixed[name]
+        if name == "PEB_LDR_DATA":
+            return self.read_u32(p.peb + S.PEB.offsetof("Ldr"))
+        raise ValueError(f"{name}: give its address")
+
+    def structure(self, name: str, address: int | None = None, tid: int | None = None):
+        """A structure of the profile read from guest memory (a ctypes instance); PEB, TEB,
+        PEB_LDR_DATA, RTL_USER_PROCESS_PARAMETERS, KUSER_SHARED_DATA, EPROCESS and ETHREAD need no
+        address."""
+        cls = getattr(self.structs, name.lstrip("_"))
+        if address is None:
+            address = self.structure_address(name, tid)
         return cls.from_bytes(self.read(address, cls.sizeof()))
 
-    def add_code_hook(self, address: int, callback, end: int | None = None):
-        """callback(address) before each instruction executed in [address, end].  On the first
-        instruction of an emulated export (a trap) it runs before the export's handler."""
-        dispatcher = self.process.dispatcher
-        if end is None and address in dispatcher.stubs:
-            dispatcher.observers.setdefault(address, []).append(callback)
-            return ("observer", address, callback)
-        return self.process.machine.hook_code_range(address, end if end is not None else address, callback)
+    # -- reports and minidumps ---------------------------------------------------------------------
+    def report(self) -> dict:
+        """The versioned JSON report of the run so far (kernel/report_schema.json)."""
+        from .report import build_report
+        result = self.result
+        if result is None:
+            result = RunResult(None, "not run")
+        return build_report(self.kernel, result, program=self.program or "", args=self.args,
+                            monitor=self.monitor, capture=self.capture, wall_seconds=self.wall_seconds,
+                            started_at=self.started_at, limits=self.limits)
+
+    def write_report(self, path: str) -> dict:
+        from .report import write_report
+        data = self.report()
+        write_report(data, path)
+        return data
+
+    def minidump(self, path: str | None = None) -> bytes:
+        """A Windows minidump of the process as it is now; written to `path` when given."""
+        from .minidump import build_minidump
+        data = build_minidump(self.kernel, self.process)
+        if path is not None:
+            with open(path, "wb") as f:
+                f.write(data)
+        return data
 
     def _reader(self):
         machine = self.process.machine
@@ -119,15 +454,20 @@ class Emulator:
                 return None
         return read
 
-    def dump(self, what: str, fmt: str = "text"):
-        """A structure from guest memory: fmt "text" (WinDbg dt style), "json" or "hex"."""
+    def dump(self, what: str, fmt: str = "text", tid: int | None = None):
+        """A structure from guest memory: fmt "text" (WinDbg dt style), "json" or "hex".  `tid`
+        picks the thread for teb/ethread (default: the first)."""
         from .structs import dt
         S = self.structs
         p = self.process
-        t = self.thread
+        t = self.thread_by_tid(tid)
         read = self._reader()
         if what == "vad":
             return self._memory_map(fmt)
+        if what == "handles":
+            return self._handles(fmt)
+        if what == "heap":
+            return self._heaps(fmt)
         targets = {
             "peb": [(S.PEB, p.peb, "_PEB")],
             "teb": [(S.TEB, t.teb, "_TEB")],
@@ -204,6 +544,52 @@ class Emulator:
                 return out
             out.append(raw.decode("utf-16-le"))
 
+    def _handles(self, fmt: str):
+        """The handle table: value, object type, name (what the object says it is), granted access."""
+        from .trace import access_names
+        rows = []
+        for value, entry in sorted(self.process.handles.entries.items()):
+            obj = entry.obj
+            try:
+                name = obj.describe()
+            except Exception:
+                name = getattr(obj, "name", "")
+            type_name = getattr(obj, "type_name", type(obj).__name__)
+            rows.append({"handle": value, "type": type_name, "name": name, "access": entry.access,
+                         "access_names": access_names(entry.access, type_name == "File"),
+                         "attributes": entry.attributes})
+        for value, kind in sorted(self.process.console_handles.items()):
+            rows.append({"handle": value, "type": "Console", "name": f"Console {kind}", "access": 0,
+                         "access_names": "", "attributes": 0})
+        if fmt == "json":
+            return rows
+        lines = [f"{'Handle':>8}  {'Type':<10} {'Access':>10}  Name"]
+        for r in rows:
+            lines.append(f"{r['handle']:#8x}  {r['type']:<10} {r['access']:#010x}  {r['name']}"
+                         + (f"  [{r['access_names']}]" if r['access_names'] else ""))
+        return "\n".join(lines)
+
+    def _heaps(self, fmt: str):
+        """Every heap of the process and its busy blocks (user pointer, requested size)."""
+        p = self.process
+        heaps = []
+        for h in p.heaps:
+            blocks = [{"address": ptr, "size": size} for ptr, size in h.blocks()]
+            heaps.append({"base": h.base, "process_heap": h is p.heap, "flags": h.flags,
+                          "committed": h.committed_end - h.base, "reserved": h.reserve_size,
+                          "busy_blocks": len(blocks), "busy_bytes": sum(b["size"] for b in blocks),
+                          "blocks": blocks})
+        if fmt == "json":
+            return heaps
+        lines = []
+        for h in heaps:
+            lines.append(f"Heap {h['base']:#010x}{' (process heap)' if h['process_heap'] else ''}: "
+                         f"flags {h['flags']:#x}, committed {h['committed']:#x} of {h['reserved']:#x}, "
+                         f"{h['busy_blocks']} busy blocks, {h['busy_bytes']:#x} bytes")
+            for b in h["blocks"]:
+                lines.append(f"  {b['address']:#010x} {b['size']:#10x}")
+        return "\n".join(lines)
+
     def _memory_map(self, fmt: str):
         from emu.memory import STATE_NAMES, TYPE_NAMES, protection_name
         rows = []
@@ -218,18 +604,6 @@ class Emulator:
             lines.append(f"{row['base']:#010x} {row['size']:#010x}  {row['state']:<11} {row['protect']:<28} "
                          f"{row['type']:<11} {row['purpose']}")
         return "\n".join(lines)
-
-
-def result_to_json(result: RunResult) -> dict:
-    data = dataclasses.asdict(result)
-    data["stdout"] = result.stdout.decode("latin-1")
-    data["stderr"] = result.stderr.decode("latin-1")
-    if result.exit_code is not None:
-        data["exit_code_name"] = status_name(result.exit_code)
-    return data
-
-
-RunResult.to_json = result_to_json
 
 
 def list_imports(program: str) -> list[str]:

@@ -36,3 +36,9 @@ def run_sample(name: str, args=(), **kw):
         return emu.run()
     finally:
         emu.close()
+
+
+def pytest_collect_file(parent, file_path):
+    """tests/regress/*.toml: regression cases of real binaries (kernel/regress.py)."""
+    from kernel.regress import pytest_collect_file as collect
+    return collect(parent, file_path)
