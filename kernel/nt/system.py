@@ -38,14 +38,24 @@ def NtQueryPerformanceCounter(ctx, PerformanceCounter: PLARGE_INTEGER, Performan
 
 @export
 def NtDelayExecution(ctx, Alertable: BOOLEAN, DelayInterval: PLARGE_INTEGER) -> NTSTATUS:
-    """Sleep: virtual time advances by the interval (relative, negative 100 ns units)."""
+    """Sleep: virtual time advances by the interval (relative, negative 100 ns units; the largest
+    negative value is forever).  STATUS_SUCCESS when it is over; an alertable delay ends with
+    STATUS_USER_APC when user APCs are queued, after running them."""
     from .wait import timeout_of
     timeout = timeout_of(ctx, DelayInterval)
-    if timeout == 0:
+    if timeout is not None and timeout >= 0x7FFFFFFFFFFFFFFF:
+        timeout = None
+    if timeout == 0 and not (Alertable and ctx.thread.user_apcs):
         ctx.kernel.yield_thread(ctx.thread)
         return 0
-    ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution")
-    return 0
+    status = ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution",
+                                 alertable=bool(Alertable), on_end=delay_status)
+    return 0 if status is None else status
+
+
+def delay_status(status: int) -> int:
+    """What a delay returns: STATUS_USER_APC, or STATUS_SUCCESS when its time is over."""
+    return status if status == STATUS["STATUS_USER_APC"] else 0
 
 
 @export

@@ -1,4 +1,5 @@
-"""Wait services: NtWaitForSingleObject, NtWaitForMultipleObjects (over kernel.ke_wait)."""
+"""Wait services: NtWaitForSingleObject, NtWaitForMultipleObjects (over kernel.ke_wait); alertable
+waits end with STATUS_USER_APC when user APCs are queued, after running them (kernel/ke_apc.py)."""
 from __future__ import annotations
 
 import struct
@@ -21,15 +22,17 @@ def timeout_of(ctx, timeout_ptr: int) -> int | None:
     return max(0, value - ctx.kernel.system_time())
 
 
-def wait(ctx, objects: list, wait_all: bool, timeout: int | None, what: str) -> int:
-    status = ctx.kernel.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what)
+def wait(ctx, objects: list, wait_all: bool, timeout: int | None, what: str, alertable: bool = False) -> int:
+    status = ctx.kernel.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what,
+                                 alertable=alertable)
     return 0 if status is None else status     # a blocked wait's status reaches EAX when it ends
 
 
 @export
 def NtWaitForSingleObject(ctx, Handle: HANDLE, Alertable: BOOLEAN, Timeout: PLARGE_INTEGER) -> NTSTATUS:
     obj = reference_object(ctx, Handle)
-    return wait(ctx, [obj], False, timeout_of(ctx, Timeout), f"NtWaitForSingleObject({obj.describe()})")
+    return wait(ctx, [obj], False, timeout_of(ctx, Timeout), f"NtWaitForSingleObject({obj.describe()})",
+                bool(Alertable))
 
 
 @export
@@ -40,4 +43,4 @@ def NtWaitForMultipleObjects(ctx, Count: ULONG, Handles: PHANDLE, WaitType: ULON
     handles = struct.unpack(f"<{Count}I", ctx.read(Handles, 4 * Count))
     objects = [reference_object(ctx, h) for h in handles]
     return wait(ctx, objects, WaitType == WaitAll, timeout_of(ctx, Timeout),
-                f"NtWaitForMultipleObjects({', '.join(o.describe() for o in objects)})")
+                f"NtWaitForMultipleObjects({', '.join(o.describe() for o in objects)})", bool(Alertable))

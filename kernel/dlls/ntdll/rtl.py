@@ -84,10 +84,35 @@ def RtlMoveMemory(ctx, Destination: PVOID, Source: PVOID, Length: SIZE_T) -> VOI
 
 
 # -- critical sections: RTL_CRITICAL_SECTION {DebugInfo, LockCount, RecursionCount, OwningThread,
-#    LockSemaphore, SpinCount}, the state kept in guest memory as Windows keeps it
+#    LockSemaphore, SpinCount}, the state kept in guest memory as Windows 7 keeps it: LockCount is -1
+#    when free; bit 0 clear = owned, bit 1 set = no waiter woken, the other bits the one's complement
+#    of the number of waiting threads (-2 owned, -6 owned with one waiter ...); the owner's recursion
+#    does not change it.  A thread that finds the section owned waits on a wait object kept for the
+#    section's address; leaving hands the section to the first waiter (FIFO) and wakes it.  Spin
+#    counts are kept but never spun.
 
 def initialize_critical_section(ctx, cs: int, spin: int = 0) -> None:
     ctx.write(cs, struct.pack("<IiiIII", 0xFFFFFFFF, -1, 0, 0, 0, spin))
+    waits = ctx.process.address_waits.get(("critical section", cs))
+    if waits is not None and not waits.waiters:
+        ctx.process.address_waits.pop(("critical section", cs), None)
+
+
+def _lock_count(owned: bool, waiters: int) -> int:
+    return -1 - (1 if owned else 0) - 4 * waiters
+
+
+def _cs_state(ctx, cs: int) -> tuple[int, int]:
+    """(RecursionCount, OwningThread); a section whose recursion count is 0 is free."""
+    recursion, owner = struct.unpack("<iI", ctx.read(cs + 8, 8))
+    if recursion <= 0 or owner == 0:
+        return 0, 0
+    return recursion, owner
+
+
+def _cs_waiters(ctx, cs: int) -> int:
+    obj = ctx.process.address_waits.get(("critical section", cs))
+    return len(obj.waiters) if obj is not None else 0
 
 
 @export
@@ -108,30 +133,29 @@ def RtlInitializeCriticalSectionEx(ctx, CriticalSection: LPCRITICAL_SECTION, Spi
     return 0
 
 
-@export
-def RtlDeleteCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATUS:
-    ctx.write(CriticalSection, bytes(24))
-    return 0
-
-
 def try_enter(ctx, cs: int) -> bool:
-    _, lock, recursion, owner = struct.unpack("<IiiI", ctx.read(cs, 16))
+    recursion, owner = _cs_state(ctx, cs)
     tid = ctx.thread.tid
-    if lock == -1 or recursion == 0:
-        ctx.write(cs + 4, struct.pack("<iiI", 0, 1, tid))
+    if recursion == 0:
+        ctx.write(cs + 4, struct.pack("<iiI", _lock_count(True, _cs_waiters(ctx, cs)), 1, tid))
         return True
     if owner == tid:
-        ctx.write(cs + 4, struct.pack("<ii", lock + 1, recursion + 1))
+        ctx.write(cs + 8, struct.pack("<i", recursion + 1))
         return True
     return False
 
 
 @export
 def RtlEnterCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATUS:
-    if not try_enter(ctx, CriticalSection):
-        from ...ke import UnsupportedApi
-        raise UnsupportedApi("RtlEnterCriticalSection: the critical section is owned by another thread "
-                             "(waiting on it needs the thread scheduler's waits)")
+    if try_enter(ctx, CriticalSection):
+        return 0
+    from ...ob_sync import address_wait
+    _, owner = _cs_state(ctx, CriticalSection)
+    obj = address_wait(ctx.process, "critical section", CriticalSection)
+    ctx.write(CriticalSection + 4, struct.pack("<i", _lock_count(True, len(obj.waiters) + 1)))
+    # the thread blocks; RtlLeaveCriticalSection makes it the owner before it runs again
+    ctx.kernel.wait_for(ctx.thread, [obj], what=f"RtlEnterCriticalSection({CriticalSection:#010x}, "
+                                                f"owned by thread {owner})")
     return 0
 
 
@@ -142,9 +166,27 @@ def RtlTryEnterCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> BOOL
 
 @export
 def RtlLeaveCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATUS:
-    _, lock, recursion, owner = struct.unpack("<IiiI", ctx.read(CriticalSection, 16))
-    if recursion <= 1:
-        ctx.write(CriticalSection + 4, struct.pack("<iiI", -1, 0, 0))
+    cs = CriticalSection
+    recursion, owner = _cs_state(ctx, cs)
+    if recursion > 1:
+        ctx.write(cs + 8, struct.pack("<i", recursion - 1))
+        return 0
+    obj = ctx.process.address_waits.get(("critical section", cs))
+    if obj is not None and obj.waiters:
+        successor = obj.waiters[0]
+        ctx.write(cs + 4, struct.pack("<iiI", _lock_count(True, len(obj.waiters) - 1), 1, successor.tid))
+        ctx.kernel.end_wait(successor, 0)
+        if not obj.waiters:
+            ctx.process.address_waits.pop(("critical section", cs), None)
     else:
-        ctx.write(CriticalSection + 4, struct.pack("<ii", lock - 1, recursion - 1))
+        ctx.write(cs + 4, struct.pack("<iiI", -1, 0, 0))
+    return 0
+
+
+@export
+def RtlDeleteCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATUS:
+    ctx.write(CriticalSection, bytes(24))
+    obj = ctx.process.address_waits.get(("critical section", CriticalSection))
+    if obj is not None and not obj.waiters:
+        ctx.process.address_waits.pop(("critical section", CriticalSection), None)
     return 0
