@@ -1,7 +1,9 @@
 """The console: what the Win7 console handles (3, 7, 11) read from and write to.
 
-Output is kept per process (it is part of the run's result) and, when asked, copied to the host's
-stdout/stderr as it is written.  Input comes from the bytes the run was given.
+One console is shared by every process attached to it (a child created without CREATE_NEW_CONSOLE
+or DETACHED_PROCESS writes where its parent does), so the console's output is the run's output, in
+the order it was written; each process's own share is kept as well.  When asked, output is copied to
+the host's stdout/stderr as it is written.  Input comes from the bytes the run was given.
 """
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ def console_kind(process, handle: int) -> str | None:
 def console_write(kernel, process, kind: str, data: bytes) -> None:
     target = process.stderr if kind == "error" else process.stdout
     target += data
+    if not getattr(process, "console_attached", True):
+        return                      # a detached process has no console: its writes go nowhere
+    shared = kernel.console_stderr if kind == "error" else kernel.console_stdout
+    shared += data
     if kernel.options.echo_output:
         stream = sys.stderr if kind == "error" else sys.stdout
         stream.buffer.write(data)

@@ -23,6 +23,7 @@ CREATE_SUSPENDED = 0x00000004
 DETACHED_PROCESS = 0x00000008
 CREATE_NEW_CONSOLE = 0x00000010
 CREATE_WITH_USERPROFILE = 0x02000000
+CREATE_BREAKAWAY_FROM_JOB = 0x01000000
 PRIORITY_CLASSES = [(0x40, "IDLE"), (0x4000, "BELOW_NORMAL"), (0x20, "NORMAL"),
                     (0x8000, "ABOVE_NORMAL"), (0x80, "HIGH"), (0x100, "REALTIME")]
 
@@ -38,7 +39,8 @@ IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
 def create_process(kernel, application_name: str | None, command_line: str, *,
                    creation_flags: int = 0, current_directory: str | None = None,
                    environment: dict | None = None, parent: EProcess | None = None,
-                   std_handles: tuple[int, int, int] | None = None, ignore_ifeo: bool = False):
+                   std_handles: tuple[int, int, int] | None = None, ignore_ifeo: bool = False,
+                   inherit_handles: bool = False):
     """kernel32!CreateProcessW.  Returns (process, thread); raises NtError for a refused image."""
     trace = kernel.trace
     # 1.1 validate flags
@@ -49,7 +51,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     trace.step("1.1", "CreateProcessW", flags=f"{creation_flags:#x}", priority_class=priority)
 
     # 1.2 find the image
-    win32_path = _find_image(kernel, application_name, command_line, current_directory)
+    win32_path = _find_image(kernel, application_name, command_line, current_directory, parent)
     nt_path = paths.to_nt_path(win32_path)
     trace.step("1.2", "SearchPath", image=win32_path, nt_path=nt_path)
 
@@ -86,24 +88,35 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
 
     # 1.6 Image File Execution Options: a Debugger value starts the debugger instead, with the
     # original command line after its own (what CreateProcessW does unless it is the debugger asking)
-    options = kernel.image_file_execution_options.get(paths.basename(win32_path).lower(), {})
+    from .cm import image_file_execution_options
+    options = image_file_execution_options(kernel, paths.basename(win32_path))     # HKLM\...\IFEO\<name>
     debugger = options.get("Debugger")
     trace.step("1.6", "LdrQueryImageFileExecutionOptions", image=paths.basename(win32_path),
                debugger=debugger or "(none)")
     if debugger and not ignore_ifeo:
         return create_process(kernel, None, f"{debugger} {command_line}", creation_flags=creation_flags,
                               current_directory=current_directory, environment=environment, parent=parent,
-                              std_handles=std_handles, ignore_ifeo=True)
+                              std_handles=std_handles, ignore_ifeo=True, inherit_handles=inherit_handles)
 
     # 1.7 the process object
     trace.step("1.7", "NtCreateProcessEx", section="image section", parent=parent.pid if parent else 0)
     process = psp_create_process(kernel, section, win32_path, parent)
+    process.console_attached = not creation_flags & (DETACHED_PROCESS | CREATE_NEW_CONSOLE) and \
+        getattr(parent, "console_attached", True)
+    if parent is not None and inherit_handles:
+        count = process.handles.inherit_from(parent.handles)
+        trace.step("1.7", "ObInheritHandles", inherited=count)
+    job = getattr(parent, "job", None)
+    if job is not None and not (creation_flags & CREATE_BREAKAWAY_FROM_JOB and job.breakaway_ok) \
+            and not job.silent_breakaway:
+        job.assign(process)
 
     # 1.8 process parameters
     env = kernel.default_environment() if environment is None else environment
     cwd = current_directory or (parent.current_directory if parent else kernel.default_current_directory)
     if std_handles is None:
-        std_handles = (CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR)
+        std_handles = parent.std_handles() if parent is not None and hasattr(parent, "std_handles") \
+            else (CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR)
     base_push_process_parameters(kernel, process, win32_path, command_line, cwd, env, std_handles)
 
     # 1.9 the stack, 1.10 the initial context
@@ -121,19 +134,27 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     # 1.13 resume
     process.process_handle = (parent or kernel.host_process).handles.insert(process)
     process.thread_handle = (parent or kernel.host_process).handles.insert(thread)
-    if not creation_flags & CREATE_SUSPENDED:
+    if creation_flags & CREATE_SUSPENDED:
+        thread.suspend_count = 1
+    else:
         kernel.ready(thread)
     trace.step("1.13", "NtResumeThread", tid=thread.tid, suspended=bool(creation_flags & CREATE_SUSPENDED),
                process_handle=process.process_handle, thread_handle=process.thread_handle)
     return process, thread
 
 
-def _find_image(kernel, application_name, command_line, current_directory) -> str:
+def _find_image(kernel, application_name, command_line, current_directory, parent=None) -> str:
+    """CreateProcess's search: the creator's folder, the current folder, System32, Windows."""
     if application_name:
         candidate = application_name
     else:
         candidate = paths.first_token(command_line)
-    found = kernel.io.search_path(candidate, current_directory, extension=".exe")
+    cwd = current_directory or (parent.current_directory if parent is not None else None)
+    dirs = None
+    if parent is not None and getattr(parent, "image_path", None):
+        dirs = [paths.dirname(parent.image_path), cwd or kernel.default_current_directory,
+                kernel.system_directory, kernel.windows_directory]
+    found = kernel.io.search_path(candidate, cwd, extension=".exe", search_dirs=dirs)
     if found is None:
         raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{candidate}: the program file does not exist")
     return found

@@ -55,6 +55,21 @@ class HandleTable:
         obj.handle_count += 1
         return handle
 
+    def insert_at(self, handle: int, obj: KernelObject, access: int, attributes: int = 0) -> None:
+        """Put an object at a given handle value (handle inheritance keeps the parent's values)."""
+        self.entries[handle] = HandleEntry(obj, access, attributes)
+        obj.handle_count += 1
+
+    def inherit_from(self, parent: "HandleTable") -> int:
+        """Copy the parent's inheritable handles at the same values; returns how many."""
+        count = 0
+        for handle, entry in parent.entries.items():
+            if entry.attributes & OBJ_INHERIT:
+                self.insert_at(handle, entry.obj, entry.access, entry.attributes)
+                count += 1
+        self._next = max([self._next] + [h + 4 for h in self.entries])
+        return count
+
     def lookup(self, handle: int, cls: type | tuple | None = None) -> KernelObject:
         entry = self.entries.get(handle & ~3)
         if entry is None:

@@ -54,6 +54,9 @@ class EProcess(KernelObject):
         self.thread_handle = 0
         self.current_thread = None            # the thread whose registers the engine holds
         self.console_handles = {0x3: "input", 0x7: "output", 0xB: "error"}
+        self.address_waits = {}               # (kind, guest address) -> wait object of a user-mode lock
+        self.console_attached = True
+        self.job = None
         self.stdout = bytearray()
         self.stderr = bytearray()
         self.terminating = False
@@ -63,6 +66,12 @@ class EProcess(KernelObject):
     @property
     def memory(self):
         return self.machine.memory
+
+    def std_handles(self) -> tuple[int, int, int]:
+        """The process's standard handles, as its RTL_USER_PROCESS_PARAMETERS hold them."""
+        P = self.structs.RTL_USER_PROCESS_PARAMETERS
+        read = self.machine.read_u32
+        return tuple(read(self.params + P.offsetof(f)) for f in ("StandardInput", "StandardOutput", "StandardError"))
 
     @property
     def alive(self) -> bool:
@@ -74,6 +83,44 @@ class EProcess(KernelObject):
     def write_mirror(self, **fields) -> None:
         """Write EPROCESS fields (dotted paths allowed) into the kernel-space mirror."""
         write_fields(self.kernel.kwrite, self.eprocess, self.structs.EPROCESS, fields)
+
+
+class Job(KernelObject):
+    """A job object: processes that share limits; kill-on-close ends them with the last handle."""
+    type_name = "Job"
+
+    JOB_OBJECT_LIMIT_BREAKAWAY_OK = 0x800
+    JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK = 0x1000
+    JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+
+    def __init__(self, kernel, name: str = ""):
+        super().__init__(name)
+        self.kernel = kernel
+        self.processes: list[EProcess] = []
+        self.limit_flags = 0
+        self.total_processes = 0
+
+    @property
+    def breakaway_ok(self) -> bool:
+        return bool(self.limit_flags & self.JOB_OBJECT_LIMIT_BREAKAWAY_OK)
+
+    @property
+    def silent_breakaway(self) -> bool:
+        return bool(self.limit_flags & self.JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK)
+
+    def assign(self, process: EProcess) -> None:
+        process.job = self
+        self.processes.append(process)
+        self.total_processes += 1
+
+    def terminate(self, exit_code: int) -> None:
+        for p in list(self.processes):
+            if p.alive:
+                self.kernel.terminate_process(p, exit_code, reason="terminated")
+
+    def on_last_handle_closed(self) -> None:
+        if self.limit_flags & self.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE:
+            self.terminate(0)
 
 
 class EThread(KernelObject):
@@ -99,6 +146,9 @@ class EThread(KernelObject):
         self.frames = []                      # generator frames of Python handlers calling the guest
         self.request = None                   # what the run loop must do before running it again
         self.user_apcs: deque = deque()
+        self.user_apc_pending = False         # deliver user APCs when it next returns to user mode
+        self.apc_returns: list = []           # (esp, eip) where delivered APCs return (NtContinue)
+        self.owned_mutants: list = []         # mutants it owns, abandoned if it ends holding them
         self.last_services: list[int] = []
         self.resume_eip = 0                   # where the thread continues when scheduled
         self.wait = None                      # the wait it is blocked in (kernel.ke_wait.Wait)

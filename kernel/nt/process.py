@@ -47,7 +47,8 @@ def NtTerminateProcess(ctx, ProcessHandle: HANDLE, ExitStatus: NTSTATUS) -> NTST
                 ctx.kernel.terminate_thread(t, ExitStatus)
         return 0
     process = process_from_handle(ctx, ProcessHandle)
-    ctx.kernel.terminate_process(process, ExitStatus)
+    ctx.kernel.terminate_process(process, ExitStatus,
+                                 reason="exited" if process is ctx.process else "terminated")
     return 0
 
 

@@ -2,8 +2,8 @@
 import struct
 
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, HANDLE, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW, LPSTR,
-                         LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
+from ...hle.types import (BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
+                         LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from ...ob import NtCurrentProcess, NtCurrentThread
 from ...ob_handles import reference_object
 from ...ps import EProcess, EThread
@@ -42,7 +42,8 @@ def ExitProcess(ctx, uExitCode: UINT) -> VOID:
 @export
 def TerminateProcess(ctx, hProcess: HANDLE, uExitCode: UINT) -> BOOL:
     process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
-    ctx.kernel.terminate_process(process, uExitCode)
+    ctx.kernel.terminate_process(process, uExitCode,
+                                 reason="exited" if process is ctx.process else "terminated")
     return 1
 
 
@@ -213,6 +214,95 @@ def GetThreadId(ctx, Thread: HANDLE) -> DWORD:
 @export
 def GetProcessId(ctx, Process: HANDLE) -> DWORD:
     return reference_object(ctx, Process, EProcess).pid
+
+
+STARTF_USESTDHANDLES = 0x100
+CREATE_UNICODE_ENVIRONMENT = 0x400
+PROCESS_ALL_ACCESS = 0x1FFFFF
+
+
+def _environment_block(ctx, address: int, unicode: bool) -> dict | None:
+    """An lpEnvironment block: NAME=VALUE strings, each NUL-terminated, then an empty one."""
+    if not address:
+        return None
+    env = {}
+    pos = address
+    while True:
+        if unicode:
+            raw = ctx.read_wcstr(pos)
+            pos += len(raw) + 2
+            entry = raw.decode("utf-16-le", "surrogatepass")
+        else:
+            raw = ctx.read_cstr(pos)
+            pos += len(raw) + 1
+            entry = raw.decode(ctx.kernel.ansi_codepage, "replace")
+        if not entry:
+            return env
+        name, _, value = entry[1:].partition("=")
+        env[entry[0] + name] = value
+
+
+def create_process(ctx, application: str | None, command_line: str | None, inherit: int, flags: int,
+                   environment: int, directory: str | None, startup_info: int, process_information: int) -> int:
+    """kernel32!CreateProcessW for a guest caller: the child goes through the whole BOOT-FLOW path
+    in its own address space; PROCESS_INFORMATION gets handles in the caller's table."""
+    from ...create_process import create_process as nt_create_process
+    from ...status import NtError, dos_error
+    kernel = ctx.kernel
+    if not application and not command_line:
+        ctx.set_last_error(87)
+        return 0
+    std = None
+    if startup_info:
+        cb_flags = ctx.read_u32(startup_info + 44)
+        if cb_flags & STARTF_USESTDHANDLES:
+            std = struct.unpack("<III", ctx.read(startup_info + 56, 12))
+    env = _environment_block(ctx, environment, bool(flags & CREATE_UNICODE_ENVIRONMENT))
+    if env is None:
+        from .processenv import environment as current_environment
+        env = dict(current_environment(ctx))
+    cmd = command_line if command_line is not None else application
+    try:
+        process, thread = nt_create_process(kernel, application, cmd, creation_flags=flags,
+                                            current_directory=directory, environment=env,
+                                            parent=ctx.process, std_handles=std,
+                                            inherit_handles=bool(inherit))
+    except NtError as e:
+        ctx.set_last_error(dos_error(e.status))
+        kernel.trace.event("CreateProcess failed", str(e))
+        return 0
+    finally:
+        kernel.tracing_process = ctx.process
+    ctx.write(process_information, struct.pack("<IIII", process.process_handle, process.thread_handle,
+                                               process.pid, thread.tid))
+    return 1
+
+
+@export
+def CreateProcessA(ctx, lpApplicationName: LPCSTR, lpCommandLine: LPCSTR, lpProcessAttributes: LPVOID,
+                   lpThreadAttributes: LPVOID, bInheritHandles: BOOL, dwCreationFlags: DWORD,
+                   lpEnvironment: LPVOID, lpCurrentDirectory: LPCSTR, lpStartupInfo: LPSTARTUPINFOA,
+                   lpProcessInformation: LPVOID) -> BOOL:
+    return create_process(ctx, lpApplicationName, lpCommandLine, bInheritHandles, dwCreationFlags,
+                          lpEnvironment, lpCurrentDirectory, lpStartupInfo, lpProcessInformation)
+
+
+@export
+def CreateProcessW(ctx, lpApplicationName: LPCWSTR, lpCommandLine: LPCWSTR, lpProcessAttributes: LPVOID,
+                   lpThreadAttributes: LPVOID, bInheritHandles: BOOL, dwCreationFlags: DWORD,
+                   lpEnvironment: LPVOID, lpCurrentDirectory: LPCWSTR, lpStartupInfo: LPSTARTUPINFOW,
+                   lpProcessInformation: LPVOID) -> BOOL:
+    return create_process(ctx, lpApplicationName, lpCommandLine, bInheritHandles, dwCreationFlags,
+                          lpEnvironment, lpCurrentDirectory, lpStartupInfo, lpProcessInformation)
+
+
+@export
+def OpenProcess(ctx, dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: DWORD) -> HANDLE:
+    obj = ctx.kernel.cid_table.lookup(dwProcessId)
+    if not isinstance(obj, EProcess):
+        ctx.set_last_error(87)           # ERROR_INVALID_PARAMETER, what Windows gives for an unknown PID
+        return 0
+    return ctx.process.handles.insert(obj, dwDesiredAccess, 0x2 if bInheritHandle else 0)
 
 
 @export
