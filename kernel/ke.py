@@ -41,6 +41,9 @@ class GuestCall:
     what: str = ""               # for the trace: "DllMain(sampledll.dll, DLL_PROCESS_ATTACH)"
 
 
+SKIP_HANDLER = object()         # returned by an observer: stop here, the handler runs when resumed
+
+
 class UnsupportedApi(Exception):
     """A call of an export ntboot does not implement."""
 
@@ -172,8 +175,9 @@ class Dispatcher:
         if entry is None:
             return
         if self.observers:
-            for callback in self.observers.get(address, ()):
-                callback(address)
+            for callback in tuple(self.observers.get(address, ())):
+                if callback(address) is SKIP_HANDLER:
+                    return
         if entry.__class__ is _Entry:
             esp = self.machine.reg32(X.UC_X86_REG_ESP)
             self._call(entry, esp + 4, esp, entry.return_eip)

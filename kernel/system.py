@@ -10,6 +10,7 @@ until every process has ended or the run is stopped, and returns a `RunResult`.
 """
 from __future__ import annotations
 
+import gc
 import os
 import struct
 import tempfile
@@ -25,6 +26,7 @@ from . import paths
 from .create_process import create_process as _create_process
 from .hle.synth import synthesize
 from .io import IoManager
+from .ke_apc import ApcMixin
 from .ke_exception import ExceptionMixin
 from .ke_wait import WaitMixin
 from .ke import THREAD_SLICE, Dispatcher, Request, RunStop
@@ -35,10 +37,16 @@ from .ps import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, EProcess, EThr
 from .status import STATUS, NtError, status_name
 from .trace import BootTrace
 
+# folders of a Windows 7 installation the guest finds in the sandbox root (created if missing):
+# the user profile the default environment names (TEMP, APPDATA, LOCALAPPDATA) and the shared ones
+STANDARD_FOLDERS = ("C:\\Users\\user\\AppData\\Local\\Temp", "C:\\Users\\user\\AppData\\Roaming",
+                    "C:\\Users\\user\\Documents", "C:\\Users\\user\\Desktop", "C:\\ProgramData",
+                    "C:\\Program Files\\Common Files")
 KUSER_SHARED_DATA = 0x7FFE0000
 KERNEL_IMAGE_BASE = 0x80100000       # where the kernel's own code and data (our "ntoskrnl") live
 KERNEL_POOL_BASE = 0x80200000        # EPROCESS/ETHREAD mirrors and kernel stacks
 KERNEL_STACK_SIZE = 0x3000
+SLICE_TIME_100NS = 10_000            # virtual time a full slice of THREAD_SLICE instructions takes (1 ms)
 EPOCH_FILETIME = 133485408000000000  # 2024-01-01 00:00:00 UTC, the virtual clock's start
 
 
@@ -58,6 +66,8 @@ class Options:
     trace_stream: object = None
     # HKLM\...\Image File Execution Options, by image name (lower case): {"prog.exe": {"Debugger": "..."}}
     image_file_execution_options: dict = field(default_factory=dict)
+    # a registry file (kernel/registry.py's JSON): merged in at the start, written back at close()
+    registry_file: str | None = None
 
 
 @dataclass
@@ -101,7 +111,7 @@ class HostProcess(KernelObject):
         self.current_directory = "C:\\"
 
 
-class Kernel(WaitMixin, ExceptionMixin):
+class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.profile = get_profile(self.options.profile)
@@ -110,6 +120,7 @@ class Kernel(WaitMixin, ExceptionMixin):
             self.trace.enable(self.options.trace_stream)
         self.tracing_process = None
         self.cid_table = CidTable()
+        self.named_objects = {}              # the object namespace: lower-case NT path -> object
         self.processes: list[EProcess] = []
         self.host_process = HostProcess()
         self.process_notify_routines = []
@@ -129,6 +140,11 @@ class Kernel(WaitMixin, ExceptionMixin):
                                          for name in self.system_dll_specs})
         for host, guest, writable in self.options.mounts:
             self.io.mount(guest, host, writable)
+        for folder in STANDARD_FOLDERS:      # what every Windows 7 has (GetTempPath's folder ...)
+            try:
+                self.io.ensure_folder(folder)
+            except (OSError, NtError):
+                pass
         self.mm = MemoryManager(self)
         self.hle_entry_points = {}
         from .dlls.common import dll_entry_api
@@ -142,6 +158,8 @@ class Kernel(WaitMixin, ExceptionMixin):
         self.ansi_codepage = "cp1252"          # CP_ACP of the default (en-US) locale
         self.oem_codepage = "cp437"
         self.stdin_buffer = bytearray(self.options.stdin)
+        self.console_stdout = bytearray()     # the shared console's output, every process's in order
+        self.console_stderr = bytearray()
         self.boot_trace_calls = True
         # scheduler state
         self.ready_queue: list[EThread] = []
@@ -155,6 +173,7 @@ class Kernel(WaitMixin, ExceptionMixin):
         self.clock_100ns = EPOCH_FILETIME
         self.boot_clock = EPOCH_FILETIME - 10_000_000 * 3600   # "booted an hour ago"
         self.real_time = False
+        self.timers = []                     # waitable timers that are set (kernel/ob_sync.py)
         self.instructions = 0
         # kernel space: Python owns its bytes and writes them through to every engine
         self._kernel_allocations: list[tuple[int, int, int, str]] = []
@@ -163,6 +182,13 @@ class Kernel(WaitMixin, ExceptionMixin):
         self._engines = []                   # every live process engine (kernel space is in each)
         self._build_kernel_image()
         self.entry_hooks = {}
+        from .registry import RegistryFileError, attach as attach_registry
+        try:
+            attach_registry(self)            # the registry: the defaults, Options.registry_file, the change log
+        except RegistryFileError:
+            if self._temp_root is not None:
+                self._temp_root.cleanup()
+            raise
 
     # -- kernel space -----------------------------------------------------------------------------
     def _build_kernel_image(self) -> None:
@@ -183,6 +209,16 @@ class Kernel(WaitMixin, ExceptionMixin):
         for m in self._engines:
             m.kernel_memory.allocate(at, size, protect, tag=tag)
         return at
+
+    def kfree(self, addr: int) -> None:
+        """Free a kernel-space allocation in every engine."""
+        for i, (base, size, _, _) in enumerate(self._kernel_allocations):
+            if base <= addr < base + size:
+                del self._kernel_allocations[i]
+                del self._kernel_bytes[base]
+                for m in self._engines:
+                    m.kernel_memory.release(base)
+                return
 
     def kwrite(self, addr: int, data: bytes) -> None:
         for base, buf in self._kernel_bytes.items():
@@ -383,6 +419,11 @@ class Kernel(WaitMixin, ExceptionMixin):
             self.ready_queue.append(thread)
 
     # -- system time -------------------------------------------------------------------------------
+    def set_st0(self, machine, value: float) -> None:
+        """Return a double the way x86 functions do: pushed on the x87 stack as ST0."""
+        from emu.x87 import push
+        push(machine.uc, value)
+
     def system_time(self) -> int:
         if self.real_time:
             return int(time.time() * 10_000_000) + 116444736000000000
@@ -498,10 +539,12 @@ class Kernel(WaitMixin, ExceptionMixin):
                 continue
             count = 0
             runnable = sum(1 for t in self.ready_queue if t.state == THREAD_READY) + 1
-            if runnable > 1:
+            timed = self.has_timed_waits()
+            if runnable > 1 or timed:
+                # several threads share the CPU, or one must wake while another computes: slices
                 count = THREAD_SLICE
             if counting:
-                remaining = budget - self.instructions
+                remaining = max(1, budget - self.instructions)    # block counts may overshoot
                 count = min(count, remaining) if count else remaining
             timeout_us = 0
             if deadline is not None:
@@ -516,6 +559,10 @@ class Kernel(WaitMixin, ExceptionMixin):
             if outcome == "fault":
                 self._on_fault(thread, m.fault)
             elif outcome == "slice":
+                if timed and count == THREAD_SLICE:
+                    # virtual time moves with the instructions run: a slice is SLICE_TIME
+                    self.advance_clock(SLICE_TIME_100NS)
+                    self.wake_expired()
                 if deadline is not None and time.perf_counter() >= deadline:
                     self.stop_run("timeout", f"the run exceeded its time limit of {opts.timeout:g} s "
                                   f"at {self.describe_address(process, m.reg('eip'))}")
@@ -529,6 +576,9 @@ class Kernel(WaitMixin, ExceptionMixin):
                 if thread.request is None:
                     thread.resume_eip = m.reg("eip")
                 self.ready_queue.append(thread)
+            for p in self.processes[1:]:
+                if not p.alive and p.machine is not None:
+                    self.release_address_space(p)
         return self._result(time.perf_counter() - started)
 
     def _next_thread(self) -> EThread | None:
@@ -571,9 +621,15 @@ class Kernel(WaitMixin, ExceptionMixin):
             frame, call = req.data
             return process.dispatcher.start_guest_call(thread, frame, call)
         if req.kind == "return":
+            if thread.user_apc_pending:          # an alertable wait ended for user APCs
+                return self.deliver_user_apc(thread, req.eip)
             return req.eip
         if req.kind == "context":
             apply_context(m.uc, req.data)
+            if thread.apc_returns:               # NtContinue at the end of an APC: the next one?
+                eip = self.continue_after_apc(thread, req.data)
+                if eip is not None:
+                    return eip
             return m.reg("eip")
         raise AssertionError(req.kind)
 
@@ -588,7 +644,7 @@ class Kernel(WaitMixin, ExceptionMixin):
         ldr_thunk = self.export_address(process, "ntdll.dll", "LdrInitializeThunk")
         self.trace.step("4.2", "PspUserThreadStartup", apc_routine=f"{ldr_thunk:#010x} (ntdll!LdrInitializeThunk)",
                         normal_context=0, system_argument1=process.ntdll_base)
-        thread.user_apcs.append((ldr_thunk, 0, process.ntdll_base, 0))
+        thread.user_apcs.appendleft((ldr_thunk, 0, process.ntdll_base, 0))   # before APCs queued early
         user_esp = self.ki_initialize_user_apc(thread, thread.initial_context)
         # return to user mode through the iretd that follows the trap: EIP, CS, EFLAGS
         dispatcher_va = self.export_address(process, "ntdll.dll", "KiUserApcDispatcher")
@@ -608,6 +664,8 @@ class Kernel(WaitMixin, ExceptionMixin):
         m.write(ctx_addr, bytes(context))
         frame = ctx_addr - 16
         m.write(frame, struct.pack("<IIII", routine, normal_context, arg1, arg2))
+        # its NtContinue(TestAlert) delivers user APCs queued before the thread started
+        thread.apc_returns.append((esp, struct.unpack_from("<I", context, 0xB8)[0]))
         dispatcher_va = self.export_address(process, "ntdll.dll", "KiUserApcDispatcher")
         self.trace.step("4.3", "KiInitializeUserApc", context=ctx_addr, apc_frame=frame,
                         eip=f"{dispatcher_va:#010x} (ntdll!KiUserApcDispatcher)")
@@ -751,6 +809,7 @@ class Kernel(WaitMixin, ExceptionMixin):
                 if thread in o.waiters:
                     o.waiters.remove(thread)
             thread.wait = None
+        self.rundown_thread(thread)
         thread.state = THREAD_TERMINATED
         thread.exit_status = status & 0xFFFFFFFF
         thread.exit_time = self.system_time()
@@ -777,6 +836,9 @@ class Kernel(WaitMixin, ExceptionMixin):
         for t in process.threads:
             if t.state != THREAD_TERMINATED:
                 self.terminate_thread(t, status)
+        # the object manager closes every handle of a process that ends (a job with
+        # kill-on-close whose last handle it held ends its processes; names go with their objects)
+        process.handles.close_all()
         self.signal(process)
         self.trace.step("4.7", "NtTerminateProcess", exit_status=f"{status & 0xFFFFFFFF:#x}", reason=reason)
         self.reschedule = True
@@ -788,8 +850,8 @@ class Kernel(WaitMixin, ExceptionMixin):
         procs = [{"pid": p.pid, "parent": p.parent_pid, "image": p.image_path,
                   "exit_code": None if p.alive else p.exit_status,
                   "reason": p.exit_reason or ("running" if p.alive else "exited")} for p in self.processes]
-        stdout = bytes(first.stdout) if first else b""
-        stderr = bytes(first.stderr) if first else b""
+        stdout = bytes(self.console_stdout)
+        stderr = bytes(self.console_stderr)
         if self._stop is not None:
             stop = self._stop
             return RunResult(None if first is None or first.alive else first.exit_status, stop.reason,
@@ -807,8 +869,55 @@ class Kernel(WaitMixin, ExceptionMixin):
                          first.exit_status if reason != "exited" else None, self.fault_report, procs,
                          self.instructions or None)
 
+    def release_address_space(self, process: EProcess) -> None:
+        """A child process has ended: its engine and memory go (the EPROCESS object stays for the
+        handles that still refer to it: exit code, times).  The first process keeps its engine so
+        that it can be inspected after the run."""
+        if process.machine is None:
+            return
+        if process.machine in self._engines:
+            self._engines.remove(process.machine)
+        if process.current_thread is not None:
+            process.current_thread = None
+        process.machine = None
+        process.dispatcher = None
+        process.api_context = None
+        process.ldr = None
+        # everything else that reaches the engine: heaps (their address space), the C runtime's
+        # state, saved CPU contexts and pending guest calls of its threads
+        process.heap = None
+        process.heaps = []
+        process.crt = None
+        for t in process.threads:
+            t.cpu = None
+            t.frames = []
+        # the kernel-space mirrors go too: off PsActiveProcessHead, then freed (PspDeleteProcess)
+        S = process.structs
+        links = process.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
+        flink, blink = struct.unpack("<II", self.kread(links, 8))
+        self.kwrite(blink, struct.pack("<I", flink))
+        self.kwrite(flink + 4, struct.pack("<I", blink))
+        for t in process.threads:
+            if t.ethread:
+                self.kfree(t.ethread)
+            if t.kernel_stack:
+                self.kfree(t.kernel_stack - KERNEL_STACK_SIZE)
+        self.kfree(process.eprocess)
+        # the engine sits in reference cycles (hooks -> closures -> machine); collect it now so its
+        # guest memory goes back before the next child maps its own
+        gc.collect()
+
     def close(self) -> None:
-        """Release engines and the temporary sandbox root."""
+        """Release engines and the temporary sandbox root; save the registry to its file."""
+        if self.options.registry_file and not getattr(self, "_registry_saved", False):
+            self._registry_saved = True
+            from .registry import RegistryFileError, save_kernel_registry
+            try:
+                save_kernel_registry(self)
+            except RegistryFileError as e:
+                import sys
+                self.registry_error = str(e)
+                print(f"ntboot: {e}", file=sys.stderr)
         self._engines.clear()
         for p in self.processes:
             p.machine = None

@@ -82,9 +82,14 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 }
 
 # 1-4, 7-10: plain programs
-for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled forever unsupported fault; do
+for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany forever unsupported fault \
+         crtio crtmisc codepages sync deadlock2; do
     exe "$p"
 done
+# the file system and the registry (registry imports advapi32.dll, which mingw links by default)
+exe files
+exe registry
+exe observe -lntdll          # imports ntdll.dll directly (NtCreateFile, NtWriteFile, NtClose)
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000
@@ -106,6 +111,24 @@ implib missingordinal
 exe missingordinal "$OBJ/libmissingordinal.a"
 dll failinit failinit.c "$BIN" 0x63000000
 exe dllmainfalse "$OBJ/libfailinit.a"
+
+# a Universal CRT program (api-ms-win-crt-* -> ucrtbase.dll imports): zig cc, which ships the UCRT
+# import libraries; ZIG may name another zig (default: the ziglang Python package)
+ZIG=${ZIG:-"$PYTHON -m ziglang"}
+$ZIG version >/dev/null 2>&1 ||
+    die "zig not found, needed for bin/ucrt_hello.exe (python3 -m pip install ziglang, or ZIG=/path/to/zig)"
+echo "  ZIG  bin/ucrt_hello.exe"
+(cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_hello.c" -o "$BIN/ucrt_hello.exe")
+rm -f "$BIN/ucrt_hello.pdb" "$BIN/ucrt_hello.lib"
+
+# C++ with the MinGW runtime DLLs (libstdc++-6.dll, libgcc_s_dw2-1.dll): these are NOT kept in
+# bin/ (tests find them where gcc-mingw-w64-i686-win32-runtime installs them, or fetch that package)
+CXX32=${CXX32:-$(pick i686-w64-mingw32-g++-win32 i686-w64-mingw32-g++)} ||
+    die "i686-w64-mingw32-g++ not found (apt-get install g++-mingw-w64-i686-win32)"
+echo "  CXX  bin/cxxlib.dll bin/cxx.exe"
+(cd "$HERE" && "$CXX32" -O1 -s -fno-ident -Wl,--no-insert-timestamp -shared src/cxxlib.cpp -o "$BIN/cxxlib.dll" \
+    -Wl,--out-implib,"$OBJ/libcxxlib.a")
+(cd "$HERE" && "$CXX32" -O1 -s -fno-ident -Wl,--no-insert-timestamp src/cxx.cpp -o "$BIN/cxx.exe" "$OBJ/libcxxlib.a")
 
 # 12: a real PE32+ x86-64 image
 echo "  CC64 bin/bad/x64.exe"

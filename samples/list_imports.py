@@ -25,13 +25,19 @@ OUR_DLLS = {"sampledll.dll", "sampledll2.dll", "relocA.dll", "relocB.dll",
             "failinit.dll"}
 # DLLs a binary may import beyond kernel32/msvcrt (lower-case names)
 EXTRA_ALLOWED = {
+    "ucrt_hello.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
     "dllmain.exe": {"sampledll.dll"},
     "threads.exe": {"sampledll.dll"},
+    "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
+    "cxxlib.dll": {"libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
     "sampledll2.dll": {"sampledll.dll"},
     "reloc.exe": {"reloca.dll", "relocb.dll"},
     "missingdll.exe": {"ghost.dll"},
     "missingordinal.exe": {"sampledll.dll"},
     "dllmainfalse.exe": {"failinit.dll"},
+    "observe.exe": {"ntdll.dll"},
+    "registry.exe": {"advapi32.dll"},
 }
 
 MACHINES = {0x14C: "i386", 0x8664: "x86-64"}
@@ -133,10 +139,12 @@ def check() -> int:
     expected = {
         "hello.exe", "args.exe", "pebwalk.exe", "tls.exe", "dllmain.exe",
         "sampledll.dll", "sampledll2.dll", "reloc.exe", "relocA.dll",
-        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "forever.exe", "unsupported.exe",
+        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
-        "dllmainfalse.exe", "failinit.dll", "bad/notpe.exe", "bad/truncated.exe",
+        "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
+        "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
+        "files.exe", "registry.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

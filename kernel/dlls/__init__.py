@@ -4,8 +4,8 @@ from __future__ import annotations
 
 def system_dlls(profile) -> dict:
     """name -> DllSpec of every system DLL of the profile (bases from the profile)."""
-    from . import kernel32, kernelbase, msvcrt, ntdll
-    specs = [ntdll.DLL, kernel32.DLL, msvcrt.DLL]
+    from . import advapi32, kernel32, kernelbase, msvcrt, ntdll, ucrtbase, vcruntime140
+    specs = [ntdll.DLL, kernel32.DLL, msvcrt.DLL, ucrtbase.DLL, vcruntime140.DLL, advapi32.DLL]
     if profile.has_kernelbase:
         specs.append(kernelbase.DLL)
     out = {}

@@ -11,9 +11,9 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def service_table() -> dict:
     """Nt name -> ApiSpec of every implemented system service."""
-    from . import file, memory, process, system, wait
+    from . import file, memory, process, registry, sync, system, wait
     table = {}
-    for module in (memory, process, file, system, wait):
+    for module in (memory, process, file, registry, system, wait, sync):
         for obj in vars(module).values():
             spec = getattr(obj, "__hle__", None)
             if spec is not None and obj.__module__ == module.__name__:

@@ -27,6 +27,11 @@ class Profile:
     suite_mask: int = 0x100             # VER_SUITE_SINGLEUSERTS
     dll_bases: dict = field(default_factory=dict)
     has_kernelbase: bool = True
+    # what HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion says of the installation
+    product_name: str = ""
+    edition_id: str = ""
+    build_lab: str = ""
+    csd_build: str = ""
 
     @cached_property
     def structs(self):
@@ -72,9 +77,12 @@ WIN7_SP1_X86 = Profile(
     syscall_table="win7_sp1_x86_syscalls.txt",
     start_thunk=("ntdll.dll", "RtlUserThreadStart"),
     thread_start_thunk=("ntdll.dll", "RtlUserThreadStart"),
+    product_name="Windows 7 Professional", edition_id="Professional",
+    build_lab="7601.win7sp1_rtm.101119-1850", csd_build="1130",
     dll_bases={
         "ntdll.dll": 0x77A60000, "kernel32.dll": 0x76C30000, "kernelbase.dll": 0x75D10000,
-        "msvcrt.dll": 0x76A80000,
+        "msvcrt.dll": 0x76A80000, "ucrtbase.dll": 0x75B80000, "vcruntime140.dll": 0x75B60000,
+        "advapi32.dll": 0x76E20000,
     },
 )
 

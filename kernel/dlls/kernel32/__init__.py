@@ -1,7 +1,7 @@
 """kernel32.dll, handlers grouped by the SDK header that declares them."""
 from ...hle.registry import DllSpec
-from . import (consoleapi, errhandlingapi, fileapi, heapapi, libloaderapi, memoryapi, processenv,
-               processthreadsapi, synchapi, sysinfoapi)
+from . import (consoleapi, errhandlingapi, fileapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi,
+               processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls)
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
 KERNELBASE_FUNCTIONS = sorted(name for name, obj in vars(errhandlingapi).items() if hasattr(obj, "__hle__"))
@@ -24,14 +24,26 @@ FORWARDERS = {
     "AddVectoredExceptionHandler": "NTDLL.RtlAddVectoredExceptionHandler",
     "RemoveVectoredExceptionHandler": "NTDLL.RtlRemoveVectoredExceptionHandler",
     "RtlUnwind": "NTDLL.RtlUnwind",
+    # slim locks and one-time initialization (synchapi.h)
+    "InitializeSRWLock": "NTDLL.RtlInitializeSRWLock",
+    "AcquireSRWLockExclusive": "NTDLL.RtlAcquireSRWLockExclusive",
+    "AcquireSRWLockShared": "NTDLL.RtlAcquireSRWLockShared",
+    "ReleaseSRWLockExclusive": "NTDLL.RtlReleaseSRWLockExclusive",
+    "ReleaseSRWLockShared": "NTDLL.RtlReleaseSRWLockShared",
+    "TryAcquireSRWLockExclusive": "NTDLL.RtlTryAcquireSRWLockExclusive",
+    "TryAcquireSRWLockShared": "NTDLL.RtlTryAcquireSRWLockShared",
+    "InitializeConditionVariable": "NTDLL.RtlInitializeConditionVariable",
+    "WakeConditionVariable": "NTDLL.RtlWakeConditionVariable",
+    "WakeAllConditionVariable": "NTDLL.RtlWakeAllConditionVariable",
+    "InitOnceInitialize": "NTDLL.RtlRunOnceInitialize",
 }
 FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 
 DLL = DllSpec(
     name="kernel32.dll",
     base=0x76C30000,
-    modules=[consoleapi, fileapi, heapapi, libloaderapi, memoryapi, processenv,
-             processthreadsapi, synchapi, sysinfoapi],
+    modules=[consoleapi, fileapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi, processenv,
+             processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls],
     forwarders=FORWARDERS,
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
