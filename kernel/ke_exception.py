@@ -89,6 +89,8 @@ class ExceptionMixin:
         m.write(rec_addr, bytes(record))
         m.write(frame, struct.pack("<II", rec_addr, ctx_addr))
         m.set_reg("esp", frame)
+        # the dispatcher itself must not trap: TF is cleared in the CPU (the CONTEXT keeps it)
+        m.set_reg("eflags", m.reg("eflags") & ~0x100)
         dispatcher = self.export_address(process, "ntdll.dll", "KiUserExceptionDispatcher")
         thread.request = Request("return", eip=dispatcher)
         self.trace.event("exception", f"{code:#010x} at {self.describe_address(process, struct.unpack_from('<I', record, 12)[0])}"

@@ -414,6 +414,11 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         return section.synthesized.spec if section is not None and section.synthesized else None
 
     def ready(self, thread: EThread) -> None:
+        if thread.suspend_count > 0:
+            thread.state = "suspended"          # runnable again when ResumeThread brings it to 0
+            if thread in self.ready_queue:
+                self.ready_queue.remove(thread)
+            return
         thread.state = THREAD_READY
         if thread not in self.ready_queue:
             self.ready_queue.append(thread)
@@ -713,14 +718,24 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                 fault.guard = True
                 page = fault.address & ~(PAGE_SIZE - 1)
                 if thread.stack_allocation <= page < thread.stack_base:
-                    # stack growth: the next page down becomes the guard page
+                    # stack growth: the next page down becomes the guard page; when no room is left
+                    # for one, the access succeeds but STATUS_STACK_OVERFLOW is raised (MmAccessFault)
                     below = page - PAGE_SIZE
-                    if below >= thread.stack_allocation + PAGE_SIZE:
-                        mem.commit(below, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
                     thread.stack_limit = page
                     from .guestmem import write_fields
                     write_fields(m.write, thread.teb, process.structs.TEB, {"NtTib.StackLimit": page})
-                    thread.request = Request("return", eip=fault.eip)
+                    if below >= thread.stack_allocation + PAGE_SIZE:
+                        mem.commit(below, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+                        thread.request = Request("return", eip=fault.eip)
+                        return
+                    from .ke_exception import exception_record
+                    from emu.context import CONTEXT_FULL, capture
+                    context = capture(m.uc, CONTEXT_FULL | 0x8 | 0x20)
+                    struct.pack_into("<I", context, 0xB8, fault.eip)
+                    code = STATUS["STATUS_STACK_OVERFLOW"]
+                    record = exception_record(code, fault.eip, (fault.access, fault.address))
+                    self.dispatch_exception(thread, record, context,
+                                            report=self.fault_report_for(thread, code, fault))
                     return
         from .ke_exception import record_for_fault
         record, context = record_for_fault(m, fault)

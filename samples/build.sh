@@ -82,7 +82,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 }
 
 # 1-4, 7-10: plain programs
-for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany forever unsupported fault \
+for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong forever unsupported fault \
          crtio crtmisc codepages sync deadlock2; do
     exe "$p"
 done

@@ -139,7 +139,7 @@ def check() -> int:
     expected = {
         "hello.exe", "args.exe", "pebwalk.exe", "tls.exe", "dllmain.exe",
         "sampledll.dll", "sampledll2.dll", "reloc.exe", "relocA.dll",
-        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
+        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",

@@ -52,3 +52,25 @@ def test_unhandled_access_violation_report():
     # a stack walk: the faulting function's caller chain reaches the C runtime's start-up code
     assert f.stack and all(isinstance(frame, str) for frame in f.stack)
     assert any(frame.startswith("fault.exe+0x") for frame in f.stack)
+
+
+def test_cpu_exceptions_and_thread_control():
+    r = run_sample("cpufaults.exe")
+    assert r.reason == "exited" and r.exit_code == 0, r.message
+    assert r.stdout.decode().splitlines() == [
+        "single step: 80000004",
+        "ud2: c000001d at the instruction: yes",
+        "hlt: c0000096 at the instruction: yes",
+        "into: c0000095",
+        "deep recursion over 400 KiB of stack: 400",
+        "suspended worker stood still: yes, resumed worker ran: yes",
+        "priority: 1",
+        "terminated worker exit code: 55",
+    ]
+
+
+def test_stack_overflow_ends_the_process_with_its_status():
+    r = run_sample("stackoverflow.exe")
+    assert r.stdout == b"recursing\n"
+    assert r.reason == "unhandled exception" and r.exit_code == 0xC00000FD
+    assert "STATUS_STACK_OVERFLOW" in r.message and "stackoverflow.exe+0x" in r.message

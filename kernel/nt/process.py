@@ -177,7 +177,7 @@ def resume_thread(ctx, thread: EThread) -> int:
     previous = thread.suspend_count
     if previous > 0:
         thread.suspend_count -= 1
-        if thread.suspend_count == 0 and thread.state == "initialized":
+        if thread.suspend_count == 0 and thread.state in ("initialized", "suspended"):
             ctx.kernel.ready(thread)
     return previous
 
@@ -200,4 +200,33 @@ def NtRaiseException(ctx, ExceptionRecord: PVOID, ContextRecord: PCONTEXT, First
         ctx.kernel.raise_exception(ctx.thread, record, context)
     else:
         ctx.kernel.unhandled_exception(ctx.thread, struct.unpack_from("<I", record, 0)[0])
+    return 0
+
+
+MAXIMUM_SUSPEND_COUNT = 127
+
+
+def suspend_thread(ctx, thread: EThread) -> int:
+    """Increment the suspend count; a ready or running thread stops being scheduled.  Returns the
+    previous count (STATUS_SUSPEND_COUNT_EXCEEDED past 127)."""
+    if thread.state == "terminated":
+        raise NtError("STATUS_THREAD_IS_TERMINATING", f"thread {thread.tid} has ended")
+    previous = thread.suspend_count
+    if previous >= MAXIMUM_SUSPEND_COUNT:
+        raise NtError("STATUS_SUSPEND_COUNT_EXCEEDED", f"thread {thread.tid} is suspended 127 times")
+    thread.suspend_count += 1
+    kernel = ctx.kernel
+    if thread.state in ("ready", "running"):
+        kernel.ready(thread)                     # with a count above 0: becomes "suspended"
+        if thread is ctx.thread:
+            kernel.reschedule = True
+            thread.process.machine.stop()
+    return previous
+
+
+@export
+def NtSuspendThread(ctx, ThreadHandle: HANDLE, PreviousSuspendCount: PULONG) -> NTSTATUS:
+    previous = suspend_thread(ctx, thread_from_handle(ctx, ThreadHandle))
+    if PreviousSuspendCount:
+        ctx.write_u32(PreviousSuspendCount, previous)
     return 0

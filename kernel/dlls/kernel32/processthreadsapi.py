@@ -2,7 +2,7 @@
 import struct
 
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
+from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from ...ob import NtCurrentProcess, NtCurrentThread
 from ...ob_handles import reference_object
@@ -204,6 +204,70 @@ def GetExitCodeThread(ctx, hThread: HANDLE, lpExitCode: LPDWORD) -> BOOL:
 def ResumeThread(ctx, hThread: HANDLE) -> DWORD:
     from ...nt.process import resume_thread
     return resume_thread(ctx, reference_object(ctx, hThread, EThread))
+
+
+@export
+def SuspendThread(ctx, hThread: HANDLE) -> DWORD:
+    from ...nt.process import suspend_thread
+    from ...status import NtError, dos_error
+    try:
+        return suspend_thread(ctx, reference_object(ctx, hThread, EThread))
+    except NtError as e:
+        ctx.set_last_error(dos_error(e.status))
+        return 0xFFFFFFFF
+
+
+@export
+def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
+    """Ends the thread at once: no DLL_THREAD_DETACH, as on Windows (the last thread ends the process)."""
+    thread = reference_object(ctx, hThread, EThread)
+    alive = [t for t in thread.process.threads if t.state != "terminated"]
+    if alive == [thread]:
+        ctx.kernel.terminate_process(thread.process, dwExitCode)
+    else:
+        ctx.kernel.terminate_thread(thread, dwExitCode)
+    return 1
+
+
+THREAD_PRIORITIES = {-15, -2, -1, 0, 1, 2, 15}
+PRIORITY_CLASSES = {0x40, 0x4000, 0x20, 0x8000, 0x80, 0x100}
+
+
+@export
+def GetThreadPriority(ctx, hThread: HANDLE) -> INT:
+    return getattr(reference_object(ctx, hThread, EThread), "priority", 0)
+
+
+@export
+def SetThreadPriority(ctx, hThread: HANDLE, nPriority: INT) -> BOOL:
+    """Recorded (and reported), but the scheduler is round robin: priorities do not reorder threads."""
+    if nPriority not in THREAD_PRIORITIES:
+        ctx.set_last_error(87)
+        return 0
+    reference_object(ctx, hThread, EThread).priority = nPriority
+    return 1
+
+
+@export
+def GetPriorityClass(ctx, hProcess: HANDLE) -> DWORD:
+    return getattr(reference_object(ctx, hProcess, EProcess), "priority_class", 0x20)
+
+
+@export
+def SetPriorityClass(ctx, hProcess: HANDLE, dwPriorityClass: DWORD) -> BOOL:
+    if dwPriorityClass not in PRIORITY_CLASSES:
+        ctx.set_last_error(87)
+        return 0
+    reference_object(ctx, hProcess, EProcess).priority_class = dwPriorityClass
+    return 1
+
+
+@export
+def SwitchToThread(ctx) -> BOOL:
+    kernel = ctx.kernel
+    others = any(t.state == "ready" for t in kernel.ready_queue)
+    kernel.yield_thread(ctx.thread)
+    return 1 if others else 0
 
 
 @export
