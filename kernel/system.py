@@ -190,6 +190,12 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                 self._temp_root.cleanup()
             raise
 
+    @property
+    def registry(self):
+        """The configuration manager's registry (kernel/cm.py), built on first use."""
+        from .cm import registry_of
+        return registry_of(self)
+
     # -- kernel space -----------------------------------------------------------------------------
     def _build_kernel_image(self) -> None:
         code = self.kalloc(PAGE_SIZE, "ntoskrnl code", PAGE_EXECUTE_READ, at=KERNEL_IMAGE_BASE)

@@ -139,3 +139,13 @@ def test_cli_report_file(tmp_path, capsys):
     data = json.loads(out.read_text())
     jsonschema.validate(data, SCHEMA)
     assert data["result"]["reason"] == "unhandled exception" and data["stdout"]["data"] == "before\n"
+
+
+def test_report_lists_the_registry_changes_the_guest_made():
+    _, data = report_of("registry.exe")
+    reg = data["registry"]
+    assert reg["available"] is True
+    changes = reg["changes"]
+    assert any(c["action"] == "create key" and c["key"].endswith("Software\\ntboot\\test") for c in changes)
+    text = [c for c in changes if c["action"] == "set value" and c["value"] == "text"]
+    assert text and "hello" in json.dumps(text[0]["new"])
