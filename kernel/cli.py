@@ -154,6 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ntboot: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:                  # a bug of ntboot's: one line; the traceback on request
+        where = e.__traceback__
+        while where is not None and where.tb_next is not None:
+            where = where.tb_next
+        place = f" in {where.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{where.tb_lineno}" if where else ""
+        print(f"ntboot: internal error{place}: {type(e).__name__}: {e} "
+              f"(set NTBOOT_DEBUG=1 for the traceback)", file=sys.stderr)
+        if os.environ.get("NTBOOT_DEBUG"):
+            import traceback
+            traceback.print_exc()
+        return EXIT_INTERNAL
     return 0
 
 

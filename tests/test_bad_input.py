@@ -119,3 +119,18 @@ def test_deadlock_names_the_wait_that_never_ends():
     assert r.reason == "deadlock"
     assert r.stdout == b"waiting\n"
     assert "WaitForSingleObject(Thread" in r.message and "deadlock.exe" in r.message
+
+
+def test_cli_turns_an_internal_error_into_one_line(monkeypatch, capsys):
+    """Even a bug of ntboot's is one line on stderr with exit status 70, not a traceback."""
+    from kernel import cli
+    from kernel.api import Emulator
+
+    def broken(self, program, args=()):
+        raise KeyError("boom")
+    monkeypatch.setattr(Emulator, "create_process", broken)
+    monkeypatch.delenv("NTBOOT_DEBUG", raising=False)
+    code = cli.main(["run", sample("hello.exe")])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert err.count("\n") == 1 and err.startswith("ntboot: internal error in ") and "KeyError" in err
