@@ -221,6 +221,7 @@ def mm_create_peb(kernel, process: EProcess) -> None:
     mem.write(csd_buf, csd + b"\0\0")
     mem.write(tls_bitmap_struct, struct.pack("<II", 64, peb + S.PEB.offsetof("TlsBitmapBits")))
     mem.write(tls_bitmap_struct + 8, struct.pack("<II", 1024, peb + S.PEB.offsetof("TlsExpansionBitmapBits")))
+    fls_bitmap_struct = (csd_buf + len(csd) + 2 + 7) & ~7
     write_fields(mem.write, peb, S.PEB, {
         "Mutant": 0xFFFFFFFF,
         "ImageBaseAddress": process.image_base,
@@ -249,6 +250,8 @@ def mm_create_peb(kernel, process: EProcess) -> None:
         "CSDVersion.MaximumLength": len(csd) + 2,
         "CSDVersion.Buffer": csd_buf,
     })
+    from .dlls.ntdll import fls
+    fls.initialize_process(mem, process, fls_bitmap_struct)
     process.write_mirror(Peb=peb)
 
 

@@ -190,15 +190,15 @@ def describe_handle(kernel, process, value: int) -> str:
         return PSEUDO_HANDLES[value]
     if value in STD_HANDLES:
         return STD_HANDLES[value]
+    console = getattr(process, "console_handles", {}).get(value)
+    if console is not None:              # before the table: 0x7 is a console handle, not handle 0x4
+        return f"Console {console}"
     entry = process.handles.entries.get(value & ~3) if value else None
     if entry is not None:
         try:
             return entry.obj.describe()
         except Exception:
             return entry.obj.__class__.__name__
-    console = getattr(process, "console_handles", {}).get(value)
-    if console is not None:
-        return f"Console {console}"
     return ""
 
 
@@ -272,8 +272,10 @@ def decode_value(kernel, process, api_name: str, pname: str, tname: str, value):
         except Exception:
             pass
         return f"{value:#010x}", None
-    if value and tname in ("PVOID", "LPCVOID", "PCHAR", "LPSTR", "PWCHAR", "LPWSTR") and \
-            api_name.startswith(("msvcrt!", "ucrtbase!")) and (pname in _CRT_STRINGS or pname in _CRT_WSTRINGS):
+    if value and tname in ("PVOID", "LPCVOID", "PCHAR", "LPSTR", "PWCHAR", "LPWSTR") and (
+            (api_name.startswith(("msvcrt!", "ucrtbase!")) and (pname in _CRT_STRINGS or pname in _CRT_WSTRINGS))
+            or (api_name.startswith("shlwapi!") and tname in ("LPSTR", "LPWSTR")
+                and pname not in ("pszDest", "pszBuf", "pszRoot", "pszDst"))):     # output buffers
         try:
             wide = pname in _CRT_WSTRINGS or tname in ("PWCHAR", "LPWSTR")
             raw = process.machine.read(value, 512)

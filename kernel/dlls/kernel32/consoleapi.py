@@ -106,3 +106,98 @@ def GetConsoleCP(ctx) -> UINT:
 @export
 def GetConsoleOutputCP(ctx) -> UINT:
     return 437
+
+
+# -- control events: SetConsoleCtrlHandler, GenerateConsoleCtrlEvent, CtrlRoutine ------------------------
+#
+# Each process keeps its handler list (called last registered first); a NULL handler sets or clears the
+# "ignore Ctrl+C" bit, which Windows keeps in RTL_USER_PROCESS_PARAMETERS.ConsoleFlags and children
+# inherit.  An event is delivered as the console does it: a new thread in every process attached to the
+# console (of the group named, or all of them for group 0) starts at kernel32!CtrlRoutine.
+
+CTRL_C_EVENT, CTRL_BREAK_EVENT = 0, 1
+CONSOLE_IGNORE_CTRL_C = 0x1
+STATUS_CONTROL_C_EXIT = 0xC000013A
+ERROR_INVALID_PARAMETER = 87
+
+
+def console_flags_address(process) -> int:
+    return process.params + process.structs.RTL_USER_PROCESS_PARAMETERS.offsetof("ConsoleFlags")
+
+
+def process_group(process) -> int:
+    """The console process group: the process's own PID for the first process and for one created with
+    CREATE_NEW_PROCESS_GROUP, else its parent's group."""
+    return getattr(process, "process_group", process.pid)
+
+
+@export
+def SetConsoleCtrlHandler(ctx, HandlerRoutine: LPVOID, Add: BOOL) -> BOOL:
+    process = ctx.process
+    if not HandlerRoutine:
+        flags = ctx.read_u32(console_flags_address(process))
+        flags = flags | CONSOLE_IGNORE_CTRL_C if Add else flags & ~CONSOLE_IGNORE_CTRL_C
+        ctx.write_u32(console_flags_address(process), flags)
+        return 1
+    handlers = process.__dict__.setdefault("console_ctrl_handlers", [])
+    if Add:
+        handlers.append(HandlerRoutine)
+        return 1
+    for i in range(len(handlers) - 1, -1, -1):
+        if handlers[i] == HandlerRoutine:
+            del handlers[i]
+            return 1
+    ctx.set_last_error(ERROR_INVALID_PARAMETER)
+    return 0
+
+
+def _ctrl_routine_address(process) -> int:
+    for base, section in process.mapped_images.items():
+        synth = getattr(section, "synthesized", None)
+        if synth is not None and synth.spec.name.lower() == "kernel32.dll":
+            return base + synth.exports["CtrlRoutine"]
+    return 0
+
+
+@export
+def GenerateConsoleCtrlEvent(ctx, dwCtrlEvent: DWORD, dwProcessGroupId: DWORD) -> BOOL:
+    """CTRL_C_EVENT or CTRL_BREAK_EVENT to the processes attached to the caller's console: all of them
+    for group 0, else those of that group (a CTRL_C_EVENT to a group succeeds but reaches nobody)."""
+    from ...create_process import create_thread
+    kernel = ctx.kernel
+    if dwCtrlEvent not in (CTRL_C_EVENT, CTRL_BREAK_EVENT):
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    if not getattr(ctx.process, "console_attached", True):
+        ctx.set_last_error(6)            # ERROR_INVALID_HANDLE: no console
+        return 0
+    if dwCtrlEvent == CTRL_C_EVENT and dwProcessGroupId:
+        return 1
+    for process in list(kernel.processes):
+        if not process.alive or process.terminating or not getattr(process, "console_attached", True):
+            continue
+        if dwProcessGroupId and process_group(process) != dwProcessGroupId:
+            continue
+        routine = _ctrl_routine_address(process)
+        if routine and process.ldr is not None:
+            create_thread(kernel, process, routine, dwCtrlEvent)
+    return 1
+
+
+@export
+def CtrlRoutine(ctx, lpThreadParameter: LPVOID) -> DWORD:
+    """The thread a console control event starts: the handlers, last registered first, until one returns
+    TRUE; none did (or none is registered): the default handler ends the process with
+    STATUS_CONTROL_C_EXIT.  Ctrl+C is not given to a process that ignores it."""
+    from ..ntdll.thread import exit_process
+    from ...ke import GuestCall
+    process = ctx.process
+    ctrl_type = lpThreadParameter
+    if ctrl_type == CTRL_C_EVENT and ctx.read_u32(console_flags_address(process)) & CONSOLE_IGNORE_CTRL_C:
+        return 0
+    for handler in reversed(list(getattr(process, "console_ctrl_handlers", ()))):
+        handled = yield GuestCall(handler, (ctrl_type,), f"console control handler {ctrl_type}")
+        if handled:
+            return 0
+    yield from exit_process(ctx, STATUS_CONTROL_C_EXIT)
+    return 0

@@ -54,3 +54,34 @@ def HeapValidate(ctx, hHeap: HANDLE, dwFlags: DWORD, lpMem: LPCVOID) -> BOOL:
     if heap is None:
         return 0
     return 1 if (heap.owns(lpMem) if lpMem else heap.validate()) else 0
+
+
+HeapCompatibilityInformation = 0
+HeapEnableTerminationOnCorruption = 1
+HEAP_LFH = 2
+
+
+@export
+def HeapSetInformation(ctx, HeapHandle: HANDLE, HeapInformationClass: DWORD, HeapInformation: LPVOID,
+                       HeapInformationLength: SIZE_T) -> BOOL:
+    """Windows 7's classes: HeapEnableTerminationOnCorruption (for every heap of the process; the heap
+    handle is ignored) and HeapCompatibilityInformation, where only 2 (the low-fragmentation heap) can
+    be set.  The heaps here have no front end to switch, so both are recorded and succeed."""
+    if HeapInformationClass == HeapEnableTerminationOnCorruption:
+        ctx.process.heap_terminate_on_corruption = True
+        return 1
+    if HeapInformationClass == HeapCompatibilityInformation:
+        if HeapInformationLength < 4:
+            ctx.set_last_error(24)            # ERROR_BAD_LENGTH (STATUS_INFO_LENGTH_MISMATCH)
+            return 0
+        heap = heap_of(ctx, HeapHandle)
+        if heap is None:
+            ctx.set_last_error(6)
+            return 0
+        if ctx.read_u32(HeapInformation) != HEAP_LFH:
+            ctx.set_last_error(87)
+            return 0
+        heap.low_fragmentation = True
+        return 1
+    ctx.set_last_error(87)
+    return 0

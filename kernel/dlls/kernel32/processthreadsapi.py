@@ -73,10 +73,10 @@ def _startup_info(ctx, out: int, wide: bool) -> None:
             ctx.write(base, d + t)
             cache = ctx.process.startup_ansi = (base, base + len(d))
         desktop, title = cache
-    info = struct.pack("<IIII8IIHHIIII", 68, 0, desktop, title, 0, 0, 0, 0, 0, 0, 0,
+    info = struct.pack("<IIII7IIHHIIII", 68, 0, desktop, title, 0, 0, 0, 0, 0, 0, 0,
                        read("WindowFlags"), read("ShowWindowFlags") & 0xFFFF, 0, 0,
                        read("StandardInput"), read("StandardOutput"), read("StandardError"))
-    ctx.write(out, info[:68])
+    ctx.write(out, info)
 
 
 @export
@@ -306,6 +306,22 @@ def _environment_block(ctx, address: int, unicode: bool) -> dict | None:
         env[entry[0] + name] = value
 
 
+CREATE_NEW_PROCESS_GROUP = 0x200
+
+
+def _inherit_console_group(ctx, child, flags: int) -> None:
+    """The child's console process group and its "ignore Ctrl+C" bit (ConsoleFlags): the parent's, or
+    with CREATE_NEW_PROCESS_GROUP a group of its own in which Ctrl+C is ignored."""
+    from .consoleapi import CONSOLE_IGNORE_CTRL_C, console_flags_address, process_group
+    ignore = ctx.read_u32(console_flags_address(ctx.process)) & CONSOLE_IGNORE_CTRL_C
+    if flags & CREATE_NEW_PROCESS_GROUP:
+        child.process_group = child.pid
+        ignore = CONSOLE_IGNORE_CTRL_C
+    else:
+        child.process_group = process_group(ctx.process)
+    child.machine.write_u32(console_flags_address(child), ignore)
+
+
 def create_process(ctx, application: str | None, command_line: str | None, inherit: int, flags: int,
                    environment: int, directory: str | None, startup_info: int, process_information: int) -> int:
     """kernel32!CreateProcessW for a guest caller: the child goes through the whole BOOT-FLOW path
@@ -337,6 +353,7 @@ def create_process(ctx, application: str | None, command_line: str | None, inher
         return 0
     finally:
         kernel.tracing_process = ctx.process
+    _inherit_console_group(ctx, process, flags)
     ctx.write(process_information, struct.pack("<IIII", process.process_handle, process.thread_handle,
                                                process.pid, thread.tid))
     return 1

@@ -1,4 +1,5 @@
-"""winbase.h, the file functions: MoveFile(Ex)/MoveFileWithProgress and CopyFile(Ex).
+"""winbase.h: the file functions MoveFile(Ex)/MoveFileWithProgress and CopyFile(Ex); SetHandleCount and
+FormatMessage.
 
 A move is what Windows 7 does: the source is opened for DELETE and renamed
 (FileRenameInformation), across folders of the sandbox too; MOVEFILE_DELAY_UNTIL_REBOOT only
@@ -13,7 +14,7 @@ import os
 import struct
 
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPBOOL, LPCSTR, LPCWSTR, LPVOID
+from ...hle.types import BOOL, DWORD, LPBOOL, LPCSTR, LPCVOID, LPCWSTR, LPSTR, LPVOID, LPWSTR, UINT
 from ...io import (DELETE, FILE_ATTRIBUTE_ARCHIVE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                    FILE_OVERWRITE_IF, FILE_READ_ATTRIBUTES, FILE_SHARE_ALL, FILE_SHARE_DELETE, FILE_SHARE_READ,
                    FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_WRITE, SYNCHRONIZE, HostFile)
@@ -194,3 +195,207 @@ def CopyFileExW(ctx, lpExistingFileName: LPCWSTR, lpNewFileName: LPCWSTR, lpProg
 def CopyFileExA(ctx, lpExistingFileName: LPCSTR, lpNewFileName: LPCSTR, lpProgressRoutine: LPVOID,
                 lpData: LPVOID, pbCancel: LPBOOL, dwCopyFlags: DWORD) -> BOOL:
     return copy_file(ctx, lpExistingFileName, lpNewFileName, bool(dwCopyFlags & COPY_FILE_FAIL_IF_EXISTS))
+
+
+@export
+def SetHandleCount(ctx, uNumber: UINT) -> UINT:
+    """A 16-bit Windows leftover: Win32 processes have no handle limit to raise, so it only returns
+    uNumber, as Windows NT does."""
+    return uNumber
+
+
+# -- FormatMessage ------------------------------------------------------------------------------------------
+
+FORMAT_MESSAGE_ALLOCATE_BUFFER = 0x100
+FORMAT_MESSAGE_IGNORE_INSERTS = 0x200
+FORMAT_MESSAGE_FROM_STRING = 0x400
+FORMAT_MESSAGE_FROM_HMODULE = 0x800
+FORMAT_MESSAGE_FROM_SYSTEM = 0x1000
+FORMAT_MESSAGE_ARGUMENT_ARRAY = 0x2000
+FORMAT_MESSAGE_MAX_WIDTH_MASK = 0xFF
+ERROR_INSUFFICIENT_BUFFER = 122
+ERROR_MR_MID_NOT_FOUND = 317
+ERROR_RESOURCE_LANG_NOT_FOUND = 15100
+# the languages the system message table has: neutral/user/system default and en-US
+MESSAGE_LANGUAGES = {0x0000, 0x0400, 0x0800, 0x0409, 0x0009}
+
+# The system message table (Windows 7, English): the text of the common Win32 errors, each ending with
+# the CR LF the message compiler puts after every message.
+SYSTEM_MESSAGES = {
+    0: "The operation completed successfully.",
+    1: "Incorrect function.",
+    2: "The system cannot find the file specified.",
+    3: "The system cannot find the path specified.",
+    4: "The system cannot open the file.",
+    5: "Access is denied.",
+    6: "The handle is invalid.",
+    8: "Not enough storage is available to process this command.",
+    13: "The data is invalid.",
+    14: "Not enough storage is available to complete this operation.",
+    15: "The system cannot find the drive specified.",
+    18: "There are no more files.",
+    21: "The device is not ready.",
+    32: "The process cannot access the file because it is being used by another process.",
+    33: "The process cannot access the file because another process has locked a portion of the file.",
+    38: "Reached the end of the file.",
+    50: "The request is not supported.",
+    80: "The file exists.",
+    87: "The parameter is incorrect.",
+    109: "The pipe has been ended.",
+    111: "The file name is too long.",
+    122: "The data area passed to a system call is too small.",
+    123: "The filename, directory name, or volume label syntax is incorrect.",
+    126: "The specified module could not be found.",
+    127: "The specified procedure could not be found.",
+    145: "The directory is not empty.",
+    183: "Cannot create a file when that file already exists.",
+    193: "%1 is not a valid Win32 application.",
+    203: "The system could not find the environment option that was entered.",
+    206: "The filename or extension is too long.",
+    259: "No more data is available.",
+    267: "The directory name is invalid.",
+    317: "The system cannot find message text for message number 0x%1 in the message file for %2.",
+    487: "Attempt to access invalid address.",
+    740: "The requested operation requires elevation.",
+    998: "Invalid access to memory location.",
+    1114: "A dynamic link library (DLL) initialization routine failed.",
+    1155: "No application is associated with the specified file for this operation.",
+    1813: "The specified resource type cannot be found in the image file.",
+    15100: "The resource loader failed to find MUI file.",
+}
+
+
+def _expand_message(ctx, text: str, flags: int, arguments: int, wide: bool) -> str | None:
+    """The message with its escapes and inserts done (None: an insert without arguments)."""
+    from ..msvcrt.printf import PrintfError, StackArgs, format_printf, format_wprintf
+    width = flags & FORMAT_MESSAGE_MAX_WIDTH_MASK
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "%" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if "1" <= nxt <= "9":
+                j = i + 2
+                if j < len(text) and text[j].isdigit():
+                    j += 1
+                number = int(text[i + 1:j])
+                spec = "s"
+                if j < len(text) and text[j] == "!":
+                    end = text.find("!", j + 1)
+                    if end > j:
+                        spec, j = text[j + 1:end], end + 1
+                if flags & FORMAT_MESSAGE_IGNORE_INSERTS:
+                    out.append(text[i:j])
+                elif not arguments:
+                    return None
+                else:
+                    # 4-byte slots (a va_list or an argument array, the same on x86): %n from slot n-1 on
+                    args = StackArgs(ctx.read, arguments + 4 * (number - 1), ctx.write)
+                    try:
+                        if wide:
+                            out.append(format_wprintf("%" + spec, args))
+                        else:
+                            out.append(format_printf(("%" + spec).encode("cp1252", "replace"), args)
+                                       .decode("cp1252", "replace"))
+                    except PrintfError:
+                        return None
+                i = j
+                continue
+            if nxt == "0":
+                break
+            out.append({"n": "\r\n", "r": "\r", "t": "\t"}.get(nxt, nxt))
+            i += 2
+            continue
+        if c == "%":
+            i += 1
+            continue
+        if width and c in "\r\n":
+            if c == "\r" and text[i + 1:i + 2] == "\n":
+                i += 1
+            out.append(" ")
+        else:
+            out.append(c)
+        i += 1
+    result = "".join(out)
+    if width and width != FORMAT_MESSAGE_MAX_WIDTH_MASK:
+        result = _wrap(result, width)
+    return result
+
+
+def _wrap(text: str, width: int) -> str:
+    """Lines of at most `width` characters, broken after the last space that fits."""
+    lines = []
+    for hard in text.split("\r\n"):
+        while len(hard) > width:
+            cut = hard.rfind(" ", 0, width + 1)
+            cut = width if cut <= 0 else cut + 1
+            lines.append(hard[:cut])
+            hard = hard[cut:]
+        lines.append(hard)
+    return "\r\n".join(lines)
+
+
+def format_message(ctx, flags: int, source: int, message_id: int, language_id: int, buffer: int, size: int,
+                   arguments: int, wide: bool) -> int:
+    if flags & FORMAT_MESSAGE_FROM_STRING:
+        if not source:
+            ctx.set_last_error(ERROR_INVALID_PARAMETER)
+            return 0
+        text = ctx.read_wstr(source) if wide else ctx.read_cstr(source).decode("cp1252", "replace")
+    elif flags & FORMAT_MESSAGE_FROM_SYSTEM:
+        if language_id not in MESSAGE_LANGUAGES:
+            ctx.set_last_error(ERROR_RESOURCE_LANG_NOT_FOUND)
+            return 0
+        text = SYSTEM_MESSAGES.get(message_id)
+        if text is None:
+            ctx.set_last_error(ERROR_MR_MID_NOT_FOUND)
+            return 0
+        text += "\r\n"
+    elif flags & FORMAT_MESSAGE_FROM_HMODULE:
+        ctx.set_last_error(1813)              # no message table in the module: ERROR_RESOURCE_TYPE_NOT_FOUND
+        return 0
+    else:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    if arguments and not flags & FORMAT_MESSAGE_ARGUMENT_ARRAY:
+        arguments = ctx.read_u32(arguments)   # a va_list*: the slots start where the va_list points
+    message = _expand_message(ctx, text, flags, arguments, wide)
+    if message is None:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    unit = 2 if wide else 1
+    data = message.encode("utf-16-le", "surrogatepass") if wide else message.encode("cp1252", "replace")
+    length = len(data) // unit
+    if flags & FORMAT_MESSAGE_ALLOCATE_BUFFER:
+        if not buffer:
+            ctx.set_last_error(ERROR_INVALID_PARAMETER)
+            return 0
+        # LocalAlloc(LMEM_FIXED): a block of the process heap whose handle is its address
+        block = ctx.process.heap.allocate(max(length + 1, size) * unit)
+        if not block:
+            ctx.set_last_error(8)
+            return 0
+        ctx.write(block, data + bytes(unit))
+        ctx.write_u32(buffer, block)
+        return length
+    if length + 1 > size:
+        ctx.set_last_error(ERROR_INSUFFICIENT_BUFFER)
+        return 0
+    ctx.write(buffer, data + bytes(unit))
+    return length
+
+
+@export
+def FormatMessageW(ctx, dwFlags: DWORD, lpSource: LPCVOID, dwMessageId: DWORD, dwLanguageId: DWORD,
+                   lpBuffer: LPWSTR, nSize: DWORD, Arguments: LPVOID) -> DWORD:
+    """A message from a string or from the system message table (common Win32 errors, English), with
+    inserts %1..%99 (!printf format!, default !s!) from a va_list or an argument array, the escapes
+    %0 %n %r %t %% and the width rules; FORMAT_MESSAGE_ALLOCATE_BUFFER gives a LocalAlloc'd buffer."""
+    return format_message(ctx, dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize, Arguments, True)
+
+
+@export
+def FormatMessageA(ctx, dwFlags: DWORD, lpSource: LPCVOID, dwMessageId: DWORD, dwLanguageId: DWORD,
+                   lpBuffer: LPSTR, nSize: DWORD, Arguments: LPVOID) -> DWORD:
+    return format_message(ctx, dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize, Arguments, False)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from ...hle.registry import export
 from ...hle.types import NTSTATUS, VOID
+from . import fls
 
 
 def exit_process(ctx, status: int):
-    """RtlExitUserProcess: LdrShutdownProcess (DLL_PROCESS_DETACH, reverse order), then
-    NtTerminateProcess.  A generator: the detach notifications run guest code."""
+    """RtlExitUserProcess: LdrShutdownProcess (the exiting thread's FLS callbacks, then
+    DLL_PROCESS_DETACH in reverse order), then NtTerminateProcess.  A generator: the callbacks and
+    the detach notifications run guest code."""
     kernel = ctx.kernel
     process = ctx.process
     if process.terminating:
@@ -21,7 +23,9 @@ def exit_process(ctx, status: int):
             kernel.terminate_thread(t, status)
     if process.ldr is not None:
         kernel.trace.step("4.7", "LdrShutdownProcess", modules=len(process.ldr.init_order))
+        yield from fls.run_callbacks(ctx, ctx.thread)
         yield from process.ldr.shutdown_process()
+        fls.free_data(ctx.thread)
     kernel.terminate_process(process, status)
 
 
@@ -32,12 +36,15 @@ def RtlExitUserProcess(ctx, ExitStatus: NTSTATUS) -> VOID:
 
 @export
 def RtlExitUserThread(ctx, ExitStatus: NTSTATUS) -> VOID:
-    """The end of every thread: the last one ends the process with its exit code."""
+    """The end of every thread (LdrShutdownThread: its FLS callbacks, then DLL_THREAD_DETACH); the last
+    one ends the process with its exit code."""
     process = ctx.process
     alive = [t for t in process.threads if t.state != "terminated"]
     if len(alive) <= 1:
         yield from exit_process(ctx, ExitStatus)
         return
     if process.ldr is not None:
+        yield from fls.run_callbacks(ctx, ctx.thread)
         yield from process.ldr.detach_thread()
+        fls.free_data(ctx.thread)
     ctx.kernel.terminate_thread(ctx.thread, ExitStatus)
