@@ -401,3 +401,56 @@ def read_tls(read, base: int) -> TlsDirectory | None:
         return None
     start, end, index, callbacks, zero_fill, _ = struct.unpack("<6I", read(base + dir_rva, 24))
     return TlsDirectory(start, end, index, callbacks, zero_fill)
+
+
+class ResourceNotFound(LookupError):
+    """A resource lookup that failed: `level` is "directory" (no resource directory), "type", "name" or
+    "language" (what LdrFindResource_U reports as STATUS_RESOURCE_DATA/TYPE/NAME/LANG_NOT_FOUND)."""
+
+    def __init__(self, level: str, message: str):
+        super().__init__(message)
+        self.level = level
+
+
+def find_resource(read, base: int, type_id: int | str, name_id: int | str,
+                  languages=(0x0000, 0x0409, 0x0009, 0x0400, 0x0800)) -> tuple[int, int, int]:
+    """Look a resource up in the resource directory of the image mapped at base, as FindResource does.
+
+    `type_id` and `name_id` are integer IDs (RT_STRING = 6 ...) or names (compared case-insensitively).
+    The language is the first of `languages` the resource has (neutral, then en-US and English, then
+    the user and system defaults), else the resource's first language.  Returns (data RVA, size,
+    language); raises ResourceNotFound."""
+    e_lfanew = struct.unpack("<I", read(base + 0x3C, 4))[0]
+    dir_rva, dir_size = struct.unpack("<II", read(base + e_lfanew + 0x18 + 0x60 + 8 * 2, 8))
+    if not dir_rva or not dir_size:
+        raise ResourceNotFound("directory", "the image has no resources")
+    root = base + dir_rva
+
+    def entries(directory: int):
+        named, ids = struct.unpack("<HH", read(directory + 12, 4))
+        for i in range(named + ids):
+            name, target = struct.unpack("<II", read(directory + 16 + 8 * i, 8))
+            if name & 0x80000000:
+                at = root + (name & 0x7FFFFFFF)
+                length = struct.unpack("<H", read(at, 2))[0]
+                key: int | str = read(at + 2, 2 * length).decode("utf-16-le", "replace")
+            else:
+                key = name & 0xFFFF
+            yield key, target
+
+    def lookup(directory: int, wanted: int | str, level: str) -> int:
+        for key, target in entries(directory):
+            if key == wanted or (isinstance(key, str) and isinstance(wanted, str) and key.upper() == wanted.upper()):
+                if not target & 0x80000000:
+                    break                       # a leaf where a directory belongs: malformed
+                return root + (target & 0x7FFFFFFF)
+        raise ResourceNotFound(level, f"no resource {level} {wanted!r}")
+
+    names = lookup(root, type_id, "type")
+    langs = lookup(names, name_id, "name")
+    found = {key: target for key, target in entries(langs) if isinstance(key, int) and not target & 0x80000000}
+    if not found:
+        raise ResourceNotFound("language", f"resource {name_id!r} has no language entry")
+    language = next((lang for lang in languages if lang in found), next(iter(found)))
+    data_rva, size = struct.unpack("<II", read(root + found[language], 8))
+    return data_rva, size, language

@@ -7,7 +7,7 @@ import pytest
 
 from kernel.dlls.export_lists import ExportInfo, available_export_lists, load_export_list
 
-GENERATED = ["advapi32", "kernel32", "msvcrt", "ntdll", "oleaut32", "shell32", "shlwapi",
+GENERATED = ["advapi32", "kernel32", "msvcrt", "ntdll", "ole32", "oleaut32", "shell32", "shlwapi",
              "ucrtbase", "user32"]
 
 

@@ -60,6 +60,7 @@ DLLS: dict[str, str] = {
     "shell32": "libshell32.a",
     "shlwapi": "libshlwapi.a",
     "oleaut32": "liboleaut32.a",
+    "ole32": "libole32.a",
     "ucrtbase": "libucrtbase.a",
     "vcruntime140": "libvcruntime140.a",
 }
