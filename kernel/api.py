@@ -69,6 +69,9 @@ class Emulator:
       max_api_calls, max_memory (committed bytes per process), max_processes: limits that end the
                    run with their reason
       progress     a terminal stream for the one-line status (None: no status line)
+    lenient: an export or system service ntboot does not implement returns 0 with
+    ERROR_CALL_NOT_IMPLEMENTED (a service: STATUS_NOT_IMPLEMENTED) and the run goes on; each such
+    function is reported once in RunResult.warnings (and on stderr when echoing output).
     """
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
@@ -76,7 +79,8 @@ class Emulator:
                  profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
-                 max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None):
+                 max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
+                 lenient: bool = False):
         from .trace import CallMonitor, TraceSink, TRACE_KINDS
         kinds = set()
         self.insn_range = None            # None: the main image's .text
@@ -96,7 +100,7 @@ class Emulator:
                                      timeout=timeout, profile=profile, trace_boot="boot" in kinds,
                                      trace_stream=stream, echo_output=echo_output, stdin=stdin,
                                      image_file_execution_options=image_file_execution_options or {},
-                                     registry_file=registry_file))
+                                     registry_file=registry_file, lenient=lenient))
         if trace_format == "json":
             self.kernel.trace.json = True
         self.sink = TraceSink(stream, trace_format) if kinds else None
@@ -606,32 +610,124 @@ class Emulator:
         return "\n".join(lines)
 
 
-def list_imports(program: str) -> list[str]:
-    """`ntboot imports`: every function the program imports, and whether ntboot implements it."""
-    from loader.image import PeImage, read_imports
-    from .profiles.apisets_win7 import resolve_api_set
-    from .profiles import get_profile
-    from .dlls import system_dlls
-    with open(program, "rb") as f:
-        data = f.read()
-    image = PeImage.from_bytes(data, os.path.basename(program))
+def _mapped_reader(data: bytes, name: str):
+    """read(addr, n) over the SEC_IMAGE view of an image file (RVAs as addresses)."""
+    from loader.image import PeImage
+    image = PeImage.from_bytes(data, name)
     size = (image.info.size_of_image + 0xFFF) & ~0xFFF
     view = bytearray(size)
     for rva, chunk, _ in image.layout():
         view[rva:rva + len(chunk)] = chunk[:size - rva]
 
     def read(addr, n):
-        return bytes(view[addr:addr + n])
-    specs = {name.lower(): spec for name, spec in system_dlls(get_profile()).items()}
+        return bytes(view[addr:addr + n]).ljust(n, b"\0")
+    return read
+
+
+class _SystemExports:
+    """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
+
+    def __init__(self):
+        from .dlls import system_dlls
+        from .hle.registry import ApiSpec
+        from .hle.synth import synthesize
+        from .nt import service_table
+        from .profiles import get_profile
+        self.profile = get_profile()
+        self.specs = {name.lower(): spec for name, spec in system_dlls(self.profile).items()}
+        self._synthesize = synthesize
+        self._api_spec = ApiSpec
+        self.services = set(service_table())
+        self._ordinals = {}
+
+    def spec(self, dll: str):
+        return self.specs.get(dll.lower() if dll.lower().endswith(".dll") else dll.lower() + ".dll")
+
+    def status(self, dll: str, name: str, depth: int = 0) -> str:
+        """implemented, NOT IMPLEMENTED (a real export without a handler) or NOT EXPORTED."""
+        spec = self.spec(dll)
+        if spec is None or depth > 8:
+            return "NOT EXPORTED"
+        if name in spec.forwarders:
+            target_dll, _, target = spec.forwarders[name].partition(".")
+            return self.status(target_dll, target, depth + 1)
+        synth = self._synthesize(spec, self.profile)
+        rva = synth.exports.get(name)
+        if rva is None:
+            return "NOT EXPORTED"
+        api = synth.stubs.get(rva)
+        if api is None:                       # data or hand-written code (ntdll's system-call stubs)
+            if spec.syscalls and name[:2] in ("Nt", "Zw") and "Nt" + name[2:] in self.profile.syscall_numbers:
+                return "implemented" if "Nt" + name[2:] in self.services else "NOT IMPLEMENTED"
+            return "implemented"
+        return "implemented" if isinstance(api, self._api_spec) else "NOT IMPLEMENTED"
+
+    def name_of_ordinal(self, dll: str, ordinal: int) -> str | None:
+        spec = self.spec(dll)
+        if spec.name not in self._ordinals:
+            from loader.image import read_exports
+            read = _mapped_reader(self._synthesize(spec, self.profile).image, spec.name)
+            _, by_name, _, _ = read_exports(read, 0)
+            self._ordinals[spec.name] = {o: n for n, o in by_name.items()}
+        return self._ordinals[spec.name].get(ordinal)
+
+
+def list_imports(program: str) -> list[str]:
+    """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
+    same for every DLL of the program's own that it would load (found in the program's folder, as
+    the loader searches it first, recursively, each once, in the order they would be loaded).
+
+    One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>status`:
+    "implemented", "NOT IMPLEMENTED" (a real Windows export ntboot has no handler for: the run stops
+    there unless --lenient), "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of
+    the program's own) or "DLL NOT FOUND"; and a last line counting them."""
+    from loader.image import read_exports, read_imports
+    from .profiles.apisets_win7 import resolve_api_set
+    system = _SystemExports()
+    folder = os.path.dirname(os.path.abspath(program))
+    try:
+        local_files = {f.lower(): f for f in os.listdir(folder)}
+    except OSError:
+        local_files = {}
     out = []
-    for dll, entries in read_imports(read, 0):
-        host = resolve_api_set(dll) or dll
-        spec = specs.get(host.lower())
-        implemented = set(spec.handlers()) | set(spec.forwarders) | {d.name for d in spec.data} if spec else set()
-        for imp in entries:
-            name = imp.name if imp.name else f"#{imp.ordinal}"
-            mark = "implemented" if spec is None or imp.name in implemented else "NOT IMPLEMENTED"
-            if spec is None:
-                mark = "from the program's own DLL"
-            out.append(f"{dll}!{name}\t{mark}")
+    counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
+    queue = [(os.path.basename(program), os.path.abspath(program))]
+    seen = {os.path.basename(program).lower()}
+    local_exports = {}
+    while queue:
+        module, path = queue.pop(0)
+        with open(path, "rb") as f:
+            read = _mapped_reader(f.read(), module)
+        out.append(f"{module} ({path}):")
+        for dll, entries in read_imports(read, 0):
+            host = resolve_api_set(dll) or dll
+            key = host.lower() if "." in host else host.lower() + ".dll"
+            own = local_files.get(key)
+            if own is not None and key not in local_exports:
+                with open(os.path.join(folder, own), "rb") as f:
+                    own_read = _mapped_reader(f.read(), own)
+                _, by_name, by_ordinal, _ = read_exports(own_read, 0)
+                local_exports[key] = (own, set(by_name), set(by_ordinal))
+                if key not in seen:
+                    seen.add(key)
+                    queue.append((own, os.path.join(folder, own)))
+            for imp in entries:
+                name = imp.name if imp.name else f"#{imp.ordinal}"
+                if own is not None:
+                    own_name, names, ordinals = local_exports[key]
+                    found = imp.name in names if imp.name else imp.ordinal in ordinals
+                    mark = f"in {own_name}" if found else f"NOT EXPORTED by {own_name}"
+                elif system.spec(host) is not None:
+                    function = imp.name or system.name_of_ordinal(host, imp.ordinal)
+                    mark = system.status(host, function) if function else "NOT EXPORTED"
+                    if mark == "NOT EXPORTED":
+                        mark = f"NOT EXPORTED by {system.spec(host).name}"
+                else:
+                    mark = "DLL NOT FOUND"
+                counts["implemented" if mark == "implemented" else "not implemented" if mark == "NOT IMPLEMENTED"
+                       else "own" if mark.startswith("in ") else "unresolvable"] += 1
+                out.append(f"  {dll}!{name}\t{mark}")
+    out.append(f"{len(seen)} module(s), {sum(counts.values())} imports: {counts['implemented']} implemented, "
+               f"{counts['not implemented']} not implemented, {counts['own']} from the program's own DLLs, "
+               f"{counts['unresolvable']} unresolvable")
     return out

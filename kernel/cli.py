@@ -8,7 +8,7 @@ Host exit status of `ntboot run`:
     is the NTSTATUS (0xC0000005, 0xC0000135 ...);
   * 127: the program file does not exist; 126: Windows would refuse the image;
     124: the time or instruction limit was reached; 125: the run stopped on an unsupported API
-    or a deadlock; 70: an internal error of ntboot.  A one-line message names what and where.
+    (not with --lenient) or a deadlock; 70: an internal error of ntboot.  A one-line message names what and where.
 """
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="text lines or JSON Lines (one object with a \"kind\" per event)")
     p.add_argument("--no-progress", action="store_true", help="no status line on a terminal")
     p.add_argument("--stdin", metavar="PATH", help="file whose bytes the guest reads as its console input")
+    p.add_argument("--lenient", action="store_true",
+                   help="an export or system service ntboot does not implement returns 0 (ERROR_CALL_NOT_IMPLEMENTED) "
+                        "or STATUS_NOT_IMPLEMENTED and the run goes on (reported once per function on stderr); "
+                        "default: the run stops there")
 
 
 def _trace_kind(text: str) -> list[str]:
@@ -103,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("-o", "--output", metavar="PATH", help="write here (required for minidump)")
     dump.add_argument("program")
     dump.add_argument("args", nargs="*", help="guest arguments (put them after -- if they start with -)")
-    imports = sub.add_parser("imports", help="list the functions a program imports and which ntboot implements")
+    imports = sub.add_parser("imports", help="list the functions a program (and each DLL of its own it would load) "
+                                             "imports, and which ntboot implements")
     imports.add_argument("program")
     regress = sub.add_parser("regress", help="run the regression cases of a TOML file")
     regress.add_argument("file", metavar="FILE.toml")
@@ -130,7 +135,7 @@ def _emulator(ns, echo: bool, report: bool = False) -> Emulator:
                     trace=kinds, trace_stream=trace_stream, trace_format=ns.trace_format,
                     echo_output=echo, stdin=stdin, report=report, max_api_calls=ns.max_api_calls,
                     max_memory=ns.max_memory, max_processes=ns.max_processes, progress=progress,
-                    registry_file=ns.registry)
+                    registry_file=ns.registry, lenient=ns.lenient)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -182,7 +182,7 @@ class Dispatcher:
             esp = self.machine.reg32(X.UC_X86_REG_ESP)
             self._call(entry, esp + 4, esp, entry.return_eip)
         elif isinstance(entry, Unimplemented):
-            self._unsupported(entry)
+            self._unsupported(entry, address)
         else:
             entry(self)
 
@@ -203,10 +203,12 @@ class Dispatcher:
             del thread.last_services[:16]
         if entry is None:
             name = self.kernel.service_names.get(number, f"service {number:#x}")
-            self.kernel.stop_run("unsupported API",
-                                 f"system service ntdll!{name} ({number:#x}) is not implemented; "
-                                 f"called from {self.kernel.describe_address(self.process, machine.read_u32(user_esp + 4))}")
-            return
+            if not self.kernel.options.lenient:
+                self.kernel.stop_run("unsupported API",
+                                     f"system service ntdll!{name} ({number:#x}) is not implemented; "
+                                     f"called from {self.kernel.describe_address(self.process, machine.read_u32(user_esp + 4))}")
+                return
+            entry = self.services[number] = self._lenient_service(number, name)
         # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
         self._call(entry, user_esp + 8, m.reg32(X.UC_X86_REG_ESP), self.sysret_eip)
 
@@ -272,12 +274,51 @@ class Dispatcher:
         elif returns == "st0":
             self.kernel.set_st0(self.machine, float(result or 0.0))
 
-    def _unsupported(self, api: Unimplemented) -> None:
+    def _unsupported(self, api: Unimplemented, address: int) -> None:
         esp = self.uc.reg_read(X.UC_X86_REG_ESP)
+        if self.kernel.options.lenient:
+            # from now on this stub has a handler: returns 0, ERROR_CALL_NOT_IMPLEMENTED (see _lenient_stub)
+            entry = self.stubs[address] = self._lenient_stub(api, address)
+            self._call(entry, esp + 4, esp, entry.return_eip)
+            return
         caller = self.machine.read_u32(esp)
         self.kernel.stop_run("unsupported API",
                              f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
                              f"{self.kernel.describe_address(self.process, caller)}")
+
+    # -- --lenient: unimplemented exports and services return instead of stopping the run -------------
+    def _lenient_stub(self, api: Unimplemented, address: int) -> _Entry:
+        """A handler for an unimplemented export's stub: 0 with ERROR_CALL_NOT_IMPLEMENTED.  The stub's
+        `jmp` leads to a `ret n` popping the export list's stdcall size (plain `ret` when unknown), so
+        the caller's stack stays balanced; the arguments are traced as raw DWORDs."""
+        target = address + 5 + struct.unpack("<i", self.machine.read(address + 1, 4))[0]
+        name = f"{api.dll.removesuffix('.dll')}!{api.name}"
+        kernel = self.kernel
+
+        def not_implemented(ctx, *args):
+            kernel_note_not_implemented(kernel, ctx.process, name, ctx.caller(),
+                                        "returned 0 with ERROR_CALL_NOT_IMPLEMENTED")
+            ctx.set_last_error(ERROR_CALL_NOT_IMPLEMENTED)
+            return 0
+        count = api.pops // 4
+        spec = ApiSpec(api.name, not_implemented, "stdcall" if api.stack_bytes is not None else "cdecl",
+                       [(f"arg{i + 1}", T.DWORD) for i in range(count)], T.DWORD, False, 4 * count, api.dll)
+        return _Entry(spec, name, target)
+
+    def _lenient_service(self, number: int, name: str) -> _Entry:
+        """A handler for an unimplemented system service: STATUS_NOT_IMPLEMENTED (its ntdll stub pops
+        the service's argument bytes as ever)."""
+        nbytes = self.kernel.profile.syscall_arg_bytes.get(name, 0)
+        kernel = self.kernel
+
+        def not_implemented(ctx, *args):
+            caller = ctx.read_u32(ctx.uc.reg_read(X.UC_X86_REG_EDX) + 4)
+            kernel_note_not_implemented(kernel, ctx.process, f"system service ntdll!{name} ({number:#x})", caller,
+                                        "returned STATUS_NOT_IMPLEMENTED")
+            return STATUS_NOT_IMPLEMENTED
+        spec = ApiSpec(name, not_implemented, "stdcall", [(f"arg{i + 1}", T.DWORD) for i in range(nbytes // 4)],
+                       T.NTSTATUS, False, nbytes, "ntdll.dll")
+        return _Entry(spec, "ntdll!" + name, 0, service=True)
 
     # -- guest calls ------------------------------------------------------------------------------
     def _begin_guest_call(self, frame: GenFrame, call: GuestCall) -> None:
@@ -323,6 +364,20 @@ class Dispatcher:
             self.kernel.stop_run("unsupported API", str(e))
         else:
             self._begin_guest_call(frame, call)
+
+
+ERROR_CALL_NOT_IMPLEMENTED = 120
+STATUS_NOT_IMPLEMENTED = 0xC0000002
+
+
+def kernel_note_not_implemented(kernel, process, what: str, caller: int, outcome: str) -> None:
+    """--lenient: tell the user about an unimplemented function, once per function and run."""
+    seen = kernel.lenient_reported
+    if what in seen:
+        return
+    seen.add(what)
+    kernel.warn(f"{what} is not implemented; called from {kernel.describe_address(process, caller)}; "
+                f"--lenient: it {outcome} (later calls are not reported)")
 
 
 def _gen():

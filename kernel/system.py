@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import struct
+import sys
 import tempfile
 import time
 import traceback
@@ -68,6 +69,9 @@ class Options:
     image_file_execution_options: dict = field(default_factory=dict)
     # a registry file (kernel/registry.py's JSON): merged in at the start, written back at close()
     registry_file: str | None = None
+    # an export or system service ntboot does not implement returns 0 / STATUS_NOT_IMPLEMENTED (with
+    # ERROR_CALL_NOT_IMPLEMENTED) and the run goes on, instead of stopping with "unsupported API"
+    lenient: bool = False
 
 
 @dataclass
@@ -94,6 +98,7 @@ class RunResult:
     processes: list = field(default_factory=list)   # [{pid, parent, image, exit_code, reason}]
     instructions: int | None = None
     details: str = ""
+    warnings: list = field(default_factory=list)    # what the run noted on the way (--lenient calls ...)
 
     @property
     def ok(self) -> bool:
@@ -169,6 +174,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self._break = None
         self.fault_report: FaultReport | None = None
         self.internal_details = ""
+        self.warnings: list[str] = []        # notes for the user (RunResult.warnings; stderr when echoing)
+        self.lenient_reported: set[str] = set()   # --lenient: unimplemented functions already reported
         # virtual time
         self.clock_100ns = EPOCH_FILETIME
         self.boot_clock = EPOCH_FILETIME - 10_000_000 * 3600   # "booted an hour ago"
@@ -526,6 +533,15 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             if self.current_thread not in self.ready_queue:
                 self.ready_queue.insert(0, self.current_thread)
 
+    def warn(self, message: str) -> None:
+        """A note for the user that does not stop the run: kept in RunResult.warnings, recorded in the
+        boot trace, and printed on the host's stderr when guest output is echoed (the CLI)."""
+        self.warnings.append(message)
+        self.trace.event("warning", message)
+        if self.options.echo_output:
+            sys.stderr.write(f"ntboot: {message}\n")
+            sys.stderr.flush()
+
     def internal_error(self, error: Exception, where: str) -> None:
         self.internal_details = "".join(traceback.format_exception(error))
         self.stop_run("internal error", f"ntboot bug {where}: {type(error).__name__}: {error}")
@@ -590,7 +606,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             for p in self.processes[1:]:
                 if not p.alive and p.machine is not None:
                     self.release_address_space(p)
-        return self._result(time.perf_counter() - started)
+        result = self._result(time.perf_counter() - started)
+        result.warnings = list(self.warnings)
+        return result
 
     def _next_thread(self) -> EThread | None:
         while True:

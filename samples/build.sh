@@ -2,14 +2,16 @@
 # Rebuilds every test binary in samples/bin/ from samples/src/.
 #
 # Needs (Debian 12 package names):
-#   i686-w64-mingw32-gcc (gcc 12, win32 thread model) and i686-w64-mingw32-dlltool
+#   i686-w64-mingw32-gcc (gcc 12, win32 thread model), i686-w64-mingw32-dlltool and
+#   i686-w64-mingw32-windres
 #       apt-get install gcc-mingw-w64-i686-win32 binutils-mingw-w64-i686
 #   x86_64-w64-mingw32-gcc, only for bin/bad/x64.exe
 #       apt-get install gcc-mingw-w64-x86-64-win32
 #   python3 (for make_bad.py; pefile for the final check, which is skipped
 #   with a warning if pefile is not installed)
 # The binaries link the system msvcrt.dll (mingw-w64's default CRT) and import
-# only kernel32.dll, msvcrt.dll and the sample DLLs built here.
+# only kernel32.dll, msvcrt.dll and the sample DLLs built here (a few named ones
+# also advapi32, ntdll, user32, shell32, ole32, oleaut32: see list_imports.py).
 #
 # Output is deterministic: no timestamps (--no-insert-timestamp), no
 # compiler ident (-fno-ident), stripped (-s), source paths mapped.
@@ -83,13 +85,22 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 
 # 1-4, 7-10: plain programs
 for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong forever unsupported fault \
-         crtio crtmisc codepages sync deadlock2; do
+         crtio crtmisc codepages sync deadlock2 fls ctrlc; do
     exe "$p"
 done
 # the file system and the registry (registry imports advapi32.dll, which mingw links by default)
 exe files
 exe registry
 exe observe -lntdll          # imports ntdll.dll directly (NtCreateFile, NtWriteFile, NtClose)
+exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
+# functions ntboot does not implement, for --lenient
+exe lenient
+# user32, shell32, ole32, oleaut32, and a string table compiled by windres
+WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
+    die "i686-w64-mingw32-windres not found (apt-get install binutils-mingw-w64-i686)"
+echo "  RC   shellmisc.rc"
+"$WINDRES" -O coff -i "$SRC/shellmisc.rc" -o "$OBJ/shellmisc.res.o"
+exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000

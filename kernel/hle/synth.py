@@ -29,10 +29,19 @@ SCN_DATA = 0xC0000040      # initialized data, read, write
 
 @dataclass
 class Unimplemented:
-    """An export that exists in Windows but has no handler: calling it stops the run."""
+    """An export that exists in Windows but has no handler: calling it stops the run (or, with
+    --lenient, returns 0).  `stack_bytes` is the stdcall argument size from the export list (None:
+    cdecl or unknown); the stub's `ret` pops what the real function would."""
     name: str
     dll: str
     stack_bytes: int | None = None
+    fastcall: bool = False
+
+    @property
+    def pops(self) -> int:
+        if self.stack_bytes is None:
+            return 0
+        return max(0, self.stack_bytes - 8) if self.fastcall else self.stack_bytes
 
 
 @dataclass
@@ -84,7 +93,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
             continue
         if spec.syscalls and (name in syscall_names or (name.startswith("Zw") and "Nt" + name[2:] in syscall_names)):
             continue
-        stub_entries.append((name, Unimplemented(name, spec.name, info.arg_bytes)))
+        stub_entries.append((name, Unimplemented(name, spec.name, info.arg_bytes, info.fastcall)))
     stub_entries.append(("", "entry"))          # the DLL entry point (DllMain) stub, not exported
 
     writer = PeWriter(spec.name, spec.base)
@@ -195,4 +204,4 @@ def _pops(api) -> int:
         return api.pops
     if api == "entry":
         return 12                     # DllMain(hinst, reason, reserved), stdcall
-    return 0                          # unimplemented: never returns
+    return api.pops                   # unimplemented: what the real export pops (returns only with --lenient)

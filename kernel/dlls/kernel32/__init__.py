@@ -1,7 +1,10 @@
 """kernel32.dll, handlers grouped by the SDK header that declares them."""
 from ...hle.registry import DllSpec
-from . import (consoleapi, errhandlingapi, fileapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi,
-               processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls)
+from . import (consoleapi, errhandlingapi, fibersapi, fileapi, handleapi, heapapi, interlockedapi, jobapi,
+               libloaderapi, memoryapi, processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase,
+               winnls)
+
+from . import consoleapi3, winbase_mem        # GetConsoleWindow; Global*/Local* memory
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
 KERNELBASE_FUNCTIONS = sorted(name for name, obj in vars(errhandlingapi).items() if hasattr(obj, "__hle__"))
@@ -42,8 +45,9 @@ FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 DLL = DllSpec(
     name="kernel32.dll",
     base=0x76C30000,
-    modules=[consoleapi, fileapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi, processenv,
-             processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls],
+    modules=[consoleapi, fibersapi, fileapi, handleapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi,
+             processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls],
     forwarders=FORWARDERS,
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
+DLL.modules += [consoleapi3, winbase_mem]
