@@ -70,6 +70,15 @@ def main() -> None:
              "2 processes (CreateProcessA)"),
             ("t32.exe + archive -> args.exe", archive, ("x",), 3, "2 processes, job object"),
         ]
+        cxx_dir = os.path.join(app, "cxx")
+        os.mkdir(cxx_dir)
+        for name in ("cxx.exe", "cxxlib.dll"):
+            shutil.copy(os.path.join(BIN, name), cxx_dir)
+        sys.path.insert(0, os.path.join(ROOT, "tests"))
+        from mingw_runtime import copy_runtime
+        copy_runtime(cxx_dir)
+        cases.append(("cxx.exe (g++, libstdc++-6.dll, libgcc_s_dw2-1.dll)", os.path.join(cxx_dir, "cxx.exe"), (), 0,
+                      "C++ exceptions across a DLL"))
         rows = []
         for name, path, args, expected, note in cases:
             first = cold(path, args)

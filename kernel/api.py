@@ -80,7 +80,7 @@ class Emulator:
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
-                 lenient: bool = False):
+                 lenient: bool = False, real_time: bool = False):
         from .trace import CallMonitor, TraceSink, TRACE_KINDS
         kinds = set()
         self.insn_range = None            # None: the main image's .text
@@ -100,7 +100,7 @@ class Emulator:
                                      timeout=timeout, profile=profile, trace_boot="boot" in kinds,
                                      trace_stream=stream, echo_output=echo_output, stdin=stdin,
                                      image_file_execution_options=image_file_execution_options or {},
-                                     registry_file=registry_file, lenient=lenient))
+                                     registry_file=registry_file, lenient=lenient, real_time=real_time))
         if trace_format == "json":
             self.kernel.trace.json = True
         self.sink = TraceSink(stream, trace_format) if kinds else None

@@ -41,6 +41,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="stop when a process would commit more user memory than this (K/M/G suffixes)")
     p.add_argument("--max-processes", type=int, default=0, metavar="N", help="stop when more than N processes exist")
     p.add_argument("--profile", default="win7sp1", help="OS profile (default win7sp1)")
+    p.add_argument("--real-time", action="store_true",
+                   help="follow the host clock instead of the virtual, deterministic one")
     p.add_argument("--registry", metavar="FILE",
                    help="load the guest registry from FILE (JSON) and save its changes back to it at the end")
     p.add_argument("--trace", action="append", default=[], type=_trace_kind, metavar="KIND",
@@ -135,7 +137,7 @@ def _emulator(ns, echo: bool, report: bool = False) -> Emulator:
                     trace=kinds, trace_stream=trace_stream, trace_format=ns.trace_format,
                     echo_output=echo, stdin=stdin, report=report, max_api_calls=ns.max_api_calls,
                     max_memory=ns.max_memory, max_processes=ns.max_processes, progress=progress,
-                    registry_file=ns.registry, lenient=ns.lenient)
+                    registry_file=ns.registry, real_time=ns.real_time, lenient=ns.lenient)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ kernel/ke_apc.py).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from .status import STATUS
@@ -135,8 +136,13 @@ class WaitMixin:
         if not deadlines:
             return False
         deadline = min(deadlines)
-        if deadline > self.clock_100ns:
-            self.clock_100ns = deadline
+        if deadline > self.system_time():
+            if self.real_time:
+                # nothing to run until then: wait for the host clock to get there
+                time.sleep((deadline - self.system_time()) / 10_000_000)
+                self.system_time()
+            else:
+                self.clock_100ns = deadline
         self.fire_due_timers()
         for t in waiting:
             if t.wait is not None and t.wait.deadline is not None and t.wait.deadline <= self.clock_100ns:
@@ -166,6 +172,7 @@ class WaitMixin:
 
     def wake_expired(self) -> None:
         """End the waits whose deadline the clock has reached (time passed while others ran)."""
+        self.system_time()
         for p in self.processes:
             if not p.alive:
                 continue

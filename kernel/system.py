@@ -51,6 +51,10 @@ SLICE_TIME_100NS = 10_000            # virtual time a full slice of THREAD_SLICE
 EPOCH_FILETIME = 133485408000000000  # 2024-01-01 00:00:00 UTC, the virtual clock's start
 
 
+def host_filetime() -> int:
+    return int(time.time() * 10_000_000) + 116444736000000000
+
+
 
 @dataclass
 class Options:
@@ -69,6 +73,7 @@ class Options:
     image_file_execution_options: dict = field(default_factory=dict)
     # a registry file (kernel/registry.py's JSON): merged in at the start, written back at close()
     registry_file: str | None = None
+    real_time: bool = False                  # follow the host clock instead of the virtual one
     # an export or system service ntboot does not implement returns 0 / STATUS_NOT_IMPLEMENTED (with
     # ERROR_CALL_NOT_IMPLEMENTED) and the run goes on, instead of stopping with "unsupported API"
     lenient: bool = False
@@ -179,7 +184,10 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         # virtual time
         self.clock_100ns = EPOCH_FILETIME
         self.boot_clock = EPOCH_FILETIME - 10_000_000 * 3600   # "booted an hour ago"
-        self.real_time = False
+        self.real_time = self.options.real_time
+        if self.real_time:
+            self.clock_100ns = host_filetime()
+            self.boot_clock = self.clock_100ns - 10_000_000 * 3600
         self.timers = []                     # waitable timers that are set (kernel/ob_sync.py)
         self.instructions = 0
         # kernel space: Python owns its bytes and writes them through to every engine
@@ -443,12 +451,15 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         push(machine.uc, value)
 
     def system_time(self) -> int:
+        """The system time (FILETIME units).  Virtual by default; with --real-time the host's
+        (the one clock is then kept in step with the host at every read)."""
         if self.real_time:
-            return int(time.time() * 10_000_000) + 116444736000000000
+            self.clock_100ns = max(self.clock_100ns, host_filetime())
         return self.clock_100ns
 
     def advance_clock(self, delta_100ns: int) -> None:
-        self.clock_100ns += max(0, delta_100ns)
+        if not self.real_time:                  # real time advances by itself
+            self.clock_100ns += max(0, delta_100ns)
 
     def tick_count(self) -> int:
         return (self.system_time() - self.boot_clock) // 10_000

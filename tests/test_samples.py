@@ -100,3 +100,14 @@ def test_threads_are_created_scheduled_waited_for_and_deterministic():
     second = run_sample("threads.exe")
     assert second.stdout == first.stdout
     assert [p["exit_code"] for p in first.processes] == [0]
+
+
+def test_real_time_follows_the_host_clock():
+    """threads.exe sleeps 10 and 20 ms and waits 50 ms: in real time that takes host time; by
+    default (virtual time) the same run is far quicker and identical from run to run."""
+    import time
+    start = time.perf_counter()
+    r = run_sample("threads.exe", real_time=True)
+    elapsed = time.perf_counter() - start
+    assert r.stdout.decode().splitlines() == THREADS_OUTPUT
+    assert elapsed >= 0.07
