@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import struct
+import threading
 import sys
 import tempfile
 import time
@@ -177,6 +178,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.reschedule = False
         self._stop: RunStop | None = None
         self._break = None
+        self._running_machine = None
         self.fault_report: FaultReport | None = None
         self.internal_details = ""
         self.warnings: list[str] = []        # notes for the user (RunResult.warnings; stderr when echoing)
@@ -557,12 +559,47 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.internal_details = "".join(traceback.format_exception(error))
         self.stop_run("internal error", f"ntboot bug {where}: {type(error).__name__}: {error}")
 
+    def _start_watchdog(self, deadline: float | None):
+        """One host thread per run that interrupts the running engine at the deadline (and every
+        slice_interval for the progress line).  Unicorn's own timeout would start a timer thread
+        at every emu_start, i.e. at every thread switch and every guest call from Python."""
+        if deadline is None and not self.slice_interval:
+            return None
+        done = threading.Event()
+
+        def watch():
+            while True:
+                wait = self.slice_interval or 0.05
+                if deadline is not None and time.perf_counter() < deadline:
+                    wait = min(wait, deadline - time.perf_counter()) if self.slice_interval else \
+                        deadline - time.perf_counter()
+                if done.wait(max(wait, 0.001)):
+                    return
+                m = self._running_machine
+                if m is not None:
+                    try:
+                        m.uc.emu_stop()          # a stop between slices is lost: the loop repeats
+                    except Exception:
+                        pass
+        thread = threading.Thread(target=watch, name="ntboot-watchdog", daemon=True)
+        thread.start()
+        return done
+
     def run(self) -> RunResult:
         started = time.perf_counter()
         opts = self.options
         deadline = started + opts.timeout if opts.timeout else None
         budget = opts.max_instructions or 0
         counting = bool(budget)
+        watchdog = self._start_watchdog(deadline)
+        try:
+            return self._run_loop(started, deadline, budget, counting)
+        finally:
+            if watchdog is not None:
+                watchdog.set()
+
+    def _run_loop(self, started, deadline, budget, counting) -> RunResult:
+        opts = self.options
         while self._stop is None:
             thread = self._next_thread()
             if thread is None:
@@ -584,14 +621,10 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             if counting:
                 remaining = max(1, budget - self.instructions)    # block counts may overshoot
                 count = min(count, remaining) if count else remaining
-            timeout_us = 0
-            if deadline is not None:
-                timeout_us = max(1, int((deadline - time.perf_counter()) * 1e6))
-            if self.slice_interval:
-                cap = int(self.slice_interval * 1e6)
-                timeout_us = min(timeout_us, cap) if timeout_us else cap
             self.reschedule = False
-            outcome = m.run(eip, count=count, timeout_us=timeout_us)
+            self._running_machine = m
+            outcome = m.run(eip, count=count)
+            self._running_machine = None
             if counting:
                 self.instructions += m.instructions - before
             if outcome == "fault":
@@ -601,12 +634,12 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                     # virtual time moves with the instructions run: a slice is SLICE_TIME
                     self.advance_clock(SLICE_TIME_100NS)
                     self.wake_expired()
-                if deadline is not None and time.perf_counter() >= deadline:
-                    self.stop_run("timeout", f"the run exceeded its time limit of {opts.timeout:g} s "
-                                  f"at {self.describe_address(process, m.reg('eip'))}")
-                elif counting and self.instructions >= budget:
+                if counting and self.instructions >= budget:
                     self.stop_run("instruction limit", f"the run reached its limit of {budget} instructions "
                                   f"at {self.describe_address(process, m.reg('eip'))}")
+            if deadline is not None and self._stop is None and time.perf_counter() >= deadline:
+                self.stop_run("timeout", f"the run exceeded its time limit of {opts.timeout:g} s "
+                              f"at {self.describe_address(process, m.reg('eip')) if process.machine else '?'}")
             if self.slice_hook is not None:
                 self.slice_hook()
             if thread.state == THREAD_RUNNING:
