@@ -29,8 +29,12 @@ def console_write(kernel, process, kind: str, data: bytes) -> None:
     shared += data
     if kernel.options.echo_output:
         stream = sys.stderr if kind == "error" else sys.stdout
-        stream.buffer.write(data)
-        stream.flush()
+        try:
+            stream.buffer.write(data)
+            stream.flush()
+        except (BrokenPipeError, OSError):
+            # the host closed its end (`ntboot run x.exe | head`): stop echoing, keep running
+            kernel.options.echo_output = False
 
 
 def console_read(kernel, size: int) -> bytes:

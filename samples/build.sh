@@ -84,7 +84,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 }
 
 # 1-4, 7-10: plain programs
-for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong forever unsupported fault \
+for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong heaptime forever unsupported fault \
          crtio crtmisc codepages sync deadlock2 fls ctrlc; do
     exe "$p"
 done

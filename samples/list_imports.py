@@ -141,7 +141,7 @@ def check() -> int:
     expected = {
         "hello.exe", "args.exe", "pebwalk.exe", "tls.exe", "dllmain.exe",
         "sampledll.dll", "sampledll2.dll", "reloc.exe", "relocA.dll",
-        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
+        "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
         "fls.exe", "ctrlc.exe", "shlwapi.exe",

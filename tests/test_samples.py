@@ -111,3 +111,15 @@ def test_real_time_follows_the_host_clock():
     elapsed = time.perf_counter() - start
     assert r.stdout.decode().splitlines() == THREADS_OUTPUT
     assert elapsed >= 0.07
+
+
+HEAPTIME_OUTPUT = ['heap: zeroed=yes size=100 valid=yes', 'heap: realloc size=5000 data kept=yes', 'heap: free=yes destroy=yes', 'process heaps: 2, first is the process heap: yes', 'system time within a second of the file time: yes', 'local equals system (UTC): yes', 'epoch: 1601-01-01 00:00:00.000 dow=1', 'maximum: 30828-09-14 02:48:05.477 dow=4', '2021: 2021-01-01 00:00:00.000 dow=5', 'round trip: yes', 'too large: 0 error=87', 'february 30: 0 error=87', 'leap day 2024: 1', 'time zone: id=0 bias=0']
+
+
+def test_heaps_and_time():
+    """HeapCreate/Alloc/ReAlloc/Size/Validate/Free/Destroy, GetProcessHeaps; system and local time,
+    FILETIME <-> SYSTEMTIME at the ends of the range (1601-01-01 was a Monday; the largest FILETIME
+    is 30828-09-14 02:48:05.477), invalid SYSTEMTIMEs refused with ERROR_INVALID_PARAMETER, UTC."""
+    r = run_sample("heaptime.exe")
+    assert r.exit_code == 0, r.message
+    assert r.stdout.decode().splitlines() == HEAPTIME_OUTPUT

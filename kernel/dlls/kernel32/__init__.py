@@ -4,7 +4,7 @@ from . import (consoleapi, errhandlingapi, fibersapi, fileapi, handleapi, heapap
                libloaderapi, memoryapi, processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase,
                winnls)
 
-from . import consoleapi3, winbase_mem        # GetConsoleWindow; Global*/Local* memory
+from . import consoleapi3, timezoneapi, winbase_mem   # GetConsoleWindow; time zones; Global*/Local* memory
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
 KERNELBASE_FUNCTIONS = sorted(name for name, obj in vars(errhandlingapi).items() if hasattr(obj, "__hle__"))
@@ -50,4 +50,4 @@ DLL = DllSpec(
     forwarders=FORWARDERS,
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
-DLL.modules += [consoleapi3, winbase_mem]
+DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
