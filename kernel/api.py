@@ -512,6 +512,74 @@ class Emulator:
             parts.append("Environment:\n" + "\n".join(f"  {e}" for e in self.environment()))
         return "\n\n".join(parts)
 
+    def summary(self, what: str, tid: int | None = None) -> str:
+        """WinDbg's `!peb` / `!teb` summaries, read from guest memory."""
+        S = self.structs
+        if what == "teb":
+            t = self.thread_by_tid(tid)
+            T = S.TEB
+            f = lambda path: int.from_bytes(self.read(t.teb + T.offsetof(path), 4), "little")
+            rows = [("ExceptionList", f"{f('NtTib.ExceptionList'):08x}"), ("StackBase", f"{f('NtTib.StackBase'):08x}"),
+                    ("StackLimit", f"{f('NtTib.StackLimit'):08x}"), ("SubSystemTib", f"{f('NtTib.SubSystemTib'):08x}"),
+                    ("FiberData", f"{f('NtTib.FiberData'):08x}"),
+                    ("ArbitraryUserPointer", f"{f('NtTib.ArbitraryUserPointer'):08x}"),
+                    ("Self", f"{f('NtTib.Self'):08x}"), ("EnvironmentPointer", f"{f('EnvironmentPointer'):08x}"),
+                    ("ClientId", f"{f('ClientId.UniqueProcess'):08x} . {f('ClientId.UniqueThread'):08x}"),
+                    ("RpcHandle", f"{f('ActiveRpcHandle'):08x}"),
+                    ("Tls Storage", f"{f('ThreadLocalStoragePointer'):08x}"),
+                    ("PEB Address", f"{f('ProcessEnvironmentBlock'):08x}"),
+                    ("LastErrorValue", str(f("LastErrorValue"))), ("LastStatusValue", f"{f('LastStatusValue'):x}"),
+                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections"))),
+                    ("HardErrorMode", str(f("HardErrorMode")))]
+            return f"TEB at {t.teb:08x}\n" + "\n".join(f"    {k + ':':<22}{v}" for k, v in rows)
+        if what != "peb":
+            raise ValueError("a summary exists for peb and teb")
+        p = self.process
+        P = S.PEB
+        f = lambda path, size=4: int.from_bytes(self.read(p.peb + P.offsetof(path), size), "little")
+        yes = lambda v: "Yes" if v else "No"
+        ldr = f("Ldr")
+        lines = [f"PEB at {p.peb:08x}",
+                 f"    InheritedAddressSpace:    {yes(f('InheritedAddressSpace', 1))}",
+                 f"    ReadImageFileExecOptions: {yes(f('ReadImageFileExecOptions', 1))}",
+                 f"    BeingDebugged:            {yes(f('BeingDebugged', 1))}",
+                 f"    ImageBaseAddress:         {f('ImageBaseAddress'):08x}",
+                 f"    Ldr                       {ldr:08x}"]
+        if ldr:
+            L = S.PEB_LDR_DATA
+            g = lambda path: int.from_bytes(self.read(ldr + L.offsetof(path), 4), "little")
+            lines.append(f"    Ldr.Initialized:          {yes(g('Initialized'))}")
+            for name in ("InInitializationOrderModuleList", "InLoadOrderModuleList", "InMemoryOrderModuleList"):
+                flink = g(name + ".Flink")
+                blink = g(name + ".Blink")
+                lines.append(f"    Ldr.{name + ':':<33}{flink:08x} . {blink:08x}")
+            lines.append(f"        {'Base':>8} TimeStamp                     Module")
+            E = S.LDR_DATA_TABLE_ENTRY
+            import time as _time
+            for name, base in self.module_orders()["InLoadOrderModuleList"]:
+                entry = next(m for m in p.ldr.modules if m.base == base) if p.ldr else None
+                stamp = entry.image.info.timestamp if entry else 0
+                when = _time.strftime("%b %d %H:%M:%S %Y", _time.gmtime(stamp))
+                lines.append(f"        {base:>8x} {stamp:08x} {when} {entry.full_name if entry else name}")
+        params = f("ProcessParameters")
+        R = S.RTL_USER_PROCESS_PARAMETERS
+
+        def ustr(path):
+            n = int.from_bytes(self.read(params + R.offsetof(path + ".Length"), 2), "little")
+            buf = int.from_bytes(self.read(params + R.offsetof(path + ".Buffer"), 4), "little")
+            return self.read(buf, n).decode("utf-16-le", "replace") if buf and n else ""
+        lines += [f"    SubSystemData:     {f('SubSystemData'):08x}",
+                  f"    ProcessHeap:       {f('ProcessHeap'):08x}",
+                  f"    ProcessParameters: {params:08x}",
+                  f"    CurrentDirectory:  '{ustr('CurrentDirectory.DosPath')}'",
+                  f"    WindowTitle:  '{ustr('WindowTitle')}'",
+                  f"    ImageFile:    '{ustr('ImagePathName')}'",
+                  f"    CommandLine:  '{ustr('CommandLine')}'",
+                  f"    DllPath:      '{ustr('DllPath')}'",
+                  f"    Environment:  {int.from_bytes(self.read(params + R.offsetof('Environment'), 4), 'little'):08x}"]
+        lines += [f"        {e}" for e in self.environment()]
+        return "\n".join(lines)
+
     def module_orders(self) -> dict:
         """The three LDR lists as walked in guest memory: order -> [(BaseDllName, DllBase)]."""
         S = self.structs

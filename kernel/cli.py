@@ -106,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--tid", type=lambda t: int(t, 0), help="the thread for teb/ethread (default: the first)")
     dump.add_argument("--json", action="store_true", help="machine-readable output")
     dump.add_argument("--hex", action="store_true", help="the raw bytes")
+    dump.add_argument("--summary", action="store_true", help="peb/teb: WinDbg's !peb / !teb summary")
     dump.add_argument("-o", "--output", metavar="PATH", help="write here (required for minidump)")
     dump.add_argument("program")
     dump.add_argument("args", nargs="*", help="guest arguments (put them after -- if they start with -)")
@@ -238,7 +239,9 @@ def _dump(ns) -> int:
             print(f"ntboot: wrote {ns.output} ({size} bytes, {len(emu.process.threads)} threads, at {ns.at})",
                   file=sys.stderr)
             return 0
-        if ns.json:
+        if ns.summary:
+            text = emu.summary(ns.what, tid=ns.tid)
+        elif ns.json:
             text = json.dumps(emu.dump(ns.what, "json", tid=ns.tid), indent=2)
         else:
             text = emu.dump(ns.what, "hex" if ns.hex else "text", tid=ns.tid)

@@ -93,3 +93,18 @@ def test_dump_of_a_program_that_fails_before_entry():
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0x35
     assert "ended before its entry point" in p.stderr and "ghost.dll" in p.stderr
+
+
+def test_peb_and_teb_summaries_as_windbg_shows_them():
+    peb = dump("peb", sample("dllmain.exe"), "--summary")
+    lines = peb.splitlines()
+    assert lines[0] == "PEB at 7ffdf000"
+    assert "    ImageBaseAddress:         00400000" in lines
+    assert "    Ldr.Initialized:          Yes" in lines
+    assert any(l.endswith("C:\\app\\sampledll.dll") and l.split()[0] == "61000000" for l in lines)
+    assert "    CommandLine:  'C:\\app\\dllmain.exe'" in lines
+    assert any(l.strip().startswith("SystemRoot=C:\\Windows") for l in lines)
+    teb = dump("teb", sample("hello.exe"), "--summary").splitlines()
+    assert teb[0] == "TEB at 7ffde000"
+    assert "    PEB Address:          7ffdf000" in teb
+    assert "    Self:                 7ffde000" in teb
