@@ -314,18 +314,25 @@ _MIN_QUERY_LENGTH = {FileBasicInformation: 40, FileStandardInformation: 24, File
 def NtQueryInformationFile(ctx, FileHandle: HANDLE, IoStatusBlock: PIO_STATUS_BLOCK, FileInformation: PVOID,
                            Length: ULONG, FileInformationClass: ULONG) -> NTSTATUS:
     file = file_object(ctx, FileHandle, (FileObject, NullDevice))
-    minimum = _MIN_QUERY_LENGTH.get(FileInformationClass)
+    return _answer_query(ctx, _MIN_QUERY_LENGTH, FileInformationClass, Length, FileInformation, IoStatusBlock,
+                         lambda: query_information(ctx, file, FileInformationClass))
+
+
+def _answer_query(ctx, minimums: dict, cls: int, length: int, buffer: int, iosb: int, produce) -> int:
+    """The common part of the query services: the class's minimum length, then as much of the answer
+    as fits (STATUS_BUFFER_OVERFLOW for a variable-length tail that does not)."""
+    minimum = minimums.get(cls)
     if minimum is None:
         return STATUS["STATUS_INVALID_INFO_CLASS"]
-    if Length < minimum:
+    if length < minimum:
         return STATUS["STATUS_INFO_LENGTH_MISMATCH"]
-    data, _ = query_information(ctx, file, FileInformationClass)
+    data, _ = produce()
     status = 0
-    if len(data) > Length:
-        data = data[:Length & ~1]
+    if len(data) > length:
+        data = data[:length & ~1]
         status = STATUS["STATUS_BUFFER_OVERFLOW"]
-    ctx.write(FileInformation, data)
-    io_status(ctx, IoStatusBlock, status, len(data))
+    ctx.write(buffer, data)
+    io_status(ctx, iosb, status, len(data))
     return status
 
 
@@ -688,19 +695,8 @@ _MIN_VOLUME_LENGTH = {FileFsVolumeInformation: 0x18, FileFsSizeInformation: 24, 
 def NtQueryVolumeInformationFile(ctx, FileHandle: HANDLE, IoStatusBlock: PIO_STATUS_BLOCK, FsInformation: PVOID,
                                  Length: ULONG, FsInformationClass: ULONG) -> NTSTATUS:
     file = file_object(ctx, FileHandle, (FileObject, NullDevice))
-    minimum = _MIN_VOLUME_LENGTH.get(FsInformationClass)
-    if minimum is None:
-        return STATUS["STATUS_INVALID_INFO_CLASS"]
-    if Length < minimum:
-        return STATUS["STATUS_INFO_LENGTH_MISMATCH"]
-    data, _ = volume_information(ctx, file, FsInformationClass)
-    status = 0
-    if len(data) > Length:
-        data = data[:Length & ~1]
-        status = STATUS["STATUS_BUFFER_OVERFLOW"]
-    ctx.write(FsInformation, data)
-    io_status(ctx, IoStatusBlock, status, len(data))
-    return status
+    return _answer_query(ctx, _MIN_VOLUME_LENGTH, FsInformationClass, Length, FsInformation, IoStatusBlock,
+                         lambda: volume_information(ctx, file, FsInformationClass))
 
 
 # -- sections -------------------------------------------------------------------------------------------
