@@ -39,6 +39,16 @@ class GuestCall:
     address: int
     args: tuple = ()
     what: str = ""               # for the trace: "DllMain(sampledll.dll, DLL_PROCESS_ATTACH)"
+    regs: dict | None = None     # registers set for the call (ECX of a thiscall, EBP of a funclet);
+                                 # EBX/ESI/EDI/EBP are restored when it returns
+
+
+@dataclass
+class ResumeContext:
+    """Yielded by a generator handler: abandon the calls in progress whose stack lies below the
+    CONTEXT's ESP (their generators are closed) and continue the thread at that CONTEXT (a catch
+    block's continuation, as msvcrt's C++ frame handler jumps there)."""
+    context: bytes
 
 
 SKIP_HANDLER = object()         # returned by an observer: stop here, the handler runs when resumed
@@ -66,6 +76,7 @@ class GenFrame:
     restype: T.ArgType
     call_esp: int = 0            # ESP before the current guest call's frame was pushed
     current: GuestCall | None = None
+    saved_regs: dict | None = None
     on_result: object = None     # the call tracer's callback(result) for when the frame completes
 
 
@@ -322,6 +333,23 @@ class Dispatcher:
 
     # -- guest calls ------------------------------------------------------------------------------
     def _begin_guest_call(self, frame: GenFrame, call: GuestCall) -> None:
+        if isinstance(call, ResumeContext):
+            thread = self.kernel.current_thread
+            new_esp = struct.unpack_from("<I", call.context, 0xC4)[0]
+            keep = []
+            for f in thread.frames:
+                if f.entry_esp >= new_esp:
+                    keep.append(f)
+                else:
+                    f.gen.close()
+                    rec = getattr(f.on_result, "__self__", None)
+                    if rec is not None and hasattr(getattr(rec, "monitor", None), "abandon"):
+                        rec.monitor.abandon(rec)
+            thread.frames = keep
+            thread.request = Request("context", data=call.context)
+            self.kernel.reschedule = True
+            self.machine.stop()
+            return
         if not hasattr(call, "address"):
             raise TypeError(f"{frame.api.name} yielded {call!r}, not a GuestCall")
         frame.current = call
@@ -334,6 +362,11 @@ class Dispatcher:
         m = self.machine
         esp = m.reg("esp")
         frame.call_esp = esp
+        frame.saved_regs = None
+        if getattr(call, "regs", None):
+            frame.saved_regs = {r: m.reg(r) for r in ("ebx", "esi", "edi", "ebp")}
+            for r, v in call.regs.items():
+                m.set_reg(r, v)
         for arg in reversed(call.args):
             esp -= 4
             m.write_u32(esp, arg)
@@ -350,6 +383,10 @@ class Dispatcher:
         frame = thread.frames[-1]
         eax = self.uc.reg_read(X.UC_X86_REG_EAX)
         self.uc.reg_write(X.UC_X86_REG_ESP, frame.call_esp)
+        if frame.saved_regs:
+            for r, v in frame.saved_regs.items():
+                self.machine.set_reg(r, v)
+            frame.saved_regs = None
         try:
             call = frame.gen.send(eax)
         except StopIteration as stop:

@@ -511,6 +511,12 @@ class CallMonitor:
         if phase == "enter":
             rec.printed = True
 
+    def abandon(self, rec: CallRecord) -> None:
+        """A call whose frame was abandoned (a C++ catch continued below it): "did not return" now."""
+        if rec in self.open:
+            self.open.remove(rec)
+            self._emit(rec, "unfinished")
+
     def finish(self) -> None:
         """At the end of the run: calls that never returned (the process ended inside them)."""
         for rec in self.open:

@@ -83,6 +83,7 @@ class DllSpec:
     init: object = None                          # callable(ctx, base, reason) run by the DLL's entry point
     syscalls: bool = False                       # ntdll: Nt*/Zw* exports are system-call stubs
     imports: dict = field(default_factory=dict)  # DLL name -> [function names] it imports (real import directory)
+    ordinals: dict = field(default_factory=dict)  # export name -> the real DLL's fixed ordinal (others: assigned)
 
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}

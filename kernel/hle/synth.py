@@ -160,7 +160,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
         writer.set_data_directory(1, idata_rva, dir_size)
         writer.set_data_directory(12, iat_rva, iat_size)
     writer.set_entry_point(entry_rva)
-    export_list = [Export(name=n, rva=r) for n, r in exports.items()]
+    export_list = [Export(name=n, rva=r, ordinal=spec.ordinals.get(n)) for n, r in exports.items()]
     export_list += [Export(name=n, forwarder=f) for n, f in spec.forwarders.items()]
     writer.set_exports(export_list)
     image = writer.build()

@@ -201,3 +201,16 @@ def CtrlRoutine(ctx, lpThreadParameter: LPVOID) -> DWORD:
             return 0
     yield from exit_process(ctx, STATUS_CONTROL_C_EXIT)
     return 0
+
+
+@export
+def GetConsoleScreenBufferInfo(ctx, hConsoleOutput: HANDLE, lpConsoleScreenBufferInfo: PVOID) -> BOOL:
+    """Windows 7's default console: an 80x300 buffer, an 80x25 window at the top, grey on black,
+    the cursor at the origin.  An input or non-console handle: ERROR_INVALID_HANDLE."""
+    kind = console_kind(ctx.process, hConsoleOutput)
+    if kind is None or kind == "input":
+        ctx.set_last_error(6)
+        return 0
+    import struct
+    ctx.write(lpConsoleScreenBufferInfo, struct.pack("<hhhhHhhhhhh", 80, 300, 0, 0, 0x07, 0, 0, 79, 24, 80, 25))
+    return 1

@@ -17,7 +17,7 @@ from ... import paths
 from ...console import console_kind, is_console_handle
 from ...hle.registry import export
 from ...hle.types import (BOOL, DWORD, HANDLE, LARGE_INTEGER, LONG, LPCSTR, LPCVOID, LPCWSTR, LPDWORD, LPFILETIME,
-                          LPOVERLAPPED, LPSECURITY_ATTRIBUTES, LPSTR, LPVOID, LPWSTR, PLARGE_INTEGER, PLONG, UINT)
+                          LPOVERLAPPED, LPSECURITY_ATTRIBUTES, LPSTR, LPVOID, LPWSTR, PLARGE_INTEGER, PLONG, UINT, VOID)
 from ...io import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL,
                    FILE_CREATE, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                    FILE_OPEN_IF, FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN,
@@ -925,7 +925,19 @@ def _final_path(ctx, handle, buffer, size, flags, wide) -> int:
 
 @export
 def AreFileApisANSI(ctx) -> BOOL:
-    return 1
+    return 0 if getattr(ctx.process, "file_apis_oem", False) else 1
+
+
+@export
+def SetFileApisToOEM(ctx) -> VOID:
+    """Records the choice (AreFileApisANSI then says FALSE); the A file functions keep converting
+    names with the ANSI code page (known difference)."""
+    ctx.process.file_apis_oem = True
+
+
+@export
+def SetFileApisToANSI(ctx) -> VOID:
+    ctx.process.file_apis_oem = False
 
 
 # -- byte-range locks -------------------------------------------------------------------------------------

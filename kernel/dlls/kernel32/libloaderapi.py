@@ -152,3 +152,17 @@ def GetModuleFileNameA(ctx, hModule: HMODULE, lpFilename: LPSTR, nSize: DWORD) -
 @export
 def GetModuleFileNameW(ctx, hModule: HMODULE, lpFilename: LPWSTR, nSize: DWORD) -> DWORD:
     return _copy_name(ctx, module_file_name(ctx, hModule), lpFilename, nSize, True)
+
+
+LOAD_LIBRARY_SEARCH_DIRS = 0x200 | 0x400 | 0x800 | 0x1000     # APPLICATION_DIR, USER_DIRS, SYSTEM32, DEFAULT_DIRS
+
+
+@export
+def SetDefaultDllDirectories(ctx, DirectoryFlags: DWORD) -> BOOL:
+    """Windows 7 SP1 with KB2533623: records the default search flags (0 or other bits:
+    ERROR_INVALID_PARAMETER).  The loader's own search order does not change (known difference)."""
+    if not DirectoryFlags or DirectoryFlags & ~LOAD_LIBRARY_SEARCH_DIRS:
+        ctx.set_last_error(87)
+        return 0
+    ctx.process.default_dll_directories = DirectoryFlags
+    return 1

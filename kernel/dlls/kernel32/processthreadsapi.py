@@ -401,3 +401,89 @@ def GetCommandLineA(ctx) -> LPSTR:
 def GetCommandLineW(ctx) -> LPWSTR:
     S = ctx.process.structs
     return ctx.read_u32(ctx.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("CommandLine.Buffer"))
+
+
+def _system_affinity(ctx) -> int:
+    return (1 << ctx.kernel.profile.number_of_processors) - 1
+
+
+@export
+def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD, lpSystemAffinityMask: LPDWORD) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    system = _system_affinity(ctx)
+    ctx.write_u32(lpProcessAffinityMask, getattr(process, "affinity_mask", system))
+    ctx.write_u32(lpSystemAffinityMask, system)
+    return 1
+
+
+@export
+def SetProcessAffinityMask(ctx, hProcess: HANDLE, dwProcessAffinityMask: DWORD) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    if not dwProcessAffinityMask or dwProcessAffinityMask & ~_system_affinity(ctx):
+        ctx.set_last_error(87)
+        return 0
+    process.affinity_mask = dwProcessAffinityMask
+    return 1
+
+
+@export
+def SetThreadAffinityMask(ctx, hThread: HANDLE, dwThreadAffinityMask: DWORD) -> DWORD:
+    """The thread's previous mask; a mask outside the process's: 0 with ERROR_INVALID_PARAMETER.
+    (The schedule does not depend on it: one virtual CPU runs every thread.)"""
+    thread = reference_object(ctx, hThread, EThread)
+    allowed = getattr(thread.process, "affinity_mask", _system_affinity(ctx))
+    if not dwThreadAffinityMask or dwThreadAffinityMask & ~allowed:
+        ctx.set_last_error(87)
+        return 0
+    previous = getattr(thread, "affinity_mask", allowed)
+    thread.affinity_mask = dwThreadAffinityMask
+    return previous
+
+
+@export
+def GetProcessTimes(ctx, hProcess: HANDLE, lpCreationTime: LPVOID, lpExitTime: LPVOID, lpKernelTime: LPVOID,
+                    lpUserTime: LPVOID) -> BOOL:
+    """Creation and exit time on the (virtual) system clock; the exit time is 0 while the process runs.
+    Kernel and user times: the virtual time since creation counts as user time, no kernel time
+    (ntboot does not account CPU time per mode)."""
+    process = reference_object(ctx, hProcess, EProcess)
+    now = ctx.kernel.system_time()
+    end = process.exit_time or now
+    ctx.write(lpCreationTime, struct.pack("<Q", process.create_time))
+    ctx.write(lpExitTime, struct.pack("<Q", process.exit_time))
+    ctx.write(lpKernelTime, struct.pack("<Q", 0))
+    ctx.write(lpUserTime, struct.pack("<Q", max(end - process.create_time, 0)))
+    return 1
+
+
+@export
+def K32GetProcessMemoryInfo(ctx, Process: HANDLE, ppsmemCounters: LPVOID, cb: DWORD) -> BOOL:
+    """PROCESS_MEMORY_COUNTERS(_EX) from the process's committed user memory: the working set and
+    the page-file usage are the committed bytes, their peaks the largest value seen by this call;
+    no page faults or pool quotas are counted.  cb below 40: ERROR_INSUFFICIENT_BUFFER."""
+    process = reference_object(ctx, Process, EProcess)
+    if cb < 40:
+        ctx.set_last_error(122)
+        return 0
+    committed = process.memory.committed
+    peak = max(getattr(process, "peak_committed", 0), committed)
+    process.peak_committed = peak
+    data = struct.pack("<10I", 40, 0, peak, committed, 0, 0, 0, 0, committed, peak)
+    if cb >= 44:
+        data = struct.pack("<I", 44) + data[4:] + struct.pack("<I", committed)
+    ctx.write(ppsmemCounters, data)
+    return 1
+
+
+CPU_MHZ = 3300                 # HARDWARE\DESCRIPTION\System\CentralProcessor\0 "~MHz" (kernel/cm.py)
+
+
+@export
+def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL:
+    """The process's CPU cycles: its (virtual) time since creation at the processor's 3300 MHz, so
+    runs repeat (ntboot counts no real cycles)."""
+    process = reference_object(ctx, ProcessHandle, EProcess)
+    end = process.exit_time or ctx.kernel.system_time()
+    ticks = max(end - process.create_time, 0)               # 100 ns units
+    ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
+    return 1

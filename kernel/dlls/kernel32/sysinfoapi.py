@@ -100,3 +100,39 @@ def IsProcessorFeaturePresent(ctx, ProcessorFeature: DWORD) -> BOOL:
 @export
 def IsDebuggerPresent(ctx) -> BOOL:
     return ctx.read(ctx.process.peb + 2, 1)[0]
+
+
+# -- memory status: the machine of KUSER_SHARED_DATA.NumberOfPhysicalPages (0x7FF00 pages), half of it
+# free, a page file as large as the memory, the 2 GiB user space of a 32-bit process without
+# /LARGEADDRESSAWARE (fixed values, so runs repeat)
+TOTAL_PHYS = 0x7FF00 * 0x1000
+AVAIL_PHYS = TOTAL_PHYS // 2
+TOTAL_PAGE_FILE = 2 * TOTAL_PHYS
+AVAIL_PAGE_FILE = TOTAL_PAGE_FILE - (TOTAL_PHYS - AVAIL_PHYS)
+TOTAL_VIRTUAL = 0x7FFE0000
+MEMORY_LOAD = 50
+
+
+def _avail_virtual(ctx) -> int:
+    """The user space not reserved by the process (its address space's regions)."""
+    used = sum(a.size for a in ctx.process.memory.allocations() if a.base < 0x7FFE0000)
+    return max(TOTAL_VIRTUAL - used, 0)
+
+
+@export
+def GlobalMemoryStatusEx(ctx, lpBuffer: LPVOID) -> BOOL:
+    if ctx.read_u32(lpBuffer) != 64:               # dwLength must be sizeof(MEMORYSTATUSEX)
+        ctx.set_last_error(87)
+        return 0
+    ctx.write(lpBuffer + 4, struct.pack("<IQQQQQQQ", MEMORY_LOAD, TOTAL_PHYS, AVAIL_PHYS, TOTAL_PAGE_FILE,
+                                        AVAIL_PAGE_FILE, TOTAL_VIRTUAL, _avail_virtual(ctx), 0))
+    return 1
+
+
+@export
+def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
+    """The 32-bit form: sizes above 4 GiB are capped (at 0xFFFFFFFF); dwLength is set."""
+    def cap(v):
+        return min(v, 0xFFFFFFFF)
+    ctx.write(lpBuffer, struct.pack("<IIIIIIII", 32, MEMORY_LOAD, cap(TOTAL_PHYS), cap(AVAIL_PHYS),
+                                    cap(TOTAL_PAGE_FILE), cap(AVAIL_PAGE_FILE), TOTAL_VIRTUAL, _avail_virtual(ctx)))

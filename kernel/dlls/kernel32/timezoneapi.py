@@ -8,7 +8,7 @@ the whole FILETIME range Windows accepts (years 1601..30827) works.
 import struct
 
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEMTIME, LPVOID, VOID
+from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEMTIME, LPVOID, VOID, WORD
 
 TICKS_PER_DAY = 864_000_000_000
 DAYS_1601_TO_1970 = 134_774
@@ -128,4 +128,37 @@ def TzSpecificLocalTimeToSystemTime(ctx, lpTimeZoneInformation: LPVOID, lpLocalT
         ctx.set_last_error(87)
         return 0
     ctx.write(lpUniversalTime, filetime_to_systemtime(ft + bias * 600_000_000))
+    return 1
+
+
+@export
+def FileTimeToDosDateTime(ctx, lpFileTime: LPFILETIME, lpFatDate: LPVOID, lpFatTime: LPVOID) -> BOOL:
+    """MS-DOS date and time (2-second resolution) of a FILETIME in 1980..2107; else
+    ERROR_INVALID_PARAMETER."""
+    st = filetime_to_systemtime(struct.unpack("<Q", ctx.read(lpFileTime, 8))[0])
+    if st is None:
+        ctx.set_last_error(87)
+        return 0
+    y, m, _, d, hour, minute, second, _ = struct.unpack("<8H", st)
+    if not 1980 <= y <= 2107:
+        ctx.set_last_error(87)
+        return 0
+    ctx.write(lpFatDate, struct.pack("<H", ((y - 1980) << 9) | (m << 5) | d))
+    ctx.write(lpFatTime, struct.pack("<H", (hour << 11) | (minute << 5) | (second // 2)))
+    return 1
+
+
+@export
+def DosDateTimeToFileTime(ctx, wFatDate: WORD, wFatTime: WORD, lpFileTime: LPFILETIME) -> BOOL:
+    """The inverse; fields that make no date (month 0, day 0, 25 o'clock, 60 seconds ...):
+    ERROR_INVALID_PARAMETER."""
+    wFatDate &= 0xFFFF
+    wFatTime &= 0xFFFF
+    st = struct.pack("<8H", 1980 + (wFatDate >> 9), (wFatDate >> 5) & 0xF, 0, wFatDate & 0x1F,
+                     wFatTime >> 11, (wFatTime >> 5) & 0x3F, (wFatTime & 0x1F) * 2, 0)
+    ft = systemtime_to_filetime(st)
+    if ft is None:
+        ctx.set_last_error(87)
+        return 0
+    ctx.write(lpFileTime, struct.pack("<Q", ft))
     return 1

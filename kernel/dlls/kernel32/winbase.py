@@ -348,6 +348,8 @@ def format_message(ctx, flags: int, source: int, message_id: int, language_id: i
             ctx.set_last_error(ERROR_RESOURCE_LANG_NOT_FOUND)
             return 0
         text = SYSTEM_MESSAGES.get(message_id)
+        if text is None and message_id >> 16 == 0x8007:      # HRESULT_FROM_WIN32: the Win32 error's text
+            text = SYSTEM_MESSAGES.get(message_id & 0xFFFF)
         if text is None:
             ctx.set_last_error(ERROR_MR_MID_NOT_FOUND)
             return 0

@@ -50,6 +50,7 @@ def _wctype_table() -> bytes:
 
 
 DATA = [
+    DataExport("_adjust_fdiv", 4),          # 0: no Pentium FDIV workaround needed
     DataExport("_iob", FILE_SIZE * IOB_ENTRIES),
     DataExport("_ctype", 514, CTYPE_TABLE), DataExport("_pctype", 4), DataExport("_pwctype", 4),
     DataExport("_timezone", 4), DataExport("_daylight", 4), DataExport("_dstbias", 4, struct.pack("<i", -3600)),
@@ -412,3 +413,34 @@ def __p__dstbias(ctx) -> PVOID:
 @export(conv="cdecl")
 def __p__tzname(ctx) -> PVOID:
     return crt(ctx).var["_tzname"]
+
+
+@export(conv="cdecl")
+def __dllonexit(ctx, func: PVOID, pbegin: PVOID, pend: PVOID) -> PVOID:
+    """A DLL's atexit: append `func` to the table *pbegin..*pend (grown by copying, as msvcrt's
+    realloc does), update both pointers; returns func, NULL when the table cannot grow."""
+    begin = ctx.read_u32(pbegin)
+    end = ctx.read_u32(pend)
+    used = max(end - begin, 0) if begin else 0
+    table = ctx.process.heap.allocate(used + 4 * 8, 0x8)
+    if not table:
+        return 0
+    if used:
+        ctx.write(table, bytes(ctx.read(begin, used)))
+    ctx.write_u32(table + used, func)
+    ctx.write_u32(pbegin, table)
+    ctx.write_u32(pend, table + used + 4)
+    return func
+
+
+@export(conv="cdecl")
+def _beginthreadex(ctx, security: PVOID, stack_size: INT, start_address: PVOID, arglist: PVOID,
+                   initflag: INT, thrdaddr: PVOID) -> PVOID:
+    """process.h: a thread running start_address(arglist) (a __stdcall routine returning the exit
+    code, as a thread start routine does); its handle, or 0 with errno EINVAL for a NULL routine.
+    msvcrt's per-thread data block is not made (known difference)."""
+    if not start_address:
+        set_errno(ctx, 22)
+        return 0
+    from ..kernel32.processthreadsapi import CreateThread
+    return CreateThread(ctx, security, stack_size, start_address, arglist, initflag, thrdaddr)

@@ -10,7 +10,7 @@ import struct
 from emu import x87
 
 from ...hle.registry import export
-from ...hle.types import DOUBLE, INT, PVOID, VOID
+from ...hle.types import DOUBLE, INT, LONGLONG, PVOID, VOID
 from .crt import set_errno
 
 EDOM, ERANGE = 33, 34
@@ -192,3 +192,29 @@ _CIlog10 = _ci_unary("_CIlog10", lambda ctx, x: _log(ctx, math.log10, x))
 _CIpow = _ci_binary("_CIpow", _pow)
 _CIatan2 = _ci_binary("_CIatan2", lambda ctx, y, x: _checked(ctx, math.atan2, y, x))
 _CIfmod = _ci_binary("_CIfmod", lambda ctx, x, y: fmod(ctx, x, y))
+
+
+_CW_DEFAULT = 0x0009001F          # msvcrt's abstract control word at start-up (_controlfp(0, 0))
+
+
+@export(conv="cdecl")
+def _controlfp(ctx, new: INT, mask: INT) -> INT:
+    """The CRT's abstract floating-point control word: bits in `mask` take `new`'s values; returns
+    the resulting word.  (Kept per process; the emulated x87 control word is not changed.)"""
+    from .crt import crt
+    state = crt(ctx).__dict__
+    cw = state.get("controlfp", _CW_DEFAULT)
+    mask &= 0xFFFFFFFF
+    cw = ((cw & ~mask) | (new & mask)) & 0xFFFFFFFF
+    state["controlfp"] = cw
+    return cw
+
+
+@export(conv="cdecl")
+def _ftol(ctx) -> LONGLONG:
+    """The compiler helper for (long long)x: ST0 truncated toward zero in EDX:EAX, ST0 popped; out
+    of range or NaN gives the integer indefinite 0x8000000000000000."""
+    value = x87.pop(ctx.uc)
+    if value != value or not (-2.0 ** 63 <= value < 2.0 ** 63):
+        return -(1 << 63)
+    return int(value)

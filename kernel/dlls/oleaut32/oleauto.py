@@ -173,3 +173,33 @@ def VariantClear(ctx, pvarg: PVOID) -> HRESULT:
             yield GuestCall(release, (value,), f"IUnknown::Release({value:#x}) for VariantClear")
     ctx.write_u16(pvarg, VT_EMPTY)
     return 0
+
+
+@export
+def VariantCopy(ctx, pvargDest: PVOID, pvargSrc: PVOID) -> HRESULT:
+    """Clear the destination, then copy: a BSTR is duplicated (SysAllocStringByteLen of its bytes),
+    an interface pointer is AddRef'ed, other simple types are copied as they are."""
+    try:
+        vt = ctx.read_u16(pvargSrc)
+        raw = bytes(ctx.read(pvargSrc, 16))
+    except UcError:
+        return E_POINTER
+    if not validate_type(vt):
+        return DISP_E_BADVARTYPE
+    if pvargDest == pvargSrc:
+        return 0
+    if not vt & VT_BYREF and (vt & VT_ARRAY or vt & VT_TYPEMASK == VT_RECORD):
+        raise UnsupportedApi(f"oleaut32!VariantCopy of a variant holding a "
+                             f"{'SAFEARRAY' if vt & VT_ARRAY else 'record'} (vt={vt:#x}) is not implemented")
+    hr = yield from VariantClear(ctx, pvargDest)
+    if hr:
+        return hr
+    value = struct.unpack_from("<I", raw, 8)[0]
+    if vt == VT_BSTR and value:
+        copy = alloc_bstr(ctx, bstr_bytes(ctx, value), bytes(ctx.read(value, bstr_bytes(ctx, value))))
+        raw = raw[:8] + struct.pack("<I", copy) + raw[12:]
+    ctx.write(pvargDest, raw)
+    if vt in (VT_DISPATCH, VT_UNKNOWN) and value:
+        add_ref = ctx.read_u32(ctx.read_u32(value) + 4)
+        yield GuestCall(add_ref, (value,), f"IUnknown::AddRef({value:#x}) for VariantCopy")
+    return 0

@@ -283,6 +283,13 @@ def CharPrevA(ctx, lpszStart: LPSTR, lpszCurrent: LPSTR) -> LPSTR:
 
 
 @export
+def CharPrevExA(ctx, CodePage: WORD, lpStart: LPSTR, lpCurrentChar: LPSTR, dwFlags: DWORD) -> LPSTR:
+    """One byte back, never before lpStart: the ANSI/OEM code pages ntboot has (1252, 437) are
+    single-byte, so no lead bytes are looked at (DBCS code pages are not modelled)."""
+    return lpCurrentChar if lpCurrentChar <= lpStart else lpCurrentChar - 1
+
+
+@export
 @probe
 def CharPrevW(ctx, lpszStart: LPWSTR, lpszCurrent: LPWSTR) -> LPWSTR:
     if lpszCurrent <= lpszStart:
