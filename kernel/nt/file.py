@@ -428,14 +428,7 @@ def NtCreateFile(ctx, FileHandle: PHANDLE, DesiredAccess: ACCESS_MASK, ObjectAtt
                  EaLength: ULONG) -> NTSTATUS:
     path, attrs = object_attributes(ctx, ObjectAttributes)
     file, info = open_file(ctx, path, DesiredAccess, CreateDisposition, CreateOptions, ShareAccess, FileAttributes)
-    try:
-        ctx.write_u32(FileHandle, ctx.process.handles.insert(file, file.access, attrs & OBJ_INHERIT))
-    except Exception:
-        if isinstance(file, FileObject):
-            file.close()
-        raise
-    io_status(ctx, IoStatusBlock, 0, info)
-    return 0
+    return _insert_opened(ctx, file, info, attrs, FileHandle, IoStatusBlock)
 
 
 @export
@@ -444,13 +437,18 @@ def NtOpenFile(ctx, FileHandle: PHANDLE, DesiredAccess: ACCESS_MASK, ObjectAttri
                IoStatusBlock: PIO_STATUS_BLOCK, ShareAccess: ULONG, OpenOptions: ULONG) -> NTSTATUS:
     path, attrs = object_attributes(ctx, ObjectAttributes)
     file, info = open_file(ctx, path, DesiredAccess, FILE_OPEN, OpenOptions, ShareAccess)
+    return _insert_opened(ctx, file, info, attrs, FileHandle, IoStatusBlock)
+
+
+def _insert_opened(ctx, file, info: int, attrs: int, handle_out: int, iosb: int) -> int:
+    """A handle for a file just opened (closed again if the handle cannot be written back)."""
     try:
-        ctx.write_u32(FileHandle, ctx.process.handles.insert(file, file.access, attrs & OBJ_INHERIT))
+        ctx.write_u32(handle_out, ctx.process.handles.insert(file, file.access, attrs & OBJ_INHERIT))
     except Exception:
         if isinstance(file, FileObject):
             file.close()
         raise
-    io_status(ctx, IoStatusBlock, 0, info)
+    io_status(ctx, iosb, 0, info)
     return 0
 
 
