@@ -26,7 +26,7 @@ BIN = os.path.join(ROOT, "samples", "bin")
 from unicorn import UC_ARCH_X86, UC_HOOK_BLOCK, UC_MODE_32, UC_PROT_ALL, Uc  # noqa: E402
 from unicorn import x86_const as X  # noqa: E402
 
-from kernel.api import Emulator  # noqa: E402
+from ntboot.api import Emulator  # noqa: E402
 
 
 def run(name, args=(), **kw):
@@ -44,7 +44,7 @@ def boot_times(repeat: int) -> dict:
     """Cold numbers come from a fresh interpreter, so nothing is cached."""
     code = ("import sys,time; sys.path.insert(0, %r)\n"
             "t0=time.perf_counter()\n"
-            "from kernel.api import Emulator\n"
+            "from ntboot import Emulator\n"
             "emu=Emulator(); emu.create_process(%r)\n"
             "assert emu.run_to('entry') is None\n"
             "t1=time.perf_counter(); emu.run(); t2=time.perf_counter()\n"

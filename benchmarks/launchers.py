@@ -28,7 +28,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 BIN = os.path.join(ROOT, "samples", "bin")
 
-from kernel.api import Emulator  # noqa: E402
+from ntboot.api import Emulator  # noqa: E402
 from real_launchers import cli32_path, distlib_script, t32_path  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def boot_to_exit(path: str, args=()) -> tuple[float, int]:
 
 def cold(path: str, args=()) -> float:
     code = ("import sys, time; t = time.perf_counter(); sys.path.insert(0, %r)\n"
-            "from kernel.api import Emulator\n"
+            "from ntboot import Emulator\n"
             "emu = Emulator(timeout=600); emu.create_process(%r, %r); emu.run(); emu.close()\n"
             "print(time.perf_counter() - t)\n") % (ROOT, path, list(args))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

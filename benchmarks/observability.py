@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 BIN = os.path.join(ROOT, "samples", "bin")
 
-from kernel.api import Emulator  # noqa: E402
+from ntboot.api import Emulator  # noqa: E402
 
 
 class Null(io.TextIOBase):

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CODE = r"""
 import resource, sys, time
 sys.path.insert(0, %(root)r)
-from kernel.api import Emulator
+from ntboot import Emulator
 emu = Emulator(timeout=3600)
 emu.create_process(%(exe)r, [%(n)r])
 t = time.perf_counter()
@@ -39,7 +39,7 @@ def measure(n: int) -> tuple[float, int, int]:
 SWITCH = r"""
 import sys, time
 sys.path.insert(0, %(root)r)
-from kernel.api import Emulator
+from ntboot import Emulator
 def run(n):
     emu = Emulator(timeout=3600)
     emu.create_process(%(exe)r, [str(n)])

@@ -24,20 +24,20 @@ from dataclasses import dataclass, field
 from emu.context import CONTEXT_SIZE, apply as apply_context
 from emu.memory import PAGE_EXECUTE_READ, PAGE_READONLY, PAGE_READWRITE, PAGE_SIZE, PAGE_GUARD
 
-from . import paths
-from .create_process import create_process as _create_process
+from kernel.rtl import paths
+from kernel.ps.create_process import create_process as _create_process
 from .hle.synth import synthesize
-from .io import IoManager
-from .ke_apc import ApcMixin
-from .ke_exception import ExceptionMixin
-from .ke_wait import WaitMixin
-from .ke import THREAD_SLICE, Dispatcher, Request, RunStop
-from .mm import MemoryManager
-from .ob import CidTable, HandleTable, KernelObject
+from kernel.io.manager import IoManager
+from kernel.ke.apc import ApcMixin
+from kernel.ke.exception import ExceptionMixin
+from kernel.ke.wait import WaitMixin
+from kernel.ke.dispatch import THREAD_SLICE, Dispatcher, Request, RunStop
+from kernel.mm.section import MemoryManager
+from kernel.ob.object import CidTable, HandleTable, KernelObject
 from .profiles import get_profile
-from .ps import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, EProcess, EThread)
-from .status import STATUS, NtError, status_name
-from .trace import BootTrace
+from kernel.ps.process import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, EProcess, EThread)
+from kernel.rtl.status import STATUS, NtError, status_name
+from .events import BootTrace
 
 # folders of a Windows 7 installation the guest finds in the sandbox root (created if missing):
 # the user profile the default environment names (TEMP, APPDATA, LOCALAPPDATA) and the shared ones
@@ -68,11 +68,9 @@ class Options:
     environment: dict | None = None          # extra guest environment variables
     stdin: bytes = b""
     echo_output: bool = False                # copy guest stdout/stderr to the host's as it is written
-    trace_boot: bool = False
-    trace_stream: object = None
     # HKLM\...\Image File Execution Options, by image name (lower case): {"prog.exe": {"Debugger": "..."}}
     image_file_execution_options: dict = field(default_factory=dict)
-    # a registry file (kernel/registry.py's JSON): merged in at the start, written back at close()
+    # a registry file (kernel/cm/registry_file.py's JSON): merged in at the start, written back at close()
     registry_file: str | None = None
     real_time: bool = False                  # follow the host clock instead of the virtual one
     # an export or system service ntboot does not implement returns 0 / STATUS_NOT_IMPLEMENTED (with
@@ -126,10 +124,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def __init__(self, options: Options | None = None):
         self.options = options or Options()
         self.profile = get_profile(self.options.profile)
-        self.trace = BootTrace(self)
-        if self.options.trace_boot:
-            self.trace.enable(self.options.trace_stream)
         self.tracing_process = None
+        self.trace = BootTrace(self)
         self.cid_table = CidTable()
         self.named_objects = {}              # the object namespace: lower-case NT path -> object
         self.processes: list[EProcess] = []
@@ -190,7 +186,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         if self.real_time:
             self.clock_100ns = host_filetime()
             self.boot_clock = self.clock_100ns - 10_000_000 * 3600
-        self.timers = []                     # waitable timers that are set (kernel/ob_sync.py)
+        self.timers = []                     # waitable timers that are set (kernel/ke/sync_objects.py)
         self.instructions = 0
         # kernel space: Python owns its bytes and writes them through to every engine
         self._kernel_allocations: list[tuple[int, int, int, str]] = []
@@ -199,7 +195,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self._engines = []                   # every live process engine (kernel space is in each)
         self._build_kernel_image()
         self.entry_hooks = {}
-        from .registry import RegistryFileError, attach as attach_registry
+        from kernel.cm.registry_file import RegistryFileError, attach as attach_registry
         try:
             attach_registry(self)            # the registry: the defaults, Options.registry_file, the change log
         except RegistryFileError:
@@ -209,8 +205,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
 
     @property
     def registry(self):
-        """The configuration manager's registry (kernel/cm.py), built on first use."""
-        from .cm import registry_of
+        """The configuration manager's registry (kernel/cm/registry.py), built on first use."""
+        from kernel.cm.registry import registry_of
         return registry_of(self)
 
     # -- kernel space -----------------------------------------------------------------------------
@@ -277,7 +273,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         for name, api in service_table().items():
             number = self.profile.syscall_numbers.get(name)
             if number is not None:
-                from .ke import _Entry
+                from kernel.ke.dispatch import _Entry
                 services[number] = _Entry(api, "ntdll!" + name, 0, service=True)
         process.dispatcher.services = services
         # EPROCESS mirror
@@ -295,7 +291,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         mem.commit(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READWRITE)
         process.kuser_pending = True
         root = "C:\\Windows".encode("utf-16-le")
-        from .guestmem import write_fields
+        from kernel.structs.guestmem import write_fields
         features = bytearray(64)
         for pf in (1, 2, 3, 6, 7, 8, 9, 10, 12, 13, 17):   # cmpxchg8b, mmx, xmmi, 3dnow?, rdtsc, pae, xmmi64, nx, sse3, ...
             if pf != 7:
@@ -325,7 +321,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.update_kuser_time(process)
 
     def complete_kuser_shared_data(self, process: EProcess, ntdll_base: int, synth) -> None:
-        from .guestmem import write_fields
+        from kernel.structs.guestmem import write_fields
         S = process.structs
         write_fields(process.memory.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
             "SystemCall": ntdll_base + synth.labels["KiFastSystemCall"],
@@ -334,7 +330,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         process.memory.protect(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READONLY)
 
     def update_kuser_time(self, process: EProcess) -> None:
-        from .guestmem import write_fields
+        from kernel.structs.guestmem import write_fields
         S = process.structs
         interrupt = self.clock_100ns - self.boot_clock
         ticks = interrupt // 10_000
@@ -496,7 +492,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     # -- creating the first process ----------------------------------------------------------------
     def create_process_from_host(self, program: str, args: list[str] = ()) -> EProcess:
         """Mount the program's folder at C:\\app and create the process as CreateProcessW would."""
-        from .cmdline import build_command_line
+        from kernel.rtl.cmdline import build_command_line
         host_path = os.path.abspath(program)
         if not os.path.isfile(host_path):
             raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{program}: the program file does not exist")
@@ -790,13 +786,13 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                     # for one, the access succeeds but STATUS_STACK_OVERFLOW is raised (MmAccessFault)
                     below = page - PAGE_SIZE
                     thread.stack_limit = page
-                    from .guestmem import write_fields
+                    from kernel.structs.guestmem import write_fields
                     write_fields(m.write, thread.teb, process.structs.TEB, {"NtTib.StackLimit": page})
                     if below >= thread.stack_allocation + PAGE_SIZE:
                         mem.commit(below, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
                         thread.request = Request("return", eip=fault.eip)
                         return
-                    from .ke_exception import exception_record
+                    from kernel.ke.exception import exception_record
                     from emu.context import CONTEXT_FULL, capture
                     context = capture(m.uc, CONTEXT_FULL | 0x8 | 0x20)
                     struct.pack_into("<I", context, 0xB8, fault.eip)
@@ -805,7 +801,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                     self.dispatch_exception(thread, record, context,
                                             report=self.fault_report_for(thread, code, fault))
                     return
-        from .ke_exception import record_for_fault
+        from kernel.ke.exception import record_for_fault
         record, context = record_for_fault(m, fault)
         code = struct.unpack_from("<I", record, 0)[0]
         report = self.fault_report_for(thread, code, fault)
@@ -994,7 +990,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         """Release engines and the temporary sandbox root; save the registry to its file."""
         if self.options.registry_file and not getattr(self, "_registry_saved", False):
             self._registry_saved = True
-            from .registry import RegistryFileError, save_kernel_registry
+            from kernel.cm.registry_file import RegistryFileError, save_kernel_registry
             try:
                 save_kernel_registry(self)
             except RegistryFileError as e:

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from kernel.api import Emulator
+from ntboot.api import Emulator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "samples", "bin")
@@ -39,6 +39,6 @@ def run_sample(name: str, args=(), **kw):
 
 
 def pytest_collect_file(parent, file_path):
-    """tests/regress/*.toml: regression cases of real binaries (kernel/regress.py)."""
-    from kernel.regress import pytest_collect_file as collect
+    """tests/regress/*.toml: regression cases of real binaries (ntboot/regress.py)."""
+    from ntboot.regress import pytest_collect_file as collect
     return collect(parent, file_path)

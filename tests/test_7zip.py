@@ -14,7 +14,7 @@ import tarfile
 
 import pytest
 
-from kernel.api import Emulator
+from ntboot.api import Emulator
 from kernel.dlls.msvcrt import cppexcept as C
 
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "ntboot-tests", "7zip-bin-5.2.0")
@@ -199,7 +199,7 @@ def test_archive_round_trip(sevenza, tmp_path):
 def test_imports_by_ordinal_resolve(sevenza, capsys):
     """OLEAUT32 #2/#4/#6/#7/#9/#10 are SysAllocString, SysAllocStringLen, SysFreeString, SysStringLen,
     VariantClear, VariantCopy, as in Windows' oleaut32; what 7za imports and ntboot lacks is listed."""
-    from kernel.cli import main
+    from ntboot.cli import main
     assert main(["imports", sevenza]) == 0
     text = capsys.readouterr().out
     assert "NOT EXPORTED" not in text

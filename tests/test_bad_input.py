@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from conftest import BIN, ROOT, run_sample, sample
-from kernel.api import Emulator, ProgramError
-from kernel.status import STATUS
+from ntboot.api import Emulator, ProgramError
+from kernel.rtl.status import STATUS
 
 
 def start(path):
@@ -94,7 +94,7 @@ def test_timeout_stops_a_guest_that_loops_forever():
 
 
 def cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "kernel.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ntboot", *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=120, **kw)
 
 
@@ -123,8 +123,8 @@ def test_deadlock_names_the_wait_that_never_ends():
 
 def test_cli_turns_an_internal_error_into_one_line(monkeypatch, capsys):
     """Even a bug of ntboot's is one line on stderr with exit status 70, not a traceback."""
-    from kernel import cli
-    from kernel.api import Emulator
+    from ntboot import cli
+    from ntboot.api import Emulator
 
     def broken(self, program, args=()):
         raise KeyError("boom")

@@ -21,7 +21,7 @@ try:
 except ImportError:  # running without the project installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kernel.cmdline import (  # noqa: E402
+from kernel.rtl.cmdline import (  # noqa: E402
     build_command_line,
     parse_commandline_to_argv_w,
     parse_msvcrt,

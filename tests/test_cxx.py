@@ -6,7 +6,7 @@ import os
 import shutil
 
 from conftest import BIN
-from kernel.api import Emulator
+from ntboot.api import Emulator
 from mingw_runtime import copy_runtime
 
 

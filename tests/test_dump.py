@@ -8,7 +8,7 @@ from conftest import ROOT, sample
 
 
 def dump(*args):
-    p = subprocess.run([sys.executable, "-m", "kernel.cli", "dump", *args], capture_output=True, text=True,
+    p = subprocess.run([sys.executable, "-m", "ntboot", "dump", *args], capture_output=True, text=True,
                        cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
     assert "Traceback" not in p.stderr
@@ -89,7 +89,7 @@ def test_at_exit_shows_the_final_state():
 
 
 def test_dump_of_a_program_that_fails_before_entry():
-    p = subprocess.run([sys.executable, "-m", "kernel.cli", "dump", "peb", sample("missingdll.exe")],
+    p = subprocess.run([sys.executable, "-m", "ntboot", "dump", "peb", sample("missingdll.exe")],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0x35
     assert "ended before its entry point" in p.stderr and "ghost.dll" in p.stderr

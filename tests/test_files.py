@@ -13,14 +13,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from kernel.io import IoManager
+from kernel.io.manager import IoManager
 from kernel.nt.file import (FileBothDirectoryInformation, FileDirectoryInformation, FileFullDirectoryInformation,
                             FileIdBothDirectoryInformation, FileIdFullDirectoryInformation, FileNamesInformation,
                             FileRenameInformation, DirectoryQuery, DELETE, FILE_OPEN, directory_entries,
                             directory_entry, fill_directory_buffer, open_file, set_information)
-from kernel.io import FileInfo
-from kernel.ob import HandleTable
-from kernel.status import STATUS, NtError
+from kernel.io.manager import FileInfo
+from kernel.ob.object import HandleTable
+from kernel.rtl.status import STATUS, NtError
 from tests.conftest import run_sample
 
 SECRET = b"host bytes outside the sandbox"

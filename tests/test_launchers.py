@@ -17,7 +17,7 @@ import shutil
 import pytest
 
 from conftest import sample
-from kernel.api import Emulator
+from ntboot.api import Emulator
 from real_launchers import cli32_path, distlib_script, t32_path
 
 JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
@@ -152,7 +152,7 @@ def test_t32_reports_a_shebang_without_an_exe(app):
 
 def test_cli_launcher_from_the_command_line(app, capfd):
     """`ntboot run NAME.exe`: the child's output on the host's stdout, the launcher's exit status."""
-    from kernel.cli import main
+    from ntboot.cli import main
     tool = _cli_tool(app, r"C:\app\hello.exe")
     assert main(["run", "--no-progress", tool]) == 3
     out, err = capfd.readouterr()

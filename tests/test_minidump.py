@@ -7,11 +7,11 @@ from minidump.minidumpfile import MinidumpFile
 from minidump.streams.SystemInfoStream import PROCESSOR_ARCHITECTURE
 
 from conftest import ROOT, sample
-from kernel.api import Emulator
+from ntboot.api import Emulator
 
 
 def dump_at(tmp_path, name, at="entry", args=()):
-    from kernel.cli import main
+    from ntboot.cli import main
     out = tmp_path / f"{name}.dmp"
     assert main(["dump", "minidump", sample(name), *args, "--at", at, "-o", str(out)]) == 0
     return MinidumpFile.parse(str(out)), out.read_bytes()
@@ -87,6 +87,6 @@ def test_python_api_minidump_of_a_saved_thread_matches_its_registers(tmp_path):
 
 
 def test_minidump_needs_an_output_path():
-    p = subprocess.run([sys.executable, "-m", "kernel.cli", "dump", "minidump", sample("hello.exe")],
+    p = subprocess.run([sys.executable, "-m", "ntboot", "dump", "minidump", sample("hello.exe")],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 2 and "-o PATH" in p.stderr

@@ -8,12 +8,12 @@ import sys
 import pytest
 
 from conftest import ROOT, sample
-from kernel.api import Emulator, parse_moment
+from ntboot.api import Emulator, parse_moment
 
 
 def cli(capsys, *args):
     """The command line, in this process: (exit status, stdout, stderr)."""
-    from kernel.cli import main
+    from ntboot.cli import main
     code = main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err
@@ -279,7 +279,7 @@ def test_progress_only_on_a_terminal():
     import os
     import pty
     master, slave = pty.openpty()
-    p = subprocess.Popen([sys.executable, "-m", "kernel.cli", "run", "--timeout", "1.3", sample("forever.exe")],
+    p = subprocess.Popen([sys.executable, "-m", "ntboot", "run", "--timeout", "1.3", sample("forever.exe")],
                          stdout=subprocess.PIPE, stderr=slave, cwd=ROOT)
     os.close(slave)
     out = b""

@@ -18,8 +18,8 @@ import pefile
 import pytest
 
 import pecraft as pc
-from kernel.api import Emulator, ProgramError
-from kernel.status import STATUS
+from ntboot.api import Emulator, ProgramError
+from kernel.rtl.status import STATUS
 
 K32 = {"kernel32.dll": pc.KERNEL32_BASICS}
 SYSTEM32 = "C:\\Windows\\System32\\"

@@ -1,11 +1,11 @@
-"""kernel/paths.py: Win32 <-> NT path forms, GetFullPathName-style normalizing, splitting.
+"""kernel/rtl/paths.py: Win32 <-> NT path forms, GetFullPathName-style normalizing, splitting.
 
 Pure string functions: no file system is touched."""
 from __future__ import annotations
 
 import pytest
 
-from kernel import paths
+from kernel.rtl import paths
 
 
 # -- normalize ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ and killed with its job; the run's result lists the process tree."""
 import io
 
 from conftest import run_sample, sample
-from kernel.api import Emulator
+from ntboot.api import Emulator
 
 SPAWN_OUTPUT = [
     "argc=3", "argv[0]=[args.exe]", "argv[1]=[one]", "argv[2]=[two three]", "NTBOOT_TEST=(null)",

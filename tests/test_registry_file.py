@@ -1,5 +1,5 @@
 """The registry as a program sees it (samples/bin/registry.exe through advapi32 and the Nt key
-services), and what kernel/registry.py adds to the configuration manager's registry: the file it is
+services), and what kernel/cm/registry_file.py adds to the configuration manager's registry: the file it is
 loaded from and saved to, the change log, Image File Execution Options read from it."""
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from kernel import cm
-from kernel.api import Emulator
-from kernel.registry import (REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ, Change,
+from kernel.cm import registry as cm
+from ntboot.api import Emulator
+from kernel.cm.registry_file import (REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ, Change,
                              RecordingRegistry, RegistryFileError, decode_data, display_path, encode_data,
                              nt_path, save, load, to_json)
 from tests.conftest import run_sample, sample

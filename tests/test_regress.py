@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import sample
-from kernel import regress
+from ntboot import regress
 
 CASES = f'''# a header comment that --update keeps
 
@@ -53,7 +53,7 @@ def test_update_rewrites_the_golden_values(case_file):
 
 
 def test_cli_regress_and_update(case_file, capsys):
-    from kernel.cli import main
+    from ntboot.cli import main
     assert main(["regress", str(case_file)]) == 1
     out = capsys.readouterr()
     assert "FAIL hello" in out.err and "0 passed, 1 failed" in out.out

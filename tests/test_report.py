@@ -7,8 +7,8 @@ import jsonschema
 import pytest
 
 from conftest import sample
-from kernel.api import Emulator
-from kernel.report import SCHEMA_VERSION, FileCapture, blob, schema
+from ntboot.api import Emulator
+from ntboot.report import SCHEMA_VERSION, FileCapture, blob, schema
 
 SCHEMA = schema()
 
@@ -132,7 +132,7 @@ def test_report_of_an_instruction_limit_counts_instructions():
 
 
 def test_cli_report_file(tmp_path, capsys):
-    from kernel.cli import main
+    from ntboot.cli import main
     out = tmp_path / "r.json"
     assert main(["run", "--report", str(out), sample("fault.exe")]) == 5
     assert "STATUS_ACCESS_VIOLATION" in capsys.readouterr().err

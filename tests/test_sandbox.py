@@ -1,4 +1,4 @@
-"""The sandboxed drive C: (kernel/io.py IoManager, reached through kernel/nt/file.py open_file).
+"""The sandboxed drive C: (kernel/io/manager.py IoManager, reached through kernel/nt/file.py open_file).
 
 Layout of every test (pytest's tmp_path):
 
@@ -17,12 +17,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from kernel.io import IoManager
+from kernel.io.manager import IoManager
 from kernel.nt.file import (DELETE, FILE_CREATE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                             FILE_OPEN_IF, FILE_OVERWRITE_IF, FILE_WRITE_DATA, GENERIC_WRITE, HostFile,
                             open_file, read_file, write_file)
-from kernel.ob import HandleTable
-from kernel.status import STATUS, NtError
+from kernel.ob.object import HandleTable
+from kernel.rtl.status import STATUS, NtError
 
 GENERIC_READ = 0x80000000
 FILE_READ_DATA = 0x1

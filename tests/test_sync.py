@@ -102,7 +102,7 @@ class FakeKernel:
         return self.clock
 
     def fire_due_timers(self):
-        from kernel.ob_sync import fire_due_timers
+        from kernel.ke.sync_objects import fire_due_timers
         fire_due_timers(self)
 
     def queue_user_apc(self, thread, routine, context, arg1, arg2, source=None):
@@ -111,9 +111,9 @@ class FakeKernel:
 
 
 def test_mutant_recursion_release_and_abandonment():
-    from kernel.ke_wait import Wait, consume, satisfied
-    from kernel.ob_sync import KMutant
-    from kernel.status import NtError
+    from kernel.ke.wait import Wait, consume, satisfied
+    from kernel.ke.sync_objects import KMutant
+    from kernel.rtl.status import NtError
     kernel = FakeKernel()
     a, b = FakeThread(1), FakeThread(2)
     m = KMutant(owner=a)
@@ -135,8 +135,8 @@ def test_mutant_recursion_release_and_abandonment():
 
 
 def test_semaphore_limit_and_event_kinds():
-    from kernel.ob_sync import KEvent, KSemaphore, NotificationEvent, SynchronizationEvent
-    from kernel.status import NtError
+    from kernel.ke.sync_objects import KEvent, KSemaphore, NotificationEvent, SynchronizationEvent
+    from kernel.rtl.status import NtError
     kernel = FakeKernel()
     s = KSemaphore(0, 2)
     assert not s.signaled
@@ -156,7 +156,7 @@ def test_semaphore_limit_and_event_kinds():
 
 
 def test_timer_fires_in_order_rearms_periodically_and_queues_one_apc_at_a_time():
-    from kernel.ob_sync import KTimer, NotificationTimer, SynchronizationTimer
+    from kernel.ke.sync_objects import KTimer, NotificationTimer, SynchronizationTimer
     kernel = FakeKernel()
     setter = FakeThread(7)
     periodic = KTimer(kernel, SynchronizationTimer)
@@ -190,7 +190,7 @@ def test_timer_fires_in_order_rearms_periodically_and_queues_one_apc_at_a_time()
     ("\\BaseNamedObjects\\x", "\\BaseNamedObjects\\x"),
 ])
 def test_object_names_follow_the_global_and_local_links(name, expected):
-    from kernel.ob_sync import normalize_name
+    from kernel.ob.namespace import normalize_name
     assert normalize_name(name) == expected
 
 
@@ -200,17 +200,18 @@ def test_object_names_follow_the_global_and_local_links(name, expected):
     ("\\Somewhere\\x", "STATUS_OBJECT_PATH_NOT_FOUND"),
 ])
 def test_bad_object_names_fail_as_the_object_manager_fails_them(name, status):
-    from kernel.ob_sync import normalize_name
-    from kernel.status import STATUS, NtError
+    from kernel.ob.namespace import normalize_name
+    from kernel.rtl.status import STATUS, NtError
     with pytest.raises(NtError) as e:
         normalize_name(name)
     assert e.value.status == STATUS[status]
 
 
 def test_named_objects_are_shared_case_insensitively_and_go_with_their_last_handle():
-    from kernel.ob import HandleTable
-    from kernel.ob_sync import KEvent, KMutant, create_object, open_object
-    from kernel.status import NtError
+    from kernel.ob.object import HandleTable
+    from kernel.ke.sync_objects import KEvent, KMutant
+    from kernel.ob.namespace import create_object, open_object
+    from kernel.rtl.status import NtError
 
     class K:
         named_objects = {}

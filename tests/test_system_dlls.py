@@ -8,7 +8,7 @@ from contextlib import redirect_stdout
 import pytest
 
 from conftest import ROOT, run_sample, sample
-from kernel.api import list_imports
+from ntboot.api import list_imports
 from kernel.dlls import count as dll_count
 from kernel.dlls.user32 import winuser
 from kernel.dlls.user32.wsprintf import Memory, format_units
@@ -364,7 +364,7 @@ def test_lenient_calls_are_traced_and_reported_once(emulator):
 
 
 def test_cli_lenient_prints_one_line_per_function(capfd):
-    from kernel.cli import main
+    from ntboot.cli import main
     assert main(["run", "--lenient", sample("unsupported.exe")]) == 0
     out, err = capfd.readouterr()
     assert out.splitlines() == ["calling", "GetNumaHighestNodeNumber: ret=0 highest=12345"]
@@ -414,7 +414,7 @@ def test_imports_mark_what_would_fail():
 
 
 def test_cli_imports(capsys):
-    from kernel.cli import main
+    from ntboot.cli import main
     assert main(["imports", sample("reloc.exe")]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line.split(" (")[0] for line in out if not line.startswith("  ")][:3] == [
@@ -456,7 +456,7 @@ def test_char_upper_of_read_only_memory_fails_as_windows_seh_does(live):
     emu.write(ro, b"abc\0")
     assert winuser.CharUpperA(ctx, ro) == 0 and ctx.get_last_error() == 87
     assert ctx.read(ro, 3) == b"abc"
-    from kernel.status import NtError, dos_error
+    from kernel.rtl.status import NtError, dos_error
     with pytest.raises(NtError) as failure:         # the dispatcher makes it 0 with ERROR_NOACCESS
         winuser.CharUpperBuffA(ctx, ro, 3)
     assert dos_error(failure.value.status) == 998

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 
-from ..guestmem import field_location
+from kernel.structs.guestmem import field_location
 
 
 class ApiContext:

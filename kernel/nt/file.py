@@ -3,7 +3,7 @@ NtQueryInformationFile, NtSetInformationFile, NtQueryDirectoryFile, NtQueryAttri
 NtQueryFullAttributesFile, NtDeleteFile, NtQueryVolumeInformationFile, NtCreateSection,
 NtMapViewOfSection, NtUnmapViewOfSection, NtQuerySection.
 
-Paths go through the sandboxed I/O manager (kernel/io.py): opening, share access, delete-pending,
+Paths go through the sandboxed I/O manager (kernel/io/manager.py): opening, share access, delete-pending,
 renames and folder listings are its; this module is the system-service layer over it: it reads
 the guest's OBJECT_ATTRIBUTES and buffers and lays out the FILE_*_INFORMATION structures the way
 Windows 7 x86 does.  kernel32 calls the Python helpers here directly (open_file, read_file,
@@ -17,23 +17,23 @@ import struct
 
 from loader.image import ImageError
 
-from .. import paths
-from ..console import console_kind, console_read, console_write
+from kernel.rtl import paths
+from kernel.io.console import console_kind, console_read, console_write
 from ..hle.registry import export
 from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, NTSTATUS, PHANDLE, PIO_STATUS_BLOCK, PLARGE_INTEGER,
                          POBJECT_ATTRIBUTES, PSIZE_T, PULONG, PUNICODE_STRING, PVOID, SIZE_T, ULONG)
-from ..io import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_DELETE_ON_CLOSE, FILE_OPEN, FILE_OPENED,
+from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_DELETE_ON_CLOSE, FILE_OPEN, FILE_OPENED,
                   FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL,
                   FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA,
                   FILE_WRITE_THROUGH, SECTOR_SIZE, SYNCHRONIZE, VOLUME_CREATION_TIME, VOLUME_SERIAL_NUMBER,
                   FileObject, HostFile, NullDevice)
 # what callers of open_file name dispositions, options and results with (tests, msvcrt, kernel32)
-from ..io import (FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN_IF,
+from kernel.io.manager import (FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN_IF,
                   FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN, FILE_SUPERSEDE, FILE_SUPERSEDED,
                   GENERIC_WRITE)
-from ..mm import Section
-from ..probe import probe
-from ..status import STATUS, NtError
+from kernel.mm.section import Section
+from kernel.hle.probe import probe
+from kernel.rtl.status import STATUS, NtError
 from .process import process_from_handle
 
 __all__ = ["FILE_CREATE", "FILE_CREATED", "FILE_DIRECTORY_FILE", "FILE_NON_DIRECTORY_FILE", "FILE_OPEN",
@@ -122,7 +122,7 @@ def open_file(ctx, path: str, access: int, disposition: int, options: int, share
 
 
 def _map_null_access(access: int) -> int:
-    from ..io import map_generic
+    from kernel.io.manager import map_generic
     return map_generic(access)
 
 

@@ -9,7 +9,7 @@ from emu.memory import (MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, MEM_
 
 from ..hle.registry import export
 from ..hle.types import HANDLE, NTSTATUS, PSIZE_T, PULONG, PVOID, SIZE_T, ULONG
-from ..status import STATUS, NtError
+from kernel.rtl.status import STATUS, NtError
 from .process import process_from_handle
 
 

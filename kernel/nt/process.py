@@ -8,10 +8,10 @@ from emu.context import CONTEXT_SIZE
 
 from ..hle.registry import export
 from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PCONTEXT, PHANDLE, PULONG, PVOID, ULONG
-from ..ke import Request
-from ..ob import NtCurrentProcess, NtCurrentThread
-from ..ps import EProcess, EThread
-from ..status import STATUS
+from kernel.ke.dispatch import Request
+from kernel.ob.object import NtCurrentProcess, NtCurrentThread
+from kernel.ps.process import EProcess, EThread
+from kernel.rtl.status import STATUS
 
 ProcessBasicInformation = 0
 ProcessDebugPort = 7
@@ -162,7 +162,7 @@ def NtCreateThreadEx(ctx, ThreadHandle: PHANDLE, DesiredAccess: ULONG, ObjectAtt
                      ProcessHandle: HANDLE, StartRoutine: PVOID, Argument: PVOID, CreateFlags: ULONG,
                      ZeroBits: ULONG, StackSize: ULONG, MaximumStackSize: ULONG, AttributeList: PVOID) -> NTSTATUS:
     """Windows 7's thread creation service: the same path as the first thread (3.1-3.7, 4.1-4.6)."""
-    from ..create_process import create_thread
+    from kernel.ps.create_process import create_thread
     process = process_from_handle(ctx, ProcessHandle)
     if process is not ctx.process:
         return STATUS["STATUS_NOT_SUPPORTED"]          # threads in other processes: the child-process issue

@@ -1,7 +1,7 @@
 """Registry services: NtCreateKey, NtOpenKey, NtOpenKeyEx, NtDeleteKey, NtDeleteValueKey,
 NtEnumerateKey, NtEnumerateValueKey, NtQueryKey, NtQueryValueKey, NtSetValueKey, NtFlushKey.
 
-Keys are the configuration manager's (kernel/cm.py); a handle is a KeyObject with its granted access.
+Keys are the configuration manager's (kernel/cm/registry.py); a handle is a KeyObject with its granted access.
 Information classes have the Windows layouts (KEY_BASIC_INFORMATION, KEY_VALUE_PARTIAL_INFORMATION ...);
 a buffer smaller than the fixed part is STATUS_BUFFER_TOO_SMALL, one that holds the fixed part but
 not the rest STATUS_BUFFER_OVERFLOW with the fixed part filled, and ResultLength is always the size
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import struct
 
-from ..cm import (DELETE, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE, REG_CREATED_NEW_KEY,
+from kernel.cm.registry import (DELETE, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE, REG_CREATED_NEW_KEY,
                   REG_OPENED_EXISTING_KEY, REG_OPTION_VOLATILE, KeyNode, KeyObject, map_key_access, registry_of)
 from ..hle.registry import export
 from ..hle.types import (ACCESS_MASK, HANDLE, NTSTATUS, PHANDLE, POBJECT_ATTRIBUTES, PULONG, PUNICODE_STRING,
                          PVOID, ULONG)
-from ..status import STATUS, NtError
+from kernel.rtl.status import STATUS, NtError
 
 KeyBasicInformation, KeyNodeInformation, KeyFullInformation, KeyNameInformation = 0, 1, 2, 3
 KeyValueBasicInformation, KeyValueFullInformation, KeyValuePartialInformation = 0, 1, 2

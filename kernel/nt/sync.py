@@ -1,5 +1,5 @@
 """Synchronization services: events, mutants, semaphores, timers (create/open/set/release/query),
-NtSignalAndWaitForSingleObject and NtQueueApcThread.  The objects are kernel/ob_sync.py's.
+NtSignalAndWaitForSingleObject and NtQueueApcThread.  The objects are kernel/ke/sync_objects.py's.
 
 Object names are absolute NT paths in \\BaseNamedObjects or \\Sessions\\1\\BaseNamedObjects
 (object directory handles as RootDirectory are not implemented).  NtCreate* of an existing name
@@ -15,12 +15,12 @@ from unicorn import UcError
 from ..hle.registry import export
 from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, LONG, NTSTATUS, PHANDLE, PLARGE_INTEGER, PLONG,
                          POBJECT_ATTRIBUTES, PULONG, PVOID, ULONG)
-from ..ob import OBJ_INHERIT
-from ..ob_handles import reference_object
-from ..ob_sync import (MODIFY_STATE, QUERY_STATE, KEvent, KMutant, KSemaphore, KTimer, create_object,
-                       open_object)
-from ..ps import EThread
-from ..status import STATUS, NtError
+from kernel.ob.object import OBJ_INHERIT
+from kernel.ob.handles import reference_object
+from kernel.ke.sync_objects import MODIFY_STATE, QUERY_STATE, KEvent, KMutant, KSemaphore, KTimer
+from kernel.ob.namespace import create_object, open_object
+from kernel.ps.process import EThread
+from kernel.rtl.status import STATUS, NtError
 from .wait import timeout_of, wait
 
 OBJ_OPENIF = 0x80

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import struct
 
-from ..console import is_console_handle
+from kernel.io.console import is_console_handle
 from ..hle.registry import export
 from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PLARGE_INTEGER, PULONG, PVOID, ULONG
-from ..status import STATUS
+from kernel.rtl.status import STATUS
 
 PERFORMANCE_FREQUENCY = 3579545          # the ACPI PM timer's rate, what Windows 7 reports commonly
 

@@ -1,13 +1,13 @@
 """Wait services: NtWaitForSingleObject, NtWaitForMultipleObjects (over kernel.ke_wait); alertable
-waits end with STATUS_USER_APC when user APCs are queued, after running them (kernel/ke_apc.py)."""
+waits end with STATUS_USER_APC when user APCs are queued, after running them (kernel/ke/apc.py)."""
 from __future__ import annotations
 
 import struct
 
 from ..hle.registry import export
 from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PHANDLE, PLARGE_INTEGER, ULONG
-from ..ob_handles import reference_object
-from ..status import STATUS
+from kernel.ob.handles import reference_object
+from kernel.rtl.status import STATUS
 
 WaitAll, WaitAny = 0, 1
 

@@ -10,7 +10,7 @@ import hashlib
 
 from ...hle.registry import export
 from ...hle.types import BOOLEAN, PVOID, ULONG
-from ...probe import probe
+from kernel.hle.probe import probe
 
 SEED = b"ntboot deterministic random stream"
 

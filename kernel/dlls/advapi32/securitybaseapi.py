@@ -11,7 +11,7 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, PHANDLE, PVOID
-from ...ob import KernelObject
+from kernel.ob.object import KernelObject
 
 # winnt.h: SE_*_PRIVILEGE LUIDs (low part; high part 0)
 PRIVILEGES = {name: i for i, name in enumerate((
@@ -54,7 +54,7 @@ def OpenProcessToken(ctx, ProcessHandle: HANDLE, DesiredAccess: DWORD, TokenHand
         process = ctx.process
     else:
         entry = ctx.process.handles.entries.get(ProcessHandle & ~3)
-        from ...ps import EProcess
+        from kernel.ps.process import EProcess
         if entry is None or not isinstance(entry.obj, EProcess):
             ctx.set_last_error(ERROR_INVALID_HANDLE)
             return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...hle.registry import export
 from ...hle.types import BOOL, LPDWORD, LPSTR, LPWSTR
-from ...probe import probe
+from kernel.hle.probe import probe
 
 USER_NAME = "user"
 ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER = 122, 87

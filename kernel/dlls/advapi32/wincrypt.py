@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, LPCSTR, LPCWSTR, LPVOID, ULONG_PTR
-from ...probe import probe
+from kernel.hle.probe import probe
 from .ntsecapi import random_bytes
 
 CRYPT_DELETEKEYSET = 0x10

@@ -1,4 +1,4 @@
-"""winreg.h: the registry functions (Reg*), on the configuration manager (kernel/cm.py).
+"""winreg.h: the registry functions (Reg*), on the configuration manager (kernel/cm/registry.py).
 
 They return a Win32 error code and leave the last error alone, as Windows' do.  The predefined
 handles (HKEY_LOCAL_MACHINE ...) stand for their keys without being opened; every other HKEY is a
@@ -13,14 +13,14 @@ import struct
 
 from unicorn import UcError
 
-from ...cm import (HKEY_PATHS, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE,
+from kernel.cm.registry import (HKEY_PATHS, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE,
                    MAXIMUM_ALLOWED, REG_BINARY, REG_CREATED_NEW_KEY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
                    REG_NONE, REG_OPENED_EXISTING_KEY, REG_OPTION_VOLATILE, REG_QWORD, REG_SZ, STRING_TYPES,
                    KeyNode, KeyObject, map_key_access, registry_of, split_key_path)
 from ...hle.registry import export
 from ...hle.types import DWORD, HKEY, LONG, LPCSTR, LPCVOID, LPCWSTR, LPDWORD, LPFILETIME, LPSTR, LPVOID, LPWSTR
 from ...nt.registry import key_of
-from ...status import NtError, dos_error
+from kernel.rtl.status import NtError, dos_error
 
 ERROR_SUCCESS, ERROR_FILE_NOT_FOUND, ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE = 0, 2, 5, 6
 ERROR_INVALID_PARAMETER, ERROR_BAD_PATHNAME, ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS = 87, 161, 234, 259

@@ -1,5 +1,5 @@
 """consoleapi.h / processenv.h std handles: GetStdHandle, WriteConsole, ReadConsole, console modes."""
-from ...console import console_kind, console_read, console_write
+from kernel.io.console import console_kind, console_read, console_write
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPVOID, UINT, LPCVOID, PVOID
 
@@ -163,7 +163,7 @@ def _ctrl_routine_address(process) -> int:
 def GenerateConsoleCtrlEvent(ctx, dwCtrlEvent: DWORD, dwProcessGroupId: DWORD) -> BOOL:
     """CTRL_C_EVENT or CTRL_BREAK_EVENT to the processes attached to the caller's console: all of them
     for group 0, else those of that group (a CTRL_C_EVENT to a group succeeds but reaches nobody)."""
-    from ...create_process import create_thread
+    from kernel.ps.create_process import create_thread
     kernel = ctx.kernel
     if dwCtrlEvent not in (CTRL_C_EVENT, CTRL_BREAK_EVENT):
         ctx.set_last_error(ERROR_INVALID_PARAMETER)
@@ -190,7 +190,7 @@ def CtrlRoutine(ctx, lpThreadParameter: LPVOID) -> DWORD:
     TRUE; none did (or none is registered): the default handler ends the process with
     STATUS_CONTROL_C_EXIT.  Ctrl+C is not given to a process that ignores it."""
     from ..ntdll.thread import exit_process
-    from ...ke import GuestCall
+    from kernel.ke.dispatch import GuestCall
     process = ctx.process
     ctrl_type = lpThreadParameter
     if ctrl_type == CTRL_C_EVENT and ctx.read_u32(console_flags_address(process)) & CONSOLE_IGNORE_CTRL_C:

@@ -3,7 +3,7 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import DWORD, LONG, LPTOP_LEVEL_EXCEPTION_FILTER, LPVOID, UINT, VOID
-from ...ke_exception import EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_NONCONTINUABLE, exception_record
+from kernel.ke.exception import EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_NONCONTINUABLE, exception_record
 
 
 @export

@@ -39,7 +39,7 @@ def _valid_index(index: int) -> bool:
 def FlsFree(ctx, dwFlsIndex: DWORD) -> BOOL:
     """Frees an allocated index: its callback is called (on the calling thread) for every thread whose
     slot holds a value, each slot is cleared, then the index is free again."""
-    from ...ke import GuestCall
+    from kernel.ke.dispatch import GuestCall
     process = ctx.process
     if not _valid_index(dwFlsIndex) or not fls.read_bits(process) >> dwFlsIndex & 1:
         ctx.set_last_error(ERROR_INVALID_PARAMETER)

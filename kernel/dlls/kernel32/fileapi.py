@@ -1,7 +1,7 @@
 """fileapi.h (and CloseHandle of handleapi.h): files, folders, find handles, paths, drives.
 
 Each function does what Windows 7's kernel32 does with the system services underneath: the name
-becomes a full path (RtlGetFullPathName_U, kernel/paths.py), the file is opened through the
+becomes a full path (RtlGetFullPathName_U, kernel/rtl/paths.py), the file is opened through the
 sandboxed I/O manager as NtCreateFile/NtOpenFile would (kernel/nt/file.py), and a failure's
 NTSTATUS becomes the last error through RtlNtStatusToDosError, with the few conversions kernel32
 itself makes (ERROR_FILE_EXISTS for CREATE_NEW, ERROR_ALREADY_EXISTS *with success* for
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import struct
 
-from ... import paths
-from ...console import console_kind, is_console_handle
+from kernel.rtl import paths
+from kernel.io.console import console_kind, is_console_handle
 from ...hle.registry import export
 from ...hle.types import (BOOL, DWORD, HANDLE, LARGE_INTEGER, LONG, LPCSTR, LPCVOID, LPCWSTR, LPDWORD, LPFILETIME,
                           LPOVERLAPPED, LPSECURITY_ATTRIBUTES, LPSTR, LPVOID, LPWSTR, PLARGE_INTEGER, PLONG, UINT, VOID)
-from ...io import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL,
+from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL,
                    FILE_CREATE, FILE_DELETE_ON_CLOSE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                    FILE_OPEN_IF, FILE_OPENED, FILE_OVERWRITE, FILE_OVERWRITE_IF, FILE_OVERWRITTEN,
                    FILE_READ_ATTRIBUTES, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL, FILE_SYNCHRONOUS_IO_NONALERT,
@@ -30,9 +30,9 @@ from ...nt.file import (FILE_SYSTEM_FLAGS, FILE_SYSTEM_NAME, MAX_COMPONENT_LENGT
                         FilePositionInformation, FileRenameInformation, FileStandardInformation, delete_path,
                         directory_entries, file_info, file_object, file_size, open_file, query_information,
                         read_file, set_information, volume_path, write_file)
-from ...ob import KernelObject
-from ...probe import probe
-from ...status import STATUS, NtError, dos_error
+from kernel.ob.object import KernelObject
+from kernel.hle.probe import probe
+from kernel.rtl.status import STATUS, NtError, dos_error
 from ..ntdll.path import current_directory
 
 INVALID_HANDLE_VALUE = 0xFFFFFFFF

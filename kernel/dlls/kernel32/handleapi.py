@@ -4,12 +4,12 @@ Object handles keep their flags in the process's handle table (HANDLE_FLAG_INHER
 HANDLE_FLAG_PROTECT_FROM_CLOSE is OBJ_PROTECT_CLOSE).  Console handles (both low bits set) are not in
 that table on Windows 7: kernel32 hands them to the console (Set/GetConsoleHandleInformation,
 DuplicateConsoleHandle), which keeps their flags per process; so does ntboot."""
-from ...console import console_kind, is_console_handle
+from kernel.io.console import console_kind, is_console_handle
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, PHANDLE
-from ...ob import NtCurrentProcess, NtCurrentThread
-from ...ob_handles import reference_object
-from ...ps import EProcess
+from kernel.ob.object import NtCurrentProcess, NtCurrentThread
+from kernel.ob.handles import reference_object
+from kernel.ps.process import EProcess
 
 HANDLE_FLAG_INHERIT = 0x1
 HANDLE_FLAG_PROTECT_FROM_CLOSE = 0x2

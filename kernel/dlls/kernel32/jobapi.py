@@ -3,8 +3,9 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPCSTR, LPCWSTR, LPDWORD, LPVOID, UINT
-from ...ob_handles import reference_object
-from ...ps import EProcess, Job
+from kernel.ob.handles import reference_object
+from kernel.ps.job import Job
+from kernel.ps.process import EProcess
 
 JobObjectBasicAccountingInformation = 1
 JobObjectBasicLimitInformation = 2

@@ -4,7 +4,7 @@ from loader.ldr import LoaderError
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, FARPROC, HANDLE, HMODULE, LPCSTR, LPCWSTR, LPSTR, LPVOID, LPWSTR
-from ...status import STATUS, dos_error
+from kernel.rtl.status import STATUS, dos_error
 
 ERROR_MOD_NOT_FOUND = 126
 ERROR_PROC_NOT_FOUND = 127

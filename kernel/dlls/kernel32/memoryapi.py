@@ -2,7 +2,7 @@
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, LPDWORD, LPVOID, PMEMORY_BASIC_INFORMATION, SIZE_T
 from ...nt.memory import allocate_virtual_memory, free_virtual_memory, memory_basic_information
-from ...status import NtError
+from kernel.rtl.status import NtError
 from emu.memory import MemoryError_
 
 

@@ -3,8 +3,8 @@ the current directory (RTL_USER_PROCESS_PARAMETERS.CurrentDirectory, through ntd
 functions) and SearchPath."""
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, LPCSTR, LPCWSTR, LPSTR, LPVOID, LPWSTR
-from ...probe import probe
-from ...status import NtError
+from kernel.hle.probe import probe
+from kernel.rtl.status import NtError
 from ..ntdll.path import current_directory, set_current_directory
 
 ERROR_ENVVAR_NOT_FOUND = 203
@@ -198,7 +198,7 @@ def search_path(ctx, path: str | None, name: str | None, extension: str | None) 
     """SearchPath: the full path of the first existing file or folder named `name` (plus
     `extension` if the name has no period) in the folders of `path`, or in the default order:
     the program's folder, the current folder, System32, the Windows folder, then PATH."""
-    from ... import paths
+    from kernel.rtl import paths
     cwd = current_directory(ctx)
     io = ctx.kernel.io
 

@@ -4,9 +4,9 @@ import struct
 from ...hle.registry import export
 from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
-from ...ob import NtCurrentProcess, NtCurrentThread
-from ...ob_handles import reference_object
-from ...ps import EProcess, EThread
+from kernel.ob.object import NtCurrentProcess, NtCurrentThread
+from kernel.ob.handles import reference_object
+from kernel.ps.process import EProcess, EThread
 from ..ntdll.thread import exit_process
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
@@ -177,7 +177,7 @@ STILL_ACTIVE = 259
 @export
 def CreateThread(ctx, lpThreadAttributes: LPVOID, dwStackSize: SIZE_T, lpStartAddress: LPTHREAD_START_ROUTINE,
                  lpParameter: LPVOID, dwCreationFlags: DWORD, lpThreadId: LPDWORD) -> HANDLE:
-    from ...create_process import create_thread
+    from kernel.ps.create_process import create_thread
     reserve = dwStackSize if dwCreationFlags & STACK_SIZE_PARAM_IS_A_RESERVATION else 0
     commit = 0 if reserve else dwStackSize
     thread = create_thread(ctx.kernel, ctx.process, lpStartAddress, lpParameter, stack_reserve=reserve,
@@ -209,7 +209,7 @@ def ResumeThread(ctx, hThread: HANDLE) -> DWORD:
 @export
 def SuspendThread(ctx, hThread: HANDLE) -> DWORD:
     from ...nt.process import suspend_thread
-    from ...status import NtError, dos_error
+    from kernel.rtl.status import NtError, dos_error
     try:
         return suspend_thread(ctx, reference_object(ctx, hThread, EThread))
     except NtError as e:
@@ -326,8 +326,8 @@ def create_process(ctx, application: str | None, command_line: str | None, inher
                    environment: int, directory: str | None, startup_info: int, process_information: int) -> int:
     """kernel32!CreateProcessW for a guest caller: the child goes through the whole BOOT-FLOW path
     in its own address space; PROCESS_INFORMATION gets handles in the caller's table."""
-    from ...create_process import create_process as nt_create_process
-    from ...status import NtError, dos_error
+    from kernel.ps.create_process import create_process as nt_create_process
+    from kernel.rtl.status import NtError, dos_error
     kernel = ctx.kernel
     if not application and not command_line:
         ctx.set_last_error(87)
@@ -475,7 +475,7 @@ def K32GetProcessMemoryInfo(ctx, Process: HANDLE, ppsmemCounters: LPVOID, cb: DW
     return 1
 
 
-CPU_MHZ = 3300                 # HARDWARE\DESCRIPTION\System\CentralProcessor\0 "~MHz" (kernel/cm.py)
+CPU_MHZ = 3300                 # HARDWARE\DESCRIPTION\System\CentralProcessor\0 "~MHz" (kernel/cm/registry.py)
 
 
 @export

@@ -13,13 +13,14 @@ import struct
 from ...hle.registry import export
 from ...hle.types import (BOOL, DWORD, HANDLE, LONG, LPCRITICAL_SECTION, LPCSTR, LPCWSTR, LPVOID, PLARGE_INTEGER,
                           PLONG, PVOID, ULONG_PTR, VOID)
-from ...ke import GuestCall
-from ...ob_handles import reference_object
-from ...ob_sync import (EVENT_ALL_ACCESS, MODIFY_STATE, MUTANT_ALL_ACCESS, SEMAPHORE_ALL_ACCESS, TIMER_ALL_ACCESS,
+from kernel.ke.dispatch import GuestCall
+from kernel.ob.handles import reference_object
+from kernel.ke.sync_objects import (EVENT_ALL_ACCESS, MODIFY_STATE, MUTANT_ALL_ACCESS, SEMAPHORE_ALL_ACCESS, TIMER_ALL_ACCESS,
                         KEvent, KMutant, KSemaphore, KTimer, NotificationEvent, NotificationTimer,
-                        SynchronizationEvent, SynchronizationTimer, win32_object_name)
-from ...ps import EThread
-from ...status import STATUS, NtError, dos_error
+                        SynchronizationEvent, SynchronizationTimer)
+from kernel.ob.namespace import win32_object_name
+from kernel.ps.process import EThread
+from kernel.rtl.status import STATUS, NtError, dos_error
 from ..ntdll.rtl import initialize_critical_section
 from ..ntdll.synch import (SLEEP_CS, SLEEP_SRW_EXCLUSIVE, SLEEP_SRW_SHARED, SLEEP_TIMEOUT_MS, dll_address,
                            run_once_begin, run_once_complete, run_once_execute, sleep_condition_variable)

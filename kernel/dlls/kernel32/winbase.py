@@ -15,14 +15,14 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, LPBOOL, LPCSTR, LPCVOID, LPCWSTR, LPSTR, LPVOID, LPWSTR, UINT
-from ...io import (DELETE, FILE_ATTRIBUTE_ARCHIVE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
+from kernel.io.manager import (DELETE, FILE_ATTRIBUTE_ARCHIVE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                    FILE_OVERWRITE_IF, FILE_READ_ATTRIBUTES, FILE_SHARE_ALL, FILE_SHARE_DELETE, FILE_SHARE_READ,
                    FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_WRITE, SYNCHRONIZE, HostFile)
 from ...nt.file import FileBasicInformation, FileRenameInformation, file_info, open_file, set_information
-from ...probe import probe
-from ... import cm
-from ...registry import REG_MULTI_SZ, encode_data
-from ...status import STATUS, NtError
+from kernel.hle.probe import probe
+from kernel.cm import registry as cm
+from kernel.cm.registry_file import REG_MULTI_SZ, encode_data
+from kernel.rtl.status import STATUS, NtError
 from .fileapi import ERROR_FILE_EXISTS, ERROR_INVALID_PARAMETER, FILE_OPEN_FOR_BACKUP_INTENT, GENERIC_READ, \
     full_path, set_error
 

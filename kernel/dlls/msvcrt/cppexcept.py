@@ -32,8 +32,8 @@ from unicorn import x86_const as X
 
 from ...hle.registry import export
 from ...hle.types import INT, PVOID, VOID
-from ...ke import GuestCall, ResumeContext
-from ...ke_exception import EXCEPTION_NONCONTINUABLE, exception_record
+from kernel.ke.dispatch import GuestCall, ResumeContext
+from kernel.ke.exception import EXCEPTION_NONCONTINUABLE, exception_record
 
 CXX_EXCEPTION = 0xE06D7363
 CXX_FRAME_MAGIC_VC6 = 0x19930520

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import struct
 
-from ...cmdline import parse_msvcrt
+from kernel.rtl.cmdline import parse_msvcrt
 from ...hle.registry import DataExport, export
 from ...hle.types import INT, PVOID, VOID
-from ...ke import GuestCall
+from kernel.ke.dispatch import GuestCall
 from ...rtl.heap import Heap
 
 FILE_SIZE = 32                     # sizeof(FILE) of msvcrt x86: _ptr _cnt _base _flag _file _charbuf _bufsiz _tmpfname
@@ -322,14 +322,14 @@ def _c_exit(ctx) -> VOID:
 
 @export(conv="cdecl")
 def _amsg_exit(ctx, rterrnum: INT) -> VOID:
-    from ...console import console_write
+    from kernel.io.console import console_write
     console_write(ctx.kernel, ctx.process, "error", f"\r\nruntime error R60{rterrnum:02d}\r\n".encode())
     yield from do_exit(ctx, 255, run_handlers=False)
 
 
 @export(conv="cdecl")
 def abort(ctx) -> VOID:
-    from ...console import console_write
+    from kernel.io.console import console_write
     console_write(ctx.kernel, ctx.process, "error",
                   b"\r\nThis application has requested the Runtime to terminate it in an unusual way.\n"
                   b"Please contact the application's support team for more information.\r\n")

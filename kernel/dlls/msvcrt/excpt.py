@@ -12,7 +12,7 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import INT, PVOID
-from ...ke import GuestCall, ResumeContext
+from kernel.ke.dispatch import GuestCall, ResumeContext
 
 EXCEPTION_UNWINDING = 0x2
 EXCEPTION_EXIT_UNWIND = 0x4

@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ...console import console_kind
+from kernel.io.console import console_kind
 from ...hle.registry import export
 from ...hle.types import INT, LONG, LONGLONG, LPCSTR, LPCWSTR, PVOID, UINT
-from ...io import FileObject
+from kernel.io.manager import FileObject
 from ...nt.file import open_file, read_file, write_file
-from ...status import STATUS, NtError, dos_error
+from kernel.rtl.status import STATUS, NtError, dos_error
 from ..kernel32.consoleapi import std_handle
 from .crt import crt, set_errno
 

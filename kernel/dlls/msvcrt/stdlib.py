@@ -6,7 +6,7 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import DOUBLE, INT, LONG, LONGLONG, LPCSTR, LPCWSTR, PVOID, SIZE_T, UINT, ULONG, ULONGLONG
-from ...ke import GuestCall
+from kernel.ke.dispatch import GuestCall
 from .crt import crt, set_errno
 
 ERANGE, EINVAL = 34, 22

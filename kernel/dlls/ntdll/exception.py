@@ -11,9 +11,9 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import BOOLEAN, INT, PCONTEXT, PEXCEPTION_RECORD, PVOID, ULONG, VOID
-from ...ke import GuestCall
-from ...ke_exception import EXCEPTION_NONCONTINUABLE, exception_record
-from ...status import STATUS
+from kernel.ke.dispatch import GuestCall
+from kernel.ke.exception import EXCEPTION_NONCONTINUABLE, exception_record
+from kernel.rtl.status import STATUS
 
 ExceptionContinueExecution, ExceptionContinueSearch, ExceptionNestedException, ExceptionCollidedUnwind = 0, 1, 2, 3
 EXCEPTION_CONTINUE_EXECUTION = 0xFFFFFFFF           # -1, what a filter/vectored handler returns

@@ -110,7 +110,7 @@ def slot(data: int, index: int) -> int:
 def run_callbacks(ctx, thread):
     """Generator: the first half of RtlProcessFlsData at a thread's end: call the callback of every
     index that has one and a non-NULL value in this thread, clearing the slot after it."""
-    from ...ke import GuestCall
+    from kernel.ke.dispatch import GuestCall
     process = thread.process
     m = process.machine
     data = thread_data(thread)

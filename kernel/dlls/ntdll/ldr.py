@@ -6,8 +6,8 @@ from loader.ldr import Loader, LoaderError
 from ...hle.registry import export
 from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
                           ULONG, VOID)
-from ...loader_services import LoaderServices
-from ...status import STATUS
+from kernel.ldr_services import LoaderServices
+from kernel.rtl.status import STATUS
 
 
 def create_loader(ctx) -> Loader:

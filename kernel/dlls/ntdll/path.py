@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import struct
 
-from ... import paths
+from kernel.rtl import paths
 from ...hle.registry import export
 from ...hle.types import BOOLEAN, NTSTATUS, PCWSTR, PUNICODE_STRING, PVOID, PWSTR, ULONG, VOID
-from ...status import STATUS, NtError
+from kernel.rtl.status import STATUS, NtError
 
 MAX_PATH = 260
 CURDIR_ROOM = 2 * (MAX_PATH + 1)          # bytes Windows gives CurrentDirectory.DosPath

@@ -6,7 +6,7 @@ import struct
 from ...hle.registry import export
 from ...hle.types import (BOOLEAN, DWORD, NTSTATUS, PANSI_STRING, PUNICODE_STRING, PVOID, SIZE_T, ULONG,
                           VOID, UCHAR, LPCRITICAL_SECTION)
-from ...status import dos_error
+from kernel.rtl.status import dos_error
 
 POINTER_COOKIE = 0x5A3C9E71          # the process cookie EncodePointer mixes in (fixed: deterministic)
 
@@ -149,7 +149,7 @@ def try_enter(ctx, cs: int) -> bool:
 def RtlEnterCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATUS:
     if try_enter(ctx, CriticalSection):
         return 0
-    from ...ob_sync import address_wait
+    from kernel.ke.sync_objects import address_wait
     _, owner = _cs_state(ctx, CriticalSection)
     obj = address_wait(ctx.process, "critical section", CriticalSection)
     ctx.write(CriticalSection + 4, struct.pack("<i", _lock_count(True, len(obj.waiters) + 1)))

@@ -4,7 +4,7 @@ InitializeSRWLock, AcquireSRWLock*, WakeConditionVariable ... forward here, as o
 Each is one pointer-sized word in guest memory.  Windows keeps flags in its low bits and, while
 threads wait, a pointer to their wait blocks in the rest; here the word is kept meaningful but
 simpler, and the queue of waiting threads is kernel-side, on a wait object kept for the address
-(kernel/ob_sync.py AddressWait):
+(kernel/ke/sync_objects.py AddressWait):
 
 * SRW lock: 0 free; bit 0 (owned) set while held, bit 1 while threads wait, and the number of
   shared owners from bit 4 (0x11 one reader, 0x21 two, 0x1 a writer, 0x3 a writer and waiters).
@@ -25,9 +25,9 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import BOOLEAN, NTSTATUS, PLARGE_INTEGER, PVOID, ULONG, VOID
-from ...ke import GuestCall
-from ...ob_sync import address_wait, drop_address_wait
-from ...status import STATUS, NtError
+from kernel.ke.dispatch import GuestCall
+from kernel.ke.sync_objects import address_wait, drop_address_wait
+from kernel.rtl.status import STATUS, NtError
 
 STATUS_TIMEOUT = STATUS["STATUS_TIMEOUT"]
 STATUS_PENDING = STATUS["STATUS_PENDING"]

@@ -23,8 +23,8 @@ from unicorn import UcError
 
 from ...hle.registry import export
 from ...hle.types import HRESULT, INT, LPSTR, LPWSTR, PVOID, UINT
-from ...ke import GuestCall, UnsupportedApi
-from ...probe import probe
+from kernel.ke.dispatch import GuestCall, UnsupportedApi
+from kernel.hle.probe import probe
 from ..ole32.combaseapi import task_alloc, task_free
 
 MAX_BYTES = 0x7FFFFFFF - 6           # a BSTR's length prefix is a signed size: larger requests fail

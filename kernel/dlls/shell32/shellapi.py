@@ -1,6 +1,6 @@
 """shellapi.h: CommandLineToArgvW.
 
-The splitting is kernel/cmdline.py's parse_commandline_to_argv_w (shell32's rules: argv[0] by its own
+The splitting is kernel/rtl/cmdline.py's parse_commandline_to_argv_w (shell32's rules: argv[0] by its own
 rule, runs of quotes, backslashes before quotes); an empty command line gives the program's path
 alone, as on Windows.  The result is one LocalAlloc'ed (LMEM_FIXED) block, as shell32 builds it: argc
 pointers and a NULL, then the strings, so a single LocalFree releases it."""
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import struct
 
-from ...cmdline import parse_commandline_to_argv_w
+from kernel.rtl.cmdline import parse_commandline_to_argv_w
 from ...hle.registry import export
 from ...hle.types import LPCWSTR, PVOID
-from ...probe import probe
+from kernel.hle.probe import probe
 from ..kernel32.winbase_mem import local_alloc
 
 ERROR_INVALID_PARAMETER = 87

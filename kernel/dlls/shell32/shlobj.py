@@ -23,8 +23,8 @@ import uuid
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, HRESULT, HWND, INT, LPSTR, LPWSTR, PVOID
-from ...probe import probe
-from ...status import NtError
+from kernel.hle.probe import probe
+from kernel.rtl.status import NtError
 from ..ole32.combaseapi import task_alloc
 
 S_OK, S_FALSE = 0, 1

@@ -818,7 +818,7 @@ def _faults_in_the_guest(func):
         try:
             return func(ctx, *args)
         except UcError:
-            from ...ke_exception import exception_record
+            from kernel.ke.exception import exception_record
             from ..ntdll.exception import raise_from_call
             raise_from_call(ctx, exception_record(STATUS_ACCESS_VIOLATION, ctx.return_eip,
                                                   (0, _bad_address(ctx, args))))

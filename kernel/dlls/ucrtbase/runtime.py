@@ -8,7 +8,7 @@ import struct
 
 from ...hle.registry import export
 from ...hle.types import FILE_P, INT, LONGLONG, PVOID, SIZE_T, UINT, ULONGLONG, VOID, va_list
-from ...ke import GuestCall
+from kernel.ke.dispatch import GuestCall
 from ..msvcrt import crt as crtmod
 from ..msvcrt import stdio
 from ..msvcrt.crt import FILE_SIZE, crt, set_errno

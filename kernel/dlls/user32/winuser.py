@@ -28,14 +28,14 @@ import unicodedata
 
 from unicorn import UcError
 
-from ...console import console_write
+from kernel.io.console import console_write
 from ...hle.registry import export
 from ...hle.types import CHAR, DWORD, HINSTANCE, HWND, INT, LPCSTR, LPCWSTR, LPSTR, LPWSTR, UINT, va_list, WCHAR, WORD
-from ...ke import VarArgs
+from kernel.ke.dispatch import VarArgs
 from ...nls import codepage as CP
 from ...nls import locale as L
-from ...probe import probe
-from ...status import NtError
+from kernel.hle.probe import probe
+from kernel.rtl.status import NtError
 from . import wsprintf as W
 
 ERROR_INVALID_PARAMETER = 87

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import struct
 
-from .ob import KernelObject
-from .status import NtError
+from kernel.ob.object import KernelObject
+from kernel.rtl.status import NtError
 
 REG_NONE, REG_SZ, REG_EXPAND_SZ, REG_BINARY, REG_DWORD, REG_DWORD_BIG_ENDIAN, REG_LINK, REG_MULTI_SZ = range(8)
 REG_RESOURCE_LIST, REG_FULL_RESOURCE_DESCRIPTOR, REG_RESOURCE_REQUIREMENTS_LIST, REG_QWORD = 8, 9, 10, 11

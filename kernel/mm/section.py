@@ -11,9 +11,9 @@ from __future__ import annotations
 from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, MemoryError_, page_ceil
 from loader.image import PeImage
 
-from . import paths
-from .ob import KernelObject
-from .status import STATUS, NtError
+from kernel.rtl import paths
+from kernel.ob.object import KernelObject
+from kernel.rtl.status import STATUS, NtError
 
 STATUS_IMAGE_NOT_AT_BASE = STATUS["STATUS_IMAGE_NOT_AT_BASE"]
 

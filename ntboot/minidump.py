@@ -149,7 +149,7 @@ def _all_regions(process) -> list:
 
 def build_minidump(kernel, process, *, timestamp: int | None = None, memory_cap: int = MEMORY_CAP) -> bytes:
     """The minidump of `process` as it is now (see the module doc)."""
-    from .report import module_list
+    from ntboot.report import module_list
     profile = kernel.profile
     w = _Writer()
     streams: list[tuple[int, int, int]] = []           # (type, size, rva)

@@ -13,7 +13,7 @@ import functools
 
 from unicorn import UcError
 
-from .status import NtError
+from kernel.rtl.status import NtError
 
 
 def probe(func):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
 from loader.image import ImageError
 
-from . import paths
-from .profiles.apisets_win7 import resolve_api_set
-from .status import NtError
+from kernel.rtl import paths
+from kernel.profiles.apisets_win7 import resolve_api_set
+from kernel.rtl.status import NtError
 
 
 class LoaderServices:

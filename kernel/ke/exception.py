@@ -12,8 +12,8 @@ import struct
 from emu.context import CONTEXT_FULL, CONTEXT_SIZE, capture
 from emu.cpu import ACCESS_EXECUTE
 
-from .ke import Request
-from .status import STATUS
+from kernel.ke.dispatch import Request
+from kernel.rtl.status import STATUS
 
 EXCEPTION_RECORD_SIZE = 0x50
 EXCEPTION_NONCONTINUABLE = 0x1

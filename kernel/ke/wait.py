@@ -11,14 +11,14 @@ signalled for its owner), report abandonment (`abandoned`: the wait returns STAT
 + index) and change state when a wait takes them (`on_wait_satisfied(thread)`: an auto-reset event
 resets, a semaphore's count drops, a mutant gets its owner).  An alertable wait also ends when a
 user APC is queued to the thread (STATUS_USER_APC; the APCs run on its way back to user mode, see
-kernel/ke_apc.py).
+kernel/ke/apc.py).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
-from .status import STATUS
+from kernel.rtl.status import STATUS
 
 STATUS_WAIT_0 = 0
 STATUS_ABANDONED_WAIT_0 = STATUS["STATUS_ABANDONED_WAIT_0"]
@@ -153,9 +153,9 @@ class WaitMixin:
         return True
 
     def fire_due_timers(self) -> None:
-        """Signal the waitable timers whose due time has come (kernel/ob_sync.py)."""
+        """Signal the waitable timers whose due time has come (kernel/ke/sync_objects.py)."""
         if self.timers:
-            from .ob_sync import fire_due_timers
+            from kernel.ke.sync_objects import fire_due_timers
             fire_due_timers(self)
 
     def rundown_thread(self, thread) -> None:

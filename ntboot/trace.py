@@ -1,7 +1,5 @@
-"""The boot trace: BOOT-FLOW steps as they happen, with what each made.
-
-Steps are always recorded (they are few); they are printed only when the user asked for
-`--trace boot`.  Values that are addresses print in hex.
+"""Traces for the user: the boot steps printed as they happen (`--trace boot`), API, system-service and
+instruction traces, and the progress line.
 """
 from __future__ import annotations
 
@@ -10,56 +8,20 @@ import sys
 from dataclasses import dataclass, field
 
 
-@dataclass
-class Step:
-    step: str            # BOOT-FLOW number, "4.4" ..., or "" for loader events
-    name: str            # Windows name of the step
-    pid: int = 0
-    details: dict = field(default_factory=dict)
+class BootPrinter:
+    """A `BootTrace` sink: each step as a text line (`boot [4.4] pid 256 ...`) or a JSON Lines object."""
 
-    def text(self) -> str:
-        parts = []
-        for k, v in self.details.items():
-            if isinstance(v, bool):
-                v = "yes" if v else "no"
-            elif isinstance(v, int) and (k.endswith(("base", "address", "peb", "teb", "eprocess", "ethread",
-                                                      "parameters", "environment", "limit", "page", "stack",
-                                                      "ldr", "entry", "dispatcher")) or v > 0xFFFF):
-                v = f"{v:#010x}"
-            parts.append(f"{k}={v}")
-        tag = f"[{self.step}]" if self.step else "     "
-        pid = f"pid {self.pid}" if self.pid else "host"
-        return f"{tag:<7} {pid:<8} {self.name:<36} {' '.join(parts)}".rstrip()
-
-
-class BootTrace:
-    def __init__(self, kernel):
-        self.kernel = kernel
-        self.steps: list[Step] = []
-        self.out = None          # a text stream when printing is on
-        self.json = False
-
-    def enable(self, stream=None, as_json: bool = False) -> None:
+    def __init__(self, stream=None, as_json: bool = False):
         self.out = stream or sys.stderr
         self.json = as_json
 
-    def step(self, number: str, name: str, **details) -> None:
-        proc = getattr(self.kernel, "tracing_process", None)
-        s = Step(number, name, proc.pid if proc is not None else 0, details)
-        self.steps.append(s)
-        if self.out is not None:
-            if self.json:
-                self.out.write(json.dumps({"kind": "boot", "step": s.step, "name": s.name, "pid": s.pid,
-                                           **{k: v for k, v in details.items()}}, default=str) + "\n")
-            else:
-                self.out.write("boot " + s.text() + "\n")
-            self.out.flush()
-
-    def event(self, kind: str, text: str, **details) -> None:
-        self.step("", f"{kind}: {text}", **details)
-
-    def numbers(self) -> list[str]:
-        return [s.step for s in self.steps if s.step]
+    def __call__(self, s) -> None:
+        if self.json:
+            self.out.write(json.dumps({"kind": "boot", "step": s.step, "name": s.name, "pid": s.pid,
+                                       **s.details}, default=str) + "\n")
+        else:
+            self.out.write("boot " + s.text() + "\n")
+        self.out.flush()
 
 
 # ================================================================================================
@@ -290,7 +252,7 @@ def decode_value(kernel, process, api_name: str, pname: str, tname: str, value):
     if tname in _POINTER_TYPES or tname.startswith(("P", "LP")):
         return (f"{value:#010x}" if value else "NULL"), None
     if tname == "NTSTATUS":
-        from .status import status_name
+        from kernel.rtl.status import status_name
         name = status_name(value)
         return name, name
     if -10 < value < 10 or tname in ("INT", "LONG", "BOOL", "CHAR", "SSIZE_T", "LONG_PTR", "LPARAM"):
@@ -300,7 +262,7 @@ def decode_value(kernel, process, api_name: str, pname: str, tname: str, value):
 
 def decode_result(kernel, process, api, value, blocked: bool = False):
     """(text, decoded or None) of a call's result by its declared return type."""
-    from .status import status_name
+    from kernel.rtl.status import status_name
     restype = api.restype
     tname = restype.name
     if blocked:
@@ -397,7 +359,7 @@ class CallRecord:
             obj["result"] = None
             obj["returned"] = False
         if self.last_error is not None:
-            from .status import ERROR_NAMES
+            from kernel.rtl.status import ERROR_NAMES
             obj["last_error"] = self.last_error
             obj["last_error_name"] = ERROR_NAMES.get(self.last_error, str(self.last_error))
         return obj
@@ -413,7 +375,7 @@ class CallRecord:
         res, _ = self.result_text()
         err = ""
         if self.last_error is not None:
-            from .status import ERROR_NAMES
+            from kernel.rtl.status import ERROR_NAMES
             err = f" [LastError={ERROR_NAMES.get(self.last_error, self.last_error)}]"
         if phase == "return":
             return f"{who} {'  ' * self.depth}<- {self.entry.name}{' = ' + res if res else ''}{err}"

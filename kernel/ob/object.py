@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .status import NtError
+from kernel.rtl.status import NtError
 
 NtCurrentProcess = 0xFFFFFFFF
 NtCurrentThread = 0xFFFFFFFE

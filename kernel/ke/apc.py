@@ -15,7 +15,7 @@ import struct
 
 from emu.context import CONTEXT_EXTENDED_REGISTERS, CONTEXT_FLOATING_POINT, CONTEXT_FULL, CONTEXT_SIZE, capture
 
-from .ke_wait import STATUS_USER_APC
+from kernel.ke.wait import STATUS_USER_APC
 
 
 class UserApc(tuple):

@@ -13,11 +13,11 @@ from emu.cpu import SEL_TEB, SEL_USER_CODE, SEL_USER_DATA
 from emu.memory import (PAGE_GUARD, PAGE_READWRITE, PAGE_SIZE, page_ceil)
 from loader.image import ImageError
 
-from . import paths
-from .guestmem import write_fields
-from .ob import CidTable
-from .ps import EProcess, EThread
-from .status import NtError
+from kernel.rtl import paths
+from kernel.structs.guestmem import write_fields
+from kernel.ob.object import CidTable
+from kernel.ps.process import EProcess, EThread
+from kernel.rtl.status import NtError
 
 CREATE_SUSPENDED = 0x00000004
 DETACHED_PROCESS = 0x00000008
@@ -88,7 +88,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
 
     # 1.6 Image File Execution Options: a Debugger value starts the debugger instead, with the
     # original command line after its own (what CreateProcessW does unless it is the debugger asking)
-    from .cm import image_file_execution_options
+    from kernel.cm.registry import image_file_execution_options
     options = image_file_execution_options(kernel, paths.basename(win32_path))     # HKLM\...\IFEO\<name>
     debugger = options.get("Debugger")
     trace.step("1.6", "LdrQueryImageFileExecutionOptions", image=paths.basename(win32_path),
@@ -250,7 +250,7 @@ def mm_create_peb(kernel, process: EProcess) -> None:
         "CSDVersion.MaximumLength": len(csd) + 2,
         "CSDVersion.Buffer": csd_buf,
     })
-    from .dlls.ntdll import fls
+    from kernel.dlls.ntdll import fls
     fls.initialize_process(mem, process, fls_bitmap_struct)
     process.write_mirror(Peb=peb)
 

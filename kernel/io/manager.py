@@ -13,9 +13,9 @@ import os
 import stat as stat_module
 from dataclasses import dataclass, field
 
-from . import paths
-from .ob import KernelObject
-from .status import NtError
+from kernel.rtl import paths
+from kernel.ob.object import KernelObject
+from kernel.rtl.status import NtError
 
 FILE_ATTRIBUTE_READONLY = 0x1
 FILE_ATTRIBUTE_HIDDEN = 0x2

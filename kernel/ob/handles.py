@@ -1,7 +1,7 @@
 """Handle -> object for the Win32 and Nt layers, pseudo handles included."""
 from __future__ import annotations
 
-from .ob import NtCurrentProcess, NtCurrentThread
+from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 
 
 def reference_object(ctx, handle: int, cls=None):
@@ -13,6 +13,6 @@ def reference_object(ctx, handle: int, cls=None):
     else:
         return ctx.process.handles.lookup(handle, cls)
     if cls is not None and not isinstance(obj, cls):
-        from .status import NtError
+        from kernel.rtl.status import NtError
         raise NtError("STATUS_OBJECT_TYPE_MISMATCH", f"handle {handle:#x} is a {obj.type_name}")
     return obj

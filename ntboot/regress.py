@@ -75,7 +75,7 @@ def pointer_get(doc, pointer: str):
 
 def run_case(case: dict, base_dir: str) -> dict:
     """Run one case; returns what it did: the result keys, files and report values it expects."""
-    from .api import Emulator
+    from ntboot.api import Emulator
     program = os.path.normpath(os.path.join(base_dir, case["program"]))
     expect = case.get("expect", {})
     report_keys = list(expect.get("report", {}))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .structs import sizeof_spec
+from kernel.structs import sizeof_spec
 
 
 @lru_cache(maxsize=None)

@@ -1,4 +1,4 @@
-"""Dispatcher objects: events, mutants, semaphores, waitable timers; named objects; the wait objects
+"""Dispatcher objects: events, mutants, semaphores, waitable timers; the wait objects
 of user-mode locks.
 
 The objects follow the NT kernel's (KEVENT, KMUTANT, KSEMAPHORE, KTIMER):
@@ -11,12 +11,9 @@ The objects follow the NT kernel's (KEVENT, KMUTANT, KSEMAPHORE, KTIMER):
 * a semaphore has a count and a limit; each satisfied wait takes one;
 * a timer has a due time in virtual time, an optional period (ms) and an optional APC that is
   queued to the thread that set it each time it fires.  Timers fire when the clock passes their
-  due time: at every wait and when the run loop jumps the clock (kernel/ke_wait.py).
+  due time: at every wait and when the run loop jumps the clock (kernel/ke/wait.py).
 
-Named objects live in the object namespace, by full NT path, case-insensitively (Windows'
-default ObCaseInsensitive): `\\BaseNamedObjects\\x` (Global\\x) and
-`\\Sessions\\1\\BaseNamedObjects\\x` (what a Win32 name means in the session every process of
-ntboot runs in).  A name disappears with the last handle to its object.
+Named objects live in the object namespace (kernel/ob/namespace.py).
 
 User-mode locks (critical sections, SRW locks, condition variables, run-once structures) keep their
 state in guest memory as Windows does; a thread that must block on one waits on an `AddressWait`
@@ -24,17 +21,12 @@ keyed by the lock's address in its process, and the lock's release code wakes it
 """
 from __future__ import annotations
 
-from .ob import KernelObject
-from .status import NtError
+from kernel.ob.object import KernelObject
+from kernel.rtl.status import NtError
 
 NotificationEvent, SynchronizationEvent = 0, 1
 NotificationTimer, SynchronizationTimer = 0, 1
 MUTANT_INCREMENT = 1
-
-SESSION = 1
-GLOBAL_DIRECTORY = "\\BaseNamedObjects"
-SESSION_DIRECTORY = f"\\Sessions\\{SESSION}\\BaseNamedObjects"
-DIRECTORIES = (GLOBAL_DIRECTORY, SESSION_DIRECTORY)
 
 # access rights
 SYNCHRONIZE = 0x00100000
@@ -219,7 +211,7 @@ class KTimer(DispatcherObject):
     def wakes_a_thread(self) -> bool:
         """Whether firing would end a wait (so the run loop may jump the clock to it: every such jump
         wakes somebody, so a periodic timer cannot keep the clock running while nothing can run)."""
-        from .ke_wait import _signaled
+        from kernel.ke.wait import _signaled
         for thread in self.waiters:
             wait = thread.wait
             if wait is not None and (not wait.wait_all or
@@ -291,70 +283,6 @@ def fire_due_timers(kernel) -> None:
         if not due:
             return
         min(due, key=lambda t: (t.due, t.seq)).fire(kernel)
-
-
-# -- the object namespace -----------------------------------------------------------------------------
-
-def normalize_name(name: str) -> str:
-    """An absolute object path in the BaseNamedObjects directories, with their Global/Local links
-    followed.  Raises NtError as the object manager fails such a lookup."""
-    if not name.startswith("\\"):
-        raise NtError("STATUS_OBJECT_PATH_SYNTAX_BAD", f"{name}: an object name must be absolute")
-    for directory in (SESSION_DIRECTORY, GLOBAL_DIRECTORY):
-        prefix = directory + "\\"
-        if name.lower().startswith(prefix.lower()):
-            rest = name[len(prefix):]
-            link, sep, tail = rest.partition("\\")
-            if sep and link.lower() == "global":
-                return normalize_name(GLOBAL_DIRECTORY + "\\" + tail)
-            if sep and link.lower() == "local":
-                return normalize_name(SESSION_DIRECTORY + "\\" + tail)
-            if not rest:
-                raise NtError("STATUS_OBJECT_NAME_INVALID", f"{name}: no object name")
-            if "\\" in rest:
-                raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{name}: no such object directory")
-            return directory + "\\" + rest
-    raise NtError("STATUS_OBJECT_PATH_NOT_FOUND", f"{name}: no such object directory")
-
-
-def win32_object_name(name: str) -> str:
-    """What kernel32 makes of a Win32 object name (BaseGetNamedObjectDirectory: the session's
-    BaseNamedObjects, whose Global and Local links lead to the global one and back)."""
-    return SESSION_DIRECTORY + "\\" + name
-
-
-def namespace(kernel) -> dict:
-    return kernel.named_objects
-
-
-def create_object(kernel, name: str | None, cls, factory) -> tuple[DispatcherObject, bool]:
-    """A new object, or the existing one of that name (existed=True).  A name held by another type
-    fails with STATUS_OBJECT_TYPE_MISMATCH."""
-    if not name:
-        return factory(""), False
-    path = normalize_name(name)
-    space = namespace(kernel)
-    existing = space.get(path.lower())
-    if existing is not None:
-        if not isinstance(existing, cls):
-            raise NtError("STATUS_OBJECT_TYPE_MISMATCH", f"{path} is a {existing.type_name}, not a {cls.type_name}")
-        return existing, True
-    obj = factory(path)
-    obj.directory = space
-    space[path.lower()] = obj
-    return obj, False
-
-
-def open_object(kernel, name: str | None, cls) -> DispatcherObject:
-    if not name:
-        raise NtError("STATUS_OBJECT_NAME_INVALID", "an object must be opened by name")
-    path = normalize_name(name)
-    obj = namespace(kernel).get(path.lower())
-    if obj is None:
-        raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{path} does not exist")
-    if not isinstance(obj, cls):
-        raise NtError("STATUS_OBJECT_TYPE_MISMATCH", f"{path} is a {obj.type_name}, not a {cls.type_name}")
-    return obj
 
 
 # -- wait objects of user-mode locks ----------------------------------------------------------------

@@ -39,7 +39,7 @@ DISASSEMBLY_COUNT = 6            # instructions shown from the stop address
 
 def schema() -> dict:
     """The report's JSON Schema."""
-    return json.loads(resources.files("kernel").joinpath("report_schema.json").read_text())
+    return json.loads(resources.files("ntboot").joinpath("report_schema.json").read_text())
 
 
 # -- capture of file writes ---------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def sha256_of(path: str) -> str | None:
 
 
 def _status_name(value):
-    from .status import NAMES
+    from kernel.rtl.status import NAMES
     if value is None:
         return None
     return NAMES.get(value & 0xFFFFFFFF)

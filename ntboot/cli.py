@@ -1,5 +1,5 @@
 """The `ntboot` command line: run, dump, imports.  Everything here is a thin layer over
-`kernel.api`, which the tests use as well.
+`ntboot.api`, which the tests use as well.
 
 Host exit status of `ntboot run`:
   * the guest's exit code when it is 0..255;
@@ -17,8 +17,8 @@ import json
 import os
 import sys
 
-from .api import DUMPABLE, Emulator, ProgramError
-from .status import status_name
+from ntboot.api import DUMPABLE, Emulator, ProgramError
+from kernel.rtl.status import status_name
 
 EXIT_NOT_FOUND = 127
 EXIT_BAD_IMAGE = 126
@@ -81,7 +81,7 @@ def _size(text: str) -> int:
 
 
 def _moment(text: str) -> str:
-    from .api import parse_moment
+    from ntboot.api import parse_moment
     try:
         parse_moment(text)
     except ValueError as e:
@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a program")
     _common(run)
-    run.add_argument("--report", metavar="PATH", help="write the run's report as JSON (kernel/report_schema.json)")
+    run.add_argument("--report", metavar="PATH", help="write the run's report as JSON (ntboot/report_schema.json)")
     run.add_argument("program")
     run.add_argument("args", nargs=argparse.REMAINDER)
     dump = sub.add_parser("dump", help="print a structure of the process from guest memory, or write a minidump")
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if ns.command == "imports":
             return _imports(ns)
         if ns.command == "regress":
-            from .regress import main as regress_main
+            from ntboot.regress import main as regress_main
             return regress_main(ns.file, update=ns.update, select=ns.select)
     except ProgramError as e:
         print(f"ntboot: {e}", file=sys.stderr)
@@ -256,7 +256,7 @@ def _dump(ns) -> int:
 
 
 def _imports(ns) -> int:
-    from .api import list_imports
+    from ntboot.api import list_imports
     for line in list_imports(ns.program):
         print(line)
     return 0

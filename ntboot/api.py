@@ -1,10 +1,10 @@
 """The Python API: what the CLI does, available to scripts and tests.
 
-    from kernel.api import Emulator
+    from ntboot import Emulator
     emu = Emulator(timeout=10, trace=["api"], report=True)
     emu.create_process("samples/bin/hello.exe", ["arg"])
     result = emu.run()            # RunResult: exit_code, reason, message, stdout, stderr, fault ...
-    report = emu.report()         # the versioned JSON report (kernel/report_schema.json)
+    report = emu.report()         # the versioned JSON report (ntboot/report_schema.json)
     emu.close()
 
 Stopping on the way (`run_to`, see `parse_moment`): "entry", "exit", an address, "api:DLL!Name[#N]"
@@ -20,9 +20,9 @@ import struct
 import sys
 import time
 
-from .ke import SKIP_HANDLER, Request
-from .status import NtError, status_name
-from .system import Kernel, Options, RunResult
+from kernel.ke.dispatch import SKIP_HANDLER, Request
+from kernel.rtl.status import NtError, status_name
+from kernel.system import Kernel, Options, RunResult
 
 DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
 PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
@@ -81,7 +81,7 @@ class Emulator:
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
                  lenient: bool = False, real_time: bool = False):
-        from .trace import CallMonitor, TraceSink, TRACE_KINDS
+        from .trace import BootPrinter, CallMonitor, TraceSink, TRACE_KINDS
         kinds = set()
         self.insn_range = None            # None: the main image's .text
         for item in trace:
@@ -97,12 +97,11 @@ class Emulator:
         stream = trace_stream if trace_stream is not None else sys.stderr
         self.kernel = Kernel(Options(root=root, mounts=list(mounts), app_writable=app_writable,
                                      environment=environment, max_instructions=max_instructions,
-                                     timeout=timeout, profile=profile, trace_boot="boot" in kinds,
-                                     trace_stream=stream, echo_output=echo_output, stdin=stdin,
+                                     timeout=timeout, profile=profile, echo_output=echo_output, stdin=stdin,
                                      image_file_execution_options=image_file_execution_options or {},
                                      registry_file=registry_file, lenient=lenient, real_time=real_time))
-        if trace_format == "json":
-            self.kernel.trace.json = True
+        if "boot" in kinds:
+            self.kernel.trace.sink = BootPrinter(stream, trace_format == "json")
         self.sink = TraceSink(stream, trace_format) if kinds else None
         self.reporting = report
         self.limits = {"timeout": timeout or None, "max_instructions": max_instructions or None,
@@ -116,7 +115,7 @@ class Emulator:
             self.monitor.install()
         self.capture = None
         if report:
-            from .report import FileCapture
+            from ntboot.report import FileCapture
             self.capture = FileCapture()
             self.capture.install(self.kernel)
         self.max_memory = max_memory
@@ -125,7 +124,7 @@ class Emulator:
             self.kernel.process_notify_routines.append(self._on_process_created)
         self.progress = None
         if progress is not None:
-            from .trace import Progress
+            from ntboot.trace import Progress
             self.progress = Progress(self.kernel, progress, self.monitor)
             self.kernel.slice_hook = self.progress
             self.kernel.slice_interval = self.progress.interval
@@ -169,7 +168,7 @@ class Emulator:
 
     def trace_instructions(self, where=None, process=None, limit: int = 0):
         """Trace every instruction in a range of `process` (default: the main image's .text)."""
-        from .trace import InstructionTracer, TraceSink, main_text_range, parse_range
+        from ntboot.trace import InstructionTracer, TraceSink, main_text_range, parse_range
         process = process or self.process
         if isinstance(where, str):
             begin, end = parse_range(where, process)
@@ -424,8 +423,8 @@ class Emulator:
 
     # -- reports and minidumps ---------------------------------------------------------------------
     def report(self) -> dict:
-        """The versioned JSON report of the run so far (kernel/report_schema.json)."""
-        from .report import build_report
+        """The versioned JSON report of the run so far (ntboot/report_schema.json)."""
+        from ntboot.report import build_report
         result = self.result
         if result is None:
             result = RunResult(None, "not run")
@@ -434,14 +433,14 @@ class Emulator:
                             started_at=self.started_at, limits=self.limits)
 
     def write_report(self, path: str) -> dict:
-        from .report import write_report
+        from ntboot.report import write_report
         data = self.report()
         write_report(data, path)
         return data
 
     def minidump(self, path: str | None = None) -> bytes:
         """A Windows minidump of the process as it is now; written to `path` when given."""
-        from .minidump import build_minidump
+        from ntboot.minidump import build_minidump
         data = build_minidump(self.kernel, self.process)
         if path is not None:
             with open(path, "wb") as f:
@@ -461,7 +460,7 @@ class Emulator:
     def dump(self, what: str, fmt: str = "text", tid: int | None = None):
         """A structure from guest memory: fmt "text" (WinDbg dt style), "json" or "hex".  `tid`
         picks the thread for teb/ethread (default: the first)."""
-        from .structs import dt
+        from kernel.structs import dt
         S = self.structs
         p = self.process
         t = self.thread_by_tid(tid)
@@ -618,7 +617,7 @@ class Emulator:
 
     def _handles(self, fmt: str):
         """The handle table: value, object type, name (what the object says it is), granted access."""
-        from .trace import access_names
+        from ntboot.trace import access_names
         rows = []
         for value, entry in sorted(self.process.handles.entries.items()):
             obj = entry.obj
@@ -696,11 +695,11 @@ class _SystemExports:
     """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
 
     def __init__(self):
-        from .dlls import system_dlls
-        from .hle.registry import ApiSpec
-        from .hle.synth import synthesize
-        from .nt import service_table
-        from .profiles import get_profile
+        from kernel.dlls import system_dlls
+        from kernel.hle.registry import ApiSpec
+        from kernel.hle.synth import synthesize
+        from kernel.nt import service_table
+        from kernel.profiles import get_profile
         self.profile = get_profile()
         self.specs = {name.lower(): spec for name, spec in system_dlls(self.profile).items()}
         self._synthesize = synthesize
@@ -750,7 +749,7 @@ def list_imports(program: str) -> list[str]:
     there unless --lenient), "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of
     the program's own) or "DLL NOT FOUND"; and a last line counting them."""
     from loader.image import read_exports, read_imports
-    from .profiles.apisets_win7 import resolve_api_set
+    from kernel.profiles.apisets_win7 import resolve_api_set
     system = _SystemExports()
     folder = os.path.dirname(os.path.abspath(program))
     try:

@@ -1,5 +1,5 @@
 """The registry's life outside one run: a file it is loaded from and saved to, and the log of what
-the guest changed.  The registry itself is the configuration manager's (kernel/cm.py); nothing here
+the guest changed.  The registry itself is the configuration manager's (kernel/cm/registry.py); nothing here
 changes how keys and values behave.
 
 The file (`Options.registry_file`, `Emulator(registry_file=...)`) is JSON, readable and editable:
@@ -32,8 +32,8 @@ import os
 import struct
 from dataclasses import dataclass
 
-from . import cm
-from .status import NtError
+from kernel.cm import registry as cm
+from kernel.rtl.status import NtError
 
 FILE_FORMAT = "ntboot-registry"
 FILE_VERSION = 1

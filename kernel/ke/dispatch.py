@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from unicorn import x86_const as X
 
 
-from .hle import types as T
-from .hle.registry import ApiSpec
-from .hle.synth import Unimplemented
-from .status import NtError, dos_error
+from kernel.hle import types as T
+from kernel.hle.registry import ApiSpec
+from kernel.hle.synth import Unimplemented
+from kernel.rtl.status import NtError, dos_error
 
 THREAD_SLICE = 200_000          # instructions per slice while more than one thread is runnable
 
