@@ -92,6 +92,7 @@ done
 exe files
 exe registry
 exe observe -lntdll          # imports ntdll.dll directly (NtCreateFile, NtWriteFile, NtClose)
+exe ntdllcrt -lntdllcrt      # C runtime functions and 64-bit helpers from ntdll.dll, _sys_errlist from msvcrt
 exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
 # functions ntboot does not implement, for --lenient
 exe lenient

@@ -88,6 +88,9 @@ class DllSpec:
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}
         for module in self.modules:
+            populate = getattr(module, "hle_populate", None)   # a module that adds handlers lazily
+            if populate is not None:
+                populate()
             for obj in vars(module).values():
                 spec = getattr(obj, "__hle__", None)
                 if spec is not None and getattr(obj, "__module__", None) == module.__name__:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from loader.pewriter import Export, PeWriter
 
 from ..dlls.export_lists import load_export_list
-from .registry import ApiSpec, DllSpec
+from .registry import ApiSpec, DataExport, DllSpec
 
 STUB_SIZE = 8
 SCN_TEXT = 0x60000020      # code, execute, read
@@ -35,7 +35,7 @@ class Unimplemented:
     name: str
     dll: str
     stack_bytes: int | None = None
-    fastcall: bool = False
+    fastcall: bool = False                   # thiscall pops like stdcall: only fastcall differs
 
     @property
     def pops(self) -> int:
@@ -71,25 +71,41 @@ def synthesize(spec: DllSpec, profile) -> SynthesizedDll:
     return cached
 
 
+# Data exports of the real DLL that ntboot gives no contents: zeroed space of this many bytes
+# (a few are arrays whose real size is known).
+UNSET_DATA_SIZE = 16
+UNSET_DATA_SIZES = {"_mbctype": 257, "_mbcasemap": 257}
+
+
 def _build(spec: DllSpec, profile) -> SynthesizedDll:
     dll_base_name = spec.name.lower().removesuffix(".dll")
-    handlers = spec.handlers()
     try:
-        known = load_export_list(dll_base_name)
+        known = load_export_list(dll_base_name, profile.name)
     except FileNotFoundError:
-        known = {}
+        known = None
+    # With a list, the DLL exports exactly the list's names (as the profile's Windows does): a
+    # handler, forwarder or variable of a later Windows stays out of the export table.
+    exported = (lambda name: True) if known is None else (lambda name: name in known)
+    known = known or {}
+    handlers = {n: a for n, a in spec.handlers().items() if n.startswith(".") or exported(n)}
+    forwarders = {n: f for n, f in spec.forwarders.items() if exported(n)}
+    data = [d for d in spec.data if exported(d.name)]
+    data_names = {d.name for d in data}
+    # the list's data exports without contents in ntboot: zeroed variables, so that programs
+    # importing them load as on Windows
+    data += [DataExport(name, UNSET_DATA_SIZES.get(name, UNSET_DATA_SIZE)) for name, info in sorted(known.items())
+             if info.is_data and info.arg_bytes is None and name not in data_names
+             and name not in handlers and name not in forwarders]
+    data_names = {d.name for d in data}
     syscall_names = set(profile.syscall_numbers) if spec.syscalls else set()
 
     # which names get a Python stub: handlers, plus every real export that is neither data,
     # forwarded, hand-written code nor a system call (those become "unsupported API" stubs)
     stub_entries: list[tuple[str, ApiSpec | Unimplemented]] = []
-    data_names = {d.name for d in spec.data}
     for name, api in sorted(handlers.items()):
         stub_entries.append((name, api))
     for name, info in sorted(known.items()):
-        if name in handlers or name in spec.forwarders or name in data_names:
-            continue
-        if info.is_data and info.arg_bytes is None:
+        if name in handlers or name in forwarders or name in data_names:
             continue
         if spec.syscalls and (name in syscall_names or (name.startswith("Zw") and "Nt" + name[2:] in syscall_names)):
             continue
@@ -101,7 +117,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
     data_blob = bytearray()
     data_rvas = {}
     data_rva = writer.next_section_rva()
-    for d in spec.data:
+    for d in data:
         while len(data_blob) % 8:
             data_blob.append(0)
         data_rvas[d.name] = data_rva + len(data_blob)
@@ -150,7 +166,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
         labels.update({k: text_rva + code_off + v for k, v in code_labels.items()})
         text += code
         for label, o in code_labels.items():
-            if not label.startswith("."):
+            if not label.startswith(".") and exported(label):
                 exports[label] = text_rva + code_off + o
     writer.add_section(".text", bytes(text), characteristics=SCN_TEXT)
     if spec.imports:
@@ -160,8 +176,11 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
         writer.set_data_directory(1, idata_rva, dir_size)
         writer.set_data_directory(12, iat_rva, iat_size)
     writer.set_entry_point(entry_rva)
-    export_list = [Export(name=n, rva=r, ordinal=spec.ordinals.get(n)) for n, r in exports.items()]
-    export_list += [Export(name=n, forwarder=f) for n, f in spec.forwarders.items()]
+    def ordinal(name: str) -> int | None:
+        info = known.get(name)
+        return spec.ordinals.get(name, info.ordinal if info is not None else None)
+    export_list = [Export(name=n, rva=r, ordinal=ordinal(n)) for n, r in exports.items()]
+    export_list += [Export(name=n, forwarder=f, ordinal=ordinal(n)) for n, f in forwarders.items()]
     writer.set_exports(export_list)
     image = writer.build()
     size_of_image = struct.unpack_from("<I", image, struct.unpack_from("<I", image, 0x3C)[0] + 0x50)[0]

@@ -1,12 +1,36 @@
 #!/usr/bin/env python3
-"""Regenerate the export name lists in this folder from mingw-w64's import libraries.
+"""Regenerate the per-profile export lists in this folder from mingw-w64's import libraries
+and the Windows SDK headers' version guards.
 
 DEVELOPMENT-TIME ONLY: nothing imports this module at run time; the emulator reads
-the generated ``<dll>.txt`` files (see ``kernel/dlls/export_lists.py``).
+the generated ``<profile>/<dll>.txt`` files (see ``kernel/dlls/export_lists.py``).
 
-mingw-w64 builds its i386 import libraries (``lib<dll>.a``) with dlltool from its
-``lib32/*.def`` files, which record the real Windows exports. dlltool emits the
-*long* import format: one small COFF object per export, holding
+Layout::
+
+    win7sp1/<dll>.txt   what Windows 7 SP1 x86's DLL exports
+    xpsp3/<dll>.txt     what Windows XP SP3 x86's DLL exports
+    common/<dll>.txt    redistributables (ucrtbase, vcruntime140): the same DLL on every profile
+
+Sources, per DLL:
+
+1. The names and calling conventions: mingw-w64's i386 import libraries (``lib<dll>.a``),
+   built by dlltool from mingw-w64's ``lib32/*.def``; for ntdll also ``libntdllcrt.a`` (the C
+   runtime functions ntdll exports, which mingw keeps out of ``libntdll.a``), for msvcrt
+   ``libmsvcrt-os.a`` (the DLL's own export set, with its data exports and decorated C++
+   names; ``libmsvcrt.a`` leaves out what mingw links statically instead). These lists follow
+   the newest Windows (10/11): a superset of older versions.
+2. The Windows version that introduced a name: the SDK headers (mingw-w64's copies of
+   Microsoft's), preprocessed with the cross compiler twice, once for the profile's
+   ``_WIN32_WINNT``/``NTDDI_VERSION`` and once for Windows 10. A name the headers declare for
+   Windows 10 but not for the profile's version is not exported by the profile's DLL and is
+   left out; every such name is listed in the file's header. Names the headers do not declare
+   at all (undocumented internals) cannot be dated this way and are kept.
+3. Rules recorded per profile (PROFILES below), each from a public fact: e.g. XP's ntdll has
+   no secure (``*_s``) C runtime functions, which came with Visual C++ 2005 and reached ntdll
+   in Vista.
+
+mingw builds the import libraries with dlltool, which emits the *long* import format: one
+small COFF object per export, holding
 
 * ``.idata$6``  the hint/name entry (u16 hint + the exported name as Windows knows it),
   absent for NONAME (ordinal-only) imports, whose ``.idata$4`` holds 0x80000000|ordinal;
@@ -19,7 +43,7 @@ The exported name is taken from ``.idata$6``; the decorated symbol gives the
 calling convention: ``_Name@N`` is stdcall with N argument bytes, ``_Name`` is
 cdecl (or data), ``@Name@N`` is fastcall.
 
-Output: one ``<dll>.txt`` per DLL, one export per line, sorted by byte order::
+Output: one export per line, sorted by byte order::
 
     Name<TAB>stdcall_arg_bytes|-[<TAB>FLAGS]
 
@@ -27,13 +51,15 @@ FLAGS is a comma-separated subset of ``DATA`` (data export, no thunk; the second
 column still carries a stdcall decoration's N if mingw decorated the symbol, as for
 kernel32's InterlockedIncrement@4, which mingw marks DATA only to avoid clashing
 with its inline intrinsic), ``FASTCALL`` (``@Name@N``: the second column is then
-N, the total argument bytes, of which the first 8 travel in ECX/EDX) and ``NONAME`` (imported by
-ordinal only, written ``NONAME=<ordinal>``; the name is then mingw's symbol name,
-not a name Windows exports). None of the current lists has NONAME entries.
+N, the total argument bytes, of which the first 8 travel in ECX/EDX), ``THISCALL`` (a C++
+method: ``this`` in ECX, the second column the stack bytes the callee pops), ``NONAME=<ordinal>``
+(imported by ordinal only; the name is then mingw's symbol name, not a name Windows
+exports) and ``ORDINAL=<n>`` (the real DLL's ordinal of a named export, where a source
+gives it). None of the current lists has NONAME entries.
 
 Usage::
 
-    python3 kernel/dlls/exports/generate.py [--libdir /usr/i686-w64-mingw32/lib] [dll ...]
+    python3 kernel/dlls/exports/generate.py [--libdir /usr/i686-w64-mingw32/lib] [--profile P] [dll ...]
 """
 
 from __future__ import annotations
@@ -49,21 +75,99 @@ from dataclasses import dataclass, field
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_LIBDIR = "/usr/i686-w64-mingw32/lib"
 
-# DLL -> import library file name (relative to the lib directory).
-DLLS: dict[str, str] = {
-    "ntdll": "libntdll.a",
-    "kernel32": "libkernel32.a",
-    "kernelbase": "libkernelbase.a",
-    "msvcrt": "libmsvcrt.a",
-    "advapi32": "libadvapi32.a",
-    "user32": "libuser32.a",
-    "shell32": "libshell32.a",
-    "shlwapi": "libshlwapi.a",
-    "oleaut32": "liboleaut32.a",
-    "ole32": "libole32.a",
-    "ucrtbase": "libucrtbase.a",
-    "vcruntime140": "libvcruntime140.a",
+# DLL -> its import libraries (relative to the lib directory), merged in this order.
+SOURCES: dict[str, list[str]] = {
+    "ntdll": ["libntdll.a", "libntdllcrt.a"],
+    "kernel32": ["libkernel32.a"],
+    "msvcrt": ["libmsvcrt-os.a"],
+    "advapi32": ["libadvapi32.a"],
+    "user32": ["libuser32.a"],
+    "shell32": ["libshell32.a"],
+    "shlwapi": ["libshlwapi.a"],
+    "oleaut32": ["liboleaut32.a"],
+    "ole32": ["libole32.a"],
+    "ucrtbase": ["libucrtbase.a"],
 }
+
+# The redistributables: one list for every profile (folder common/). common/vcruntime140.txt is
+# written by hand (mingw-w64 has no import library for it) and not touched here.
+COMMON = ["ucrtbase"]
+
+# The SDK headers whose declarations date the exports (preprocessed as one translation unit).
+HEADERS = ["winsock2.h", "windows.h", "winternl.h", "shlwapi.h", "shellapi.h", "shlobj.h", "objbase.h",
+           "oleauto.h", "sddl.h", "wincrypt.h", "evntprov.h", "evntrace.h", "tlhelp32.h", "psapi.h",
+           "winsvc.h", "aclapi.h", "wct.h", "ntsecapi.h", "processthreadsapi.h", "winnls.h", "wincon.h"]
+NEWEST = (0x0A00, 0x0A000000)              # _WIN32_WINNT, NTDDI_VERSION of the newest headers
+
+
+def _secure_crt(name: str) -> bool:
+    return name.endswith("_s") or name.endswith("_s_l")
+
+
+def _secure_or_locale_crt(name: str) -> bool:
+    return _secure_crt(name) or name.endswith("_l")
+
+
+# msvcrt's decorated C++ exports (i386): mingw-w64's msvcrt.def has none of them. Source: Wine's
+# dlls/msvcrt/msvcrt.spec (its i386 entries: thiscall methods, cdecl functions, vftable data).
+# (name, stack argument bytes popped by the callee or None for cdecl/data, flags, profiles or None = all)
+CXX = "THISCALL"
+SUPPLEMENTS: dict[str, list[tuple[str, int | None, str, tuple | None]]] = {"msvcrt": [
+    ("??0__non_rtti_object@@QAE@ABV0@@Z", 4, CXX, None), ("??0__non_rtti_object@@QAE@PBD@Z", 4, CXX, None),
+    ("??0bad_cast@@AAE@PBQBD@Z", 4, CXX, None), ("??0bad_cast@@QAE@ABQBD@Z", 4, CXX, None),
+    ("??0bad_cast@@QAE@ABV0@@Z", 4, CXX, None), ("??0bad_cast@@QAE@PBD@Z", 4, CXX, None),
+    ("??0bad_typeid@@QAE@ABV0@@Z", 4, CXX, None), ("??0bad_typeid@@QAE@PBD@Z", 4, CXX, None),
+    ("??0exception@@QAE@ABQBD@Z", 4, CXX, None), ("??0exception@@QAE@ABQBDH@Z", 8, CXX, ("win7sp1",)),
+    ("??0exception@@QAE@ABV0@@Z", 4, CXX, None), ("??0exception@@QAE@XZ", 0, CXX, None),
+    ("??1__non_rtti_object@@UAE@XZ", 0, CXX, None), ("??1bad_cast@@UAE@XZ", 0, CXX, None),
+    ("??1bad_typeid@@UAE@XZ", 0, CXX, None), ("??1exception@@UAE@XZ", 0, CXX, None),
+    ("??1type_info@@UAE@XZ", 0, CXX, None),
+    ("??2@YAPAXI@Z", None, "", None), ("??2@YAPAXIHPBDH@Z", None, "", None), ("??3@YAXPAX@Z", None, "", None),
+    ("??4__non_rtti_object@@QAEAAV0@ABV0@@Z", 4, CXX, None), ("??4bad_cast@@QAEAAV0@ABV0@@Z", 4, CXX, None),
+    ("??4bad_typeid@@QAEAAV0@ABV0@@Z", 4, CXX, None), ("??4exception@@QAEAAV0@ABV0@@Z", 4, CXX, None),
+    ("??8type_info@@QBEHABV0@@Z", 4, CXX, None), ("??9type_info@@QBEHABV0@@Z", 4, CXX, None),
+    ("??_7__non_rtti_object@@6B@", None, "DATA", None), ("??_7bad_cast@@6B@", None, "DATA", None),
+    ("??_7bad_typeid@@6B@", None, "DATA", None), ("??_7exception@@6B@", None, "DATA", None),
+    ("??_E__non_rtti_object@@UAEPAXI@Z", 4, CXX, None), ("??_Ebad_cast@@UAEPAXI@Z", 4, CXX, None),
+    ("??_Ebad_typeid@@UAEPAXI@Z", 4, CXX, None), ("??_Eexception@@UAEPAXI@Z", 4, CXX, None),
+    ("??_Fbad_cast@@QAEXXZ", 0, CXX, None), ("??_Fbad_typeid@@QAEXXZ", 0, CXX, None),
+    ("??_G__non_rtti_object@@UAEPAXI@Z", 4, CXX, None), ("??_Gbad_cast@@UAEPAXI@Z", 4, CXX, None),
+    ("??_Gbad_typeid@@UAEPAXI@Z", 4, CXX, None), ("??_Gexception@@UAEPAXI@Z", 4, CXX, None),
+    ("??_U@YAPAXI@Z", None, "", None), ("??_U@YAPAXIHPBDH@Z", None, "", None), ("??_V@YAXPAX@Z", None, "", None),
+    ("?_query_new_handler@@YAP6AHI@ZXZ", None, "", None), ("?_query_new_mode@@YAHXZ", None, "", None),
+    ("?_set_new_handler@@YAP6AHI@ZP6AHI@Z@Z", None, "", None), ("?_set_new_mode@@YAHH@Z", None, "", None),
+    ("?_set_se_translator@@YAP6AXIPAU_EXCEPTION_POINTERS@@@ZP6AXI0@Z@Z", None, "", None),
+    ("?before@type_info@@QBEHABV1@@Z", 4, CXX, None), ("?name@type_info@@QBEPBDXZ", 0, CXX, None),
+    ("?raw_name@type_info@@QBEPBDXZ", 0, CXX, None), ("?set_new_handler@@YAP6AXXZP6AXXZ@Z", None, "", None),
+    ("?set_terminate@@YAP6AXXZP6AXXZ@Z", None, "", None), ("?set_unexpected@@YAP6AXXZP6AXXZ@Z", None, "", None),
+    ("?terminate@@YAXXZ", None, "", None), ("?unexpected@@YAXXZ", None, "", None),
+    ("?what@exception@@UBEPBDXZ", 0, CXX, None),
+]}
+
+
+@dataclass
+class Profile:
+    name: str
+    description: str
+    winnt: int                   # _WIN32_WINNT
+    ntddi: int                   # NTDDI_VERSION
+    dlls: list[str]
+    # (dll, reason, predicate) rules that remove names the headers cannot date
+    rules: list = field(default_factory=list)
+
+
+PROFILES: dict[str, Profile] = {
+    "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
+                       ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
+                        "oleaut32"]),
+    "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
+                     ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
+                      "oleaut32"],
+                     [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
+                      ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
+                                 "msvcrt.dll from Vista on", _secure_or_locale_crt)]),
+}
+
 
 IMAGE_FILE_MACHINE_I386 = 0x14C
 IMAGE_SYM_CLASS_EXTERNAL = 2
@@ -175,6 +279,7 @@ class ImportEntry:
     fastcall: bool = False
     ordinal: int | None = None   # set for NONAME (ordinal-only) imports
     member: str = ""
+    thiscall: bool = False       # C++ method: this in ECX, the callee pops the stack arguments
 
     @property
     def is_alias(self) -> bool:
@@ -308,10 +413,32 @@ def mingw_version(libdir: str) -> str:
     return ", ".join(parts) or "unknown version"
 
 
-def format_list(lib_path: str, version: str, dll_name: str | None, entries: list[ImportEntry]) -> str:
-    lines = [f"# generated by generate.py from {lib_path} (mingw-w64 {version})",
-             f"# dll: {dll_name or '?'}; {len(entries)} exports; "
-             "columns: name, stdcall arg bytes or '-', flags (DATA, FASTCALL, NONAME=<ordinal>)"]
+def header_names(winnt: int, ntddi: int, cc: str = "i686-w64-mingw32-gcc") -> set[str]:
+    """Every identifier the SDK headers (HEADERS) declare when compiled for this Windows version."""
+    src = "".join(f"#include <{h}>\n" for h in HEADERS)
+    out = subprocess.run([cc, "-E", "-P", f"-D_WIN32_WINNT={winnt:#06x}", f"-DWINVER={winnt:#06x}",
+                          f"-DNTDDI_VERSION={ntddi:#010x}", "-x", "c", "-"],
+                         input=src, capture_output=True, text=True, check=True).stdout
+    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", out))
+
+
+def _wrap(prefix: str, names: list[str], width: int = 100) -> list[str]:
+    if not names:
+        return []
+    lines, cur = [], prefix
+    for n in names:
+        if len(cur) + len(n) + 1 > width and cur != prefix:
+            lines.append(cur.rstrip())
+            cur = "#   "
+        cur += n + " "
+    lines.append(cur.rstrip())
+    return lines
+
+
+def format_list(header: list[str], dll_name: str | None, entries: list[ImportEntry]) -> str:
+    lines = [f"# {h}" if h and not h.startswith("#") else h for h in header]
+    lines.append(f"# dll: {dll_name or '?'}; {len(entries)} exports; "
+                 "columns: name, stdcall arg bytes or '-', flags (DATA, FASTCALL, THISCALL, NONAME=<ordinal>, ORDINAL=<n>)")
     for e in entries:
         cols = [e.export_name, "-" if e.arg_bytes is None else str(e.arg_bytes)]
         flags = []
@@ -319,6 +446,8 @@ def format_list(lib_path: str, version: str, dll_name: str | None, entries: list
             flags.append("DATA")
         if e.fastcall:
             flags.append("FASTCALL")
+        if e.thiscall:
+            flags.append("THISCALL")
         if e.ordinal is not None:
             flags.append(f"NONAME={e.ordinal}")
         if flags:
@@ -327,33 +456,110 @@ def format_list(lib_path: str, version: str, dll_name: str | None, entries: list
     return "\n".join(lines) + "\n"
 
 
+def read_sources(libdir: str, dll: str, log) -> tuple[str | None, list[ImportEntry], list[str]]:
+    """(DLL file name, merged entries, the library paths read) of one DLL."""
+    dll_name = None
+    raw: list[ImportEntry] = []
+    paths = []
+    for i, lib in enumerate(SOURCES[dll]):
+        path = os.path.join(libdir, lib)
+        name, ents = read_import_library(path)
+        dll_name = dll_name or name
+        for e in ents:                      # keep the libraries' members apart in merge()'s order
+            e.member = f"{i}:{e.member}"
+        raw += ents
+        paths.append(path)
+    return dll_name, merge(raw, log), paths
+
+
+# Corrections of the import libraries' decorations: (dll, name) -> (stack bytes, why)
+CORRECTIONS = {
+    ("ntdll", "_alldiv"): (16, "libntdllcrt.a lists it undecorated; like _allmul and _allrem it takes two "
+                               "64-bit operands and pops them (ret 16; Wine's ntdll.spec: stdcall "
+                               "_alldiv(int64 int64))"),
+}
+
+
+def correct(dll: str, entries: list[ImportEntry]) -> list[str]:
+    """Apply CORRECTIONS in place; the header lines that say so."""
+    notes = []
+    for e in entries:
+        fix = CORRECTIONS.get((dll, e.export_name))
+        if fix is not None and e.arg_bytes != fix[0]:
+            notes.append(f"correction: {e.export_name} pops {fix[0]} bytes: {fix[1]}")
+            e.arg_bytes = fix[0]
+    return notes
+
+
+def supplement(dll: str, profile: str | None, entries: list[ImportEntry]) -> tuple[list[ImportEntry], int]:
+    """`entries` plus the hand-kept SUPPLEMENTS of the DLL for the profile (sorted again)."""
+    have = {e.export_name for e in entries}
+    extra = [ImportEntry(name, name, nbytes, "DATA" in flags, False, None, "", "THISCALL" in flags)
+             for name, nbytes, flags, profiles in SUPPLEMENTS.get(dll, [])
+             if name not in have and (profiles is None or profile in profiles)]
+    out = sorted(entries + extra, key=lambda e: e.export_name.encode("latin-1"))
+    return out, len(extra)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--libdir", default=DEFAULT_LIBDIR)
     ap.add_argument("--outdir", default=HERE)
-    ap.add_argument("dlls", nargs="*", help=f"default: {' '.join(DLLS)}")
+    ap.add_argument("--profile", action="append", choices=list(PROFILES),
+                    help="default: every profile (and the common lists)")
+    ap.add_argument("dlls", nargs="*", help=f"default: {' '.join(SOURCES)}")
     args = ap.parse_args(argv)
     version = mingw_version(args.libdir)
-    missing = []
-    for dll in args.dlls or list(DLLS):
-        lib = os.path.join(args.libdir, DLLS.get(dll, f"lib{dll}.a"))
-        if not os.path.exists(lib):
-            missing.append(f"{dll} ({lib})")
-            continue
-        dll_name, raw = read_import_library(lib)
-        entries = merge(raw, lambda m: print(m, file=sys.stderr))
-        out = os.path.join(args.outdir, f"{dll}.txt")
+    wanted = set(args.dlls or SOURCES)
+    log = lambda m: print(m, file=sys.stderr)
+    newest = header_names(*NEWEST)
+    jobs = []                                              # (folder, dll, profile or None)
+    if not args.profile:
+        jobs += [("common", dll, None) for dll in COMMON if dll in wanted]
+    for pname in args.profile or list(PROFILES):
+        prof = PROFILES[pname]
+        jobs += [(pname, dll, prof) for dll in prof.dlls if dll in wanted]
+    dated: dict[str, set[str]] = {}
+    for folder, dll, prof in jobs:
+        dll_name, entries, paths = read_sources(args.libdir, dll, log)
+        header = [f"generated by generate.py (mingw-w64 {version})",
+                  "sources: " + ", ".join(paths)]
+        header += correct(dll, entries)
+        entries, n_extra = supplement(dll, prof.name if prof else None, entries)
+        if n_extra:
+            header.append(f"plus {n_extra} decorated C++ exports mingw-w64 lacks, from Wine's dlls/{dll}/{dll}.spec "
+                          "(generate.py SUPPLEMENTS)")
+        if prof is None:
+            header.append("a redistributable: the same list on every profile")
+        else:
+            if prof.name not in dated:
+                dated[prof.name] = header_names(prof.winnt, prof.ntddi)
+            have = dated[prof.name]
+            later = sorted(e.export_name for e in entries if e.export_name in newest and e.export_name not in have)
+            header.append(f"profile {prof.name} ({prof.description}): the names above, less those the SDK headers "
+                          f"declare for Windows 10 (_WIN32_WINNT {NEWEST[0]:#06x}) but not for _WIN32_WINNT "
+                          f"{prof.winnt:#06x} / NTDDI_VERSION {prof.ntddi:#010x}")
+            header.append(f"headers: {' '.join(HEADERS)}")
+            header.append(f"disagreement: the import libraries list {len(later)} names that the headers date "
+                          "after this version (left out):")
+            header += _wrap("#   ", later)
+            drop = set(later)
+            for rdll, reason, pred in prof.rules:
+                if rdll != dll:
+                    continue
+                ruled = sorted(e.export_name for e in entries if pred(e.export_name) and e.export_name not in drop)
+                header.append(f"rule: left out {len(ruled)} {reason}:")
+                header += _wrap("#   ", ruled)
+                drop |= set(ruled)
+            undated = sum(1 for e in entries if e.export_name not in newest and e.export_name not in drop)
+            header.append(f"kept {undated} names the headers do not declare (undocumented; not dated by this source)")
+            entries = [e for e in entries if e.export_name not in drop]
+        os.makedirs(os.path.join(args.outdir, folder), exist_ok=True)
+        out = os.path.join(args.outdir, folder, f"{dll}.txt")
         with open(out, "w", newline="\n") as f:
-            f.write(format_list(lib, version, dll_name, entries))
+            f.write(format_list(header, dll_name, entries))
         n_data = sum(e.is_data for e in entries)
-        n_std = sum(e.arg_bytes is not None and not e.fastcall and not e.is_data for e in entries)
-        n_fast = sum(e.fastcall for e in entries)
-        n_noname = sum(e.ordinal is not None for e in entries)
-        print(f"{dll:14} {dll_name or '?':22} {len(entries):5} exports "
-              f"({n_std} stdcall, {n_fast} fastcall, {n_data} data, {n_noname} noname; "
-              f"{len(raw)} import members)")
-    if missing:
-        print("missing import libraries: " + ", ".join(missing))
+        print(f"{folder:8} {dll:14} {dll_name or '?':22} {len(entries):5} exports ({n_data} data)")
     return 0
 
 

@@ -49,12 +49,16 @@ def _wctype_table() -> bytes:
     return struct.pack("<256H", *(ctype1(c) & 0x1FF for c in range(256)))
 
 
+# strerror's table: messages 0..42 and, at _sys_nerr, "Unknown error" (as in Microsoft's CRT)
+SYS_NERR = 43
+
 DATA = [
     DataExport("_adjust_fdiv", 4),          # 0: no Pentium FDIV workaround needed
     DataExport("_iob", FILE_SIZE * IOB_ENTRIES),
     DataExport("_ctype", 514, CTYPE_TABLE), DataExport("_pctype", 4), DataExport("_pwctype", 4),
     DataExport("_timezone", 4), DataExport("_daylight", 4), DataExport("_dstbias", 4, struct.pack("<i", -3600)),
-    DataExport("_tzname", 8), DataExport("_sys_nerr", 4, struct.pack("<i", 43)),
+    DataExport("_tzname", 8), DataExport("_sys_nerr", 4, struct.pack("<i", SYS_NERR)),
+    DataExport("_sys_errlist", 4 * (SYS_NERR + 1)),     # filled by init_runtime_data
     DataExport("__initenv", 4), DataExport("__winitenv", 4),
     DataExport("_acmdln", 4), DataExport("_wcmdln", 4),
     DataExport("_fmode", 4), DataExport("_commode", 4),
@@ -160,6 +164,16 @@ def init_runtime_data(ctx, state: CrtState) -> None:
         ctx.write(names, b"Coordinated Universal Time\0\0")
         ctx.write_u32(v["_tzname"], names)
         ctx.write_u32(v["_tzname"] + 4, names + 27)
+    if "_sys_errlist" in v:
+        from .string import error_message
+        texts = [error_message(i).encode() + b"\0" for i in range(SYS_NERR + 1)]
+        block = state.heap.allocate(sum(map(len, texts)))
+        ctx.write(block, b"".join(texts))
+        pointers, at = [], block
+        for t in texts:
+            pointers.append(at)
+            at += len(t)
+        ctx.write(v["_sys_errlist"], struct.pack(f"<{len(pointers)}I", *pointers))
 
 
 def msvcrt_detach(ctx, state: CrtState) -> None:

@@ -547,10 +547,15 @@ _ERRORS = {
 }
 
 
+def error_message(errnum: int) -> str:
+    """strerror's text of an errno value (also msvcrt's _sys_errlist)."""
+    return _ERRORS.get(errnum, "Unknown error")
+
+
 @export(conv="cdecl")
 def strerror(ctx, errnum: INT) -> PVOID:
     from .crt import crt
-    text = _ERRORS.get(errnum, "Unknown error").encode() + b"\0"
+    text = error_message(errnum).encode() + b"\0"
     key = (ctx.thread.tid, "strerror")
     state = crt(ctx)
     buf = state.per_thread.get(key)
