@@ -13,9 +13,9 @@ import pytest
 
 import pecraft as pc
 from conftest import run_sample
-from kernel.api import Emulator
+from ntboot import Emulator
 from kernel.dlls.export_lists import PROFILES, ExportInfo, available_export_lists, load_export_list
-from kernel.status import STATUS
+from kernel.rtl.status import STATUS
 
 SYSTEM = ["advapi32", "kernel32", "msvcrt", "ntdll", "ole32", "oleaut32", "shell32", "shlwapi", "user32"]
 COMMON = ["ucrtbase", "vcruntime140"]

@@ -64,8 +64,8 @@ def _signed(v: int) -> int:
 def _divide_by_zero(ctx) -> int:
     """The `div` of the real helper faults: STATUS_INTEGER_DIVIDE_BY_ZERO at the call (a handler
     that resumes continues after it, with 0)."""
-    from ...ke_exception import exception_record
-    from ...status import STATUS
+    from kernel.ke.exception import exception_record
+    from kernel.rtl.status import STATUS
     from .exception import raise_from_call
     raise_from_call(ctx, exception_record(STATUS["STATUS_INTEGER_DIVIDE_BY_ZERO"], ctx.return_eip))
     return 0
