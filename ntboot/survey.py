@@ -159,6 +159,7 @@ def read_list(path: str) -> list[Target]:
 def census(path: str) -> dict:
     """The static census of a program's imports (`kernel.api.import_census`), counted and listed."""
     from kernel.api import import_census
+    from kernel.profiles.apisets_win7 import resolve_api_set
     counts = Counter()
     unresolved = []                     # [{"function", "kind"}]: stub, not exported, DLL missing
     modules = []
@@ -171,7 +172,8 @@ def census(path: str) -> dict:
                 counts["own"] += 1
             elif mark == "NOT IMPLEMENTED":
                 counts["stub"] += 1
-                unresolved.append({"function": f"{_dll_name(dll)}!{name}", "kind": "stub"})
+                host = resolve_api_set(dll) or dll
+                unresolved.append({"function": f"{_dll_name(host)}!{name}", "kind": "stub"})
             elif mark.startswith("NOT EXPORTED"):
                 counts["not exported"] += 1
                 target = mark.rpartition(" by ")[2]
@@ -250,17 +252,24 @@ def classify(report: dict) -> dict:
     return out
 
 
-def expected(target_expect: dict | None, run: dict, stdout: str | None) -> bool | None:
-    """Whether a run gave what Windows gives (None: no expectation)."""
+ENDED = (EXITED, MISSING, EXCEPTION, LOADER)        # outcomes where the process ended with an exit code
+
+
+def expected(target_expect: dict | None, run: dict, stdout: str | None, stderr: str | None = None) -> bool | None:
+    """Whether a run gave what Windows gives (None: no expectation): the process ended (exited, or was
+    ended by the loader or an unhandled exception, as Windows ends it) with the expected exit code, and
+    its stdout (CRLF read as LF) is `stdout` or holds each of `stdout_contains`, its stderr each of
+    `stderr_contains`."""
     if not target_expect:
         return None
-    if run["outcome"] != EXITED or run["exit_code"] != target_expect.get("exit_code", 0):
+    if run["outcome"] not in ENDED or run["exit_code"] != target_expect.get("exit_code", 0):
         return False
-    if stdout is None:
+    out = (stdout or "").replace("\r\n", "\n")
+    err = (stderr or "").replace("\r\n", "\n")
+    if "stdout" in target_expect and (stdout is None or out != target_expect["stdout"]):
         return False
-    if "stdout" in target_expect and stdout.replace("\r\n", "\n") != target_expect["stdout"]:
-        return False
-    return all(s in stdout.replace("\r\n", "\n") for s in target_expect.get("stdout_contains", ()))
+    return (all(s in out for s in target_expect.get("stdout_contains", ()))
+            and all(s in err for s in target_expect.get("stderr_contains", ())))
 
 
 def survey_one(job: Job) -> dict:
@@ -278,7 +287,7 @@ def survey_one(job: Job) -> dict:
                       "function": None, "caller": None, "location": None}
         return out
     t = time.perf_counter()
-    stdout = None
+    stdout = stderr = None
     try:
         from kernel.api import Emulator, ProgramError
         emu = Emulator(timeout=job.timeout, max_memory=job.max_memory, max_processes=job.max_processes,
@@ -293,9 +302,11 @@ def survey_one(job: Job) -> dict:
                 emu.run()
                 report = emu.report()
                 out["run"] = classify(report)
-                blob = report["stdout"]
+                blob, eblob = report["stdout"], report["stderr"]
                 stdout = blob["data"] if blob["encoding"] == "utf-8" else None
+                stderr = eblob["data"] if eblob["encoding"] == "utf-8" else None
                 out["stdout_head"] = (stdout or "")[:400]
+                out["stderr_head"] = (stderr or "")[:400]
         finally:
             emu.close()
     except Exception as e:
@@ -304,7 +315,7 @@ def survey_one(job: Job) -> dict:
                       "status": None, "function": None, "caller": None, "location": None,
                       "traceback": traceback.format_exc()}
     out["seconds"] = round(time.perf_counter() - t, 2)
-    out["expected"] = expected(target.expect, out["run"], stdout)
+    out["expected"] = expected(target.expect, out["run"], stdout, stderr)
     return out
 
 
@@ -465,12 +476,12 @@ def _expected_cell(value) -> str:
     return {True: "yes", False: "NO", None: "-"}[value]
 
 
-def rows(doc: dict) -> list[list[str]]:
+def rows(doc: dict, sources: bool = False) -> list[list[str]]:
     out = []
     for r in doc["programs"]:
         run = r["run"] or {}
         out.append([r["name"], _imports_cell(r["census"]), run.get("outcome", "?"), run.get("detail") or "",
-                    _expected_cell(r.get("expected"))])
+                    _expected_cell(r.get("expected"))] + ([r.get("source") or ""] if sources else []))
     return out
 
 
@@ -510,8 +521,10 @@ def _md(cell: str) -> str:
 
 
 def format_markdown(doc: dict, top: int | None = None) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows(doc)]
+    sources = any(r.get("source") for r in doc["programs"])
+    header = HEADER + (["source"] if sources else [])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows(doc, sources)]
     for s in doc["skipped"]:
         lines.append(f"\nSkipped `{s['path']}`: {s['note']}")
     lines += [""] + [line + "  " for line in _summary_lines(doc)]
