@@ -739,15 +739,14 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def list_imports(program: str) -> list[str]:
-    """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
-    same for every DLL of the program's own that it would load (found in the program's folder, as
-    the loader searches it first, recursively, each once, in the order they would be loaded).
-
-    One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>status`:
-    "implemented", "NOT IMPLEMENTED" (a real Windows export ntboot has no handler for: the run stops
-    there unless --lenient), "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of
-    the program's own) or "DLL NOT FOUND"; and a last line counting them."""
+def import_census(program: str) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """What `ntboot imports` lists, as data: one `(module, host path, [(dll, function, mark)])` per module,
+    the program first, then every DLL of the program's own that it would load (found in the program's
+    folder, as the loader searches it first, recursively, each once, in the order they would be
+    loaded).  `function` is the import's name or `#ordinal`; `mark` is "implemented", "NOT IMPLEMENTED"
+    (a real Windows export ntboot has no handler for: the run stops there unless --lenient),
+    "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of the program's own) or
+    "DLL NOT FOUND".  Raises OSError for an unreadable file, ValueError for an image pefile refuses."""
     from loader.image import read_exports, read_imports
     from kernel.profiles.apisets_win7 import resolve_api_set
     system = _SystemExports()
@@ -756,8 +755,7 @@ def list_imports(program: str) -> list[str]:
         local_files = {f.lower(): f for f in os.listdir(folder)}
     except OSError:
         local_files = {}
-    out = []
-    counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
+    modules = []
     queue = [(os.path.basename(program), os.path.abspath(program))]
     seen = {os.path.basename(program).lower()}
     local_exports = {}
@@ -765,7 +763,8 @@ def list_imports(program: str) -> list[str]:
         module, path = queue.pop(0)
         with open(path, "rb") as f:
             read = _mapped_reader(f.read(), module)
-        out.append(f"{module} ({path}):")
+        rows = []
+        modules.append((module, path, rows))
         for dll, entries in read_imports(read, 0):
             host = resolve_api_set(dll) or dll
             key = host.lower() if "." in host else host.lower() + ".dll"
@@ -791,10 +790,26 @@ def list_imports(program: str) -> list[str]:
                         mark = f"NOT EXPORTED by {system.spec(host).name}"
                 else:
                     mark = "DLL NOT FOUND"
-                counts["implemented" if mark == "implemented" else "not implemented" if mark == "NOT IMPLEMENTED"
-                       else "own" if mark.startswith("in ") else "unresolvable"] += 1
-                out.append(f"  {dll}!{name}\t{mark}")
-    out.append(f"{len(seen)} module(s), {sum(counts.values())} imports: {counts['implemented']} implemented, "
+                rows.append((dll, name, mark))
+    return modules
+
+
+def list_imports(program: str) -> list[str]:
+    """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
+    same for every DLL of the program's own that it would load (see `import_census`).
+
+    One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>mark`,
+    and a last line counting them."""
+    modules = import_census(program)
+    out = []
+    counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
+    for module, path, rows in modules:
+        out.append(f"{module} ({path}):")
+        for dll, name, mark in rows:
+            counts["implemented" if mark == "implemented" else "not implemented" if mark == "NOT IMPLEMENTED"
+                   else "own" if mark.startswith("in ") else "unresolvable"] += 1
+            out.append(f"  {dll}!{name}\t{mark}")
+    out.append(f"{len(modules)} module(s), {sum(counts.values())} imports: {counts['implemented']} implemented, "
                f"{counts['not implemented']} not implemented, {counts['own']} from the program's own DLLs, "
                f"{counts['unresolvable']} unresolvable")
     return out

@@ -1,4 +1,4 @@
-"""The `ntboot` command line: run, dump, imports.  Everything here is a thin layer over
+"""The `ntboot` command line: run, dump, imports, regress, survey.  Everything here is a thin layer over
 `ntboot.api`, which the tests use as well.
 
 Host exit status of `ntboot run`:
@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     regress.add_argument("file", metavar="FILE.toml")
     regress.add_argument("--update", action="store_true", help="rewrite the expected values from this run")
     regress.add_argument("-k", dest="select", metavar="NAME", help="only cases whose name contains NAME")
+    from ntboot import survey
+    survey.add_arguments(sub.add_parser("survey", help="census and run of every program found: what breaks "
+                                                       "across a corpus (ntboot/survey.py)"), _size)
     return parser
 
 
@@ -153,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         if ns.command == "regress":
             from ntboot.regress import main as regress_main
             return regress_main(ns.file, update=ns.update, select=ns.select)
+        if ns.command == "survey":
+            from ntboot.survey import main as survey_main
+            return survey_main(ns)
     except ProgramError as e:
         print(f"ntboot: {e}", file=sys.stderr)
         return EXIT_NOT_FOUND if e.status == 0xC0000034 else EXIT_BAD_IMAGE

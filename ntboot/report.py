@@ -11,7 +11,7 @@ counts, and for an abnormal stop: where (module+offset), the disassembly there, 
 walk (EBP chain) and the last calls.
 
 Collecting what only a report needs costs nothing unless a report is asked for: call counts and
-the ring of last calls come from `kernel.trace.CallMonitor`, installed only then; file contents from
+the ring of last calls come from `ntboot.trace.CallMonitor`, installed only then; file contents from
 `FileCapture`, installed only then.
 """
 from __future__ import annotations
