@@ -32,6 +32,10 @@ class Profile:
     edition_id: str = ""
     build_lab: str = ""
     csd_build: str = ""
+    # per-version facts not wired into the kernel yet (the values it uses today are Win7's)
+    profile_root: str = "C:\\Users"      # parent of the user profile folders
+    heap_flags_offset: int = 0x40        # HEAP.Flags (kernel/rtl/heap.py writes it)
+    heap_force_flags_offset: int = 0x44  # HEAP.ForceFlags
 
     @cached_property
     def structs(self):
@@ -87,7 +91,35 @@ WIN7_SP1_X86 = Profile(
     },
 )
 
-PROFILES = {p.name: p for p in (WIN7_SP1_X86,)}
+# Bases: ntdll/kernel32 as XP SP3 stack traces show them (ntdll!KiFastSystemCallRet at
+# 0x7C90E4F4); the others from public XP SP3 module lists.  ucrtbase and vcruntime140
+# never shipped with XP: they sit at addresses free on XP SP3 (above the 0x7813xxxx
+# side-by-side MSVC 8 runtimes, below the system DLLs).
+XP_SP3_X86 = Profile(
+    name="xpsp3",
+    description="Windows XP SP3 x86 (5.1.2600)",
+    major=5, minor=1, build=2600,
+    csd_version="Service Pack 3", service_pack=(3, 0),
+    structs_module="kernel.structs.xp_sp3_x86",
+    syscall_table="xp_sp3_x86_syscalls.txt",
+    start_thunk=("kernel32.dll", "BaseProcessStartThunk"),
+    thread_start_thunk=("kernel32.dll", "BaseThreadStartThunk"),
+    max_subsystem=(5, 1),
+    has_kernelbase=False,
+    product_name="Microsoft Windows XP", edition_id="",   # XP has no EditionID value
+    build_lab="2600.xpsp.080413-2111", csd_build="5512",  # SP3 RTM files are 5.1.2600.5512
+    profile_root="C:\\Documents and Settings",
+    heap_flags_offset=0x0C, heap_force_flags_offset=0x10,
+    dll_bases={
+        "ntdll.dll": 0x7C900000, "kernel32.dll": 0x7C800000,
+        "msvcrt.dll": 0x77C10000, "ucrtbase.dll": 0x78A00000, "vcruntime140.dll": 0x78B00000,
+        "advapi32.dll": 0x77DD0000, "shlwapi.dll": 0x77F60000,
+        "user32.dll": 0x7E410000, "shell32.dll": 0x7C9C0000, "ole32.dll": 0x774E0000,
+        "oleaut32.dll": 0x77120000,
+    },
+)
+
+PROFILES = {p.name: p for p in (WIN7_SP1_X86, XP_SP3_X86)}
 
 
 def get_profile(name: str = "win7sp1") -> Profile:

@@ -1,7 +1,9 @@
-"""Dev-time generator for win7_sp1_x86_syscalls.txt (not used at run time).
+"""Dev-time generator for the profiles' system service tables (not used at run time).
 
-The committed .txt is what ntboot reads; this script documents how it was made and
-re-makes it from the same public sources:
+The committed .txt files are what ntboot reads; this script documents how they were
+made and re-makes them from the same public sources.
+
+win7_sp1_x86_syscalls.txt (``--profile win7sp1``, the default):
 
 * numbers: j00ru's windows-syscalls tables (github.com/j00ru/windows-syscalls),
   either ``x86/json/nt-per-system.json`` (key "Windows 7" -> "SP1") or
@@ -9,14 +11,26 @@ re-makes it from the same public sources:
   ``{"Windows 7": {"SP1": {...}}}`` in the same layout is accepted too.
 * argument bytes: the stdcall decoration ``_NtName@N`` of the symbols in mingw-w64's
   ``/usr/i686-w64-mingw32/lib/libntdll.a`` (read with ``i686-w64-mingw32-nm``),
-  corrected by ARGBYTES_OVERRIDES where mingw-w64 declares a newer Windows' prototype.
+  corrected by the target's ``argbytes_overrides`` where mingw-w64 declares a newer Windows' prototype.
   The result was cross-checked against tinysec/windows-syscall-table's
   ``6.1.7601-sp1-windows-7/i386/ssdt.md`` (argument counts taken from the Win7 SP1
   binaries): all 401 agree once the override below is applied.
 
+xp_sp3_x86_syscalls.txt (``--profile xpsp3``):
+
+* numbers and argument counts: tinysec/windows-syscall-table's
+  ``5.1.2600-sp3-windows-xp/i386/ssdt.md`` (read from the XP SP3 binaries);
+  argument bytes = 4 * argc.
+* cross-checks: every argument size against the mingw-w64 stdcall decoration (all
+  284 agree), and every number against j00ru's ``Windows XP (SP3)`` column of
+  x86/csv/nt.csv (compared by reading for the committed table: same 284 names and
+  numbers; pass ``--j00ru nt.csv`` to have this script compare them mechanically).
+
 Usage:
     python kernel/profiles/make_syscalls.py --j00ru nt-per-system.json \
         [--libntdll /usr/i686-w64-mingw32/lib/libntdll.a] [-o win7_sp1_x86_syscalls.txt]
+    python kernel/profiles/make_syscalls.py --profile xpsp3 --tinysec ssdt.md \
+        [--j00ru nt.csv] [-o xp_sp3_x86_syscalls.txt]
 """
 from __future__ import annotations
 
@@ -26,70 +40,30 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "win7_sp1_x86_syscalls.txt"
 DEFAULT_LIBNTDLL = "/usr/i686-w64-mingw32/lib/libntdll.a"
 DEFAULT_NM = "i686-w64-mingw32-nm"
 
-# mingw-w64 decorates NtInitializeNlsFiles@16 (a later Windows added a 4th argument);
-# Windows 7 SP1 x86 takes 3 (tinysec's Win7 SP1 i386 SSDT: argc 3).
-ARGBYTES_OVERRIDES = {"NtInitializeNlsFiles": 12}
 
-# Values stated in the header and checked on every run (all from j00ru's table).
-KNOWN = {
-    "NtAllocateVirtualMemory": 0x13, "NtClose": 0x32, "NtContinue": 0x3C,
-    "NtCreateFile": 0x42, "NtReadFile": 0x111, "NtTerminateProcess": 0x172,
-    "NtWriteFile": 0x18C,
-}
-EXPECTED_COUNT = 401
+@dataclass(frozen=True)
+class Target:
+    """One Windows version's table: where it goes and what it must satisfy."""
+    output: str
+    j00ru_system: tuple[str, str]          # (JSON key, JSON sub-key); CSV column is "K (S)"
+    expected_count: int
+    known: dict                            # name -> number, stated in the header, checked
+    header: str
+    argbytes_overrides: dict = field(default_factory=dict)
 
-
-def load_j00ru(path: Path) -> dict[str, int]:
-    """Name -> number for Windows 7 SP1 from a j00ru JSON or CSV table."""
-    text = path.read_text()
-    if path.suffix.lower() == ".csv":
-        rows = list(csv.reader(text.splitlines()))
-        col = rows[0].index("Windows 7 (SP1)")
-        return {r[0]: int(r[col], 16) for r in rows[1:] if len(r) > col and r[col].strip()}
-    data = json.loads(text)
-    return {name: int(num) for name, num in data["Windows 7"]["SP1"].items()}
+    @property
+    def j00ru_column(self) -> str:
+        return f"{self.j00ru_system[0]} ({self.j00ru_system[1]})"
 
 
-def load_mingw_argbytes(libntdll: str, nm: str) -> dict[str, int]:
-    out = subprocess.run([nm, libntdll], check=True, capture_output=True, text=True).stdout
-    result: dict[str, int] = {}
-    for line in out.splitlines():
-        m = re.match(r"^[0-9a-fA-F]+ T _(Nt\w+)@(\d+)$", line.strip())
-        if m:
-            result[m[1]] = int(m[2])
-    return result
-
-
-def build(table: dict[str, int], argbytes: dict[str, int]) -> list[tuple[int, str, str]]:
-    by_number = sorted((num, name) for name, num in table.items())
-    numbers = [n for n, _ in by_number]
-    if numbers != list(range(len(numbers))):
-        raise SystemExit("service numbers are not unique and contiguous from 0")
-    if len(numbers) != EXPECTED_COUNT:
-        raise SystemExit(f"expected {EXPECTED_COUNT} services, got {len(numbers)}")
-    for name, num in KNOWN.items():
-        if table.get(name) != num:
-            raise SystemExit(f"{name}: expected {num:#x}, table says {table.get(name)}")
-    rows = []
-    for num, name in by_number:
-        if name in ARGBYTES_OVERRIDES:
-            ab = str(ARGBYTES_OVERRIDES[name])
-        elif name in argbytes:
-            ab = str(argbytes[name])
-        else:
-            ab = "-"
-        rows.append((num, name, ab))
-    return rows
-
-
-HEADER = """\
+WIN7_HEADER = """\
 # Windows 7 SP1 x86 (6.1.7601) ntoskrnl system service table (KiServiceTable, table 0;
 # win32k's shadow table is not included).
 # Format: 0xNNNN<TAB>NtName<TAB>argbytes  (argbytes = stack bytes of the arguments,
@@ -105,25 +79,146 @@ HEADER = """\
 # Generated by kernel/profiles/make_syscalls.py.
 """
 
+XP_HEADER = """\
+# Windows XP SP3 x86 (5.1.2600) ntoskrnl system service table (KiServiceTable, table 0;
+# win32k's shadow table is not included).
+# Format: 0xNNNN<TAB>NtName<TAB>argbytes  (argbytes = stack bytes of the arguments,
+# = the ntdll stub's `ret N`).
+# Numbers and argument counts: tinysec/windows-syscall-table,
+#   5.1.2600-sp3-windows-xp/i386/ssdt.md (taken from the XP SP3 binaries); argbytes = 4*argc.
+# Cross-checks (by reading): numbers against j00ru/windows-syscalls x86/csv/nt.csv, column
+#   "Windows XP (SP3)": same 284 names, same numbers (its SP2 column is identical);
+#   argbytes against the stdcall decorations _NtName@N in mingw-w64's i686 libntdll.a:
+#   all 284 agree. No source disagrees.
+# Count: {count} services, 0x000-0x{last:03X}. XP has no Alpc*, transaction (Tm*),
+#   worker-factory or NtCreateUserProcess services; the keyed events (0x117-0x11A) and
+#   NtQueryPortInformationProcess (0x11B) sit after NtYieldExecution, out of name order.
+# Spot checks: NtAllocateVirtualMemory 0x11, NtClose 0x19, NtContinue 0x20,
+#   NtCreateFile 0x25, NtReadFile 0xB7, NtTerminateProcess 0x101, NtWriteFile 0x112.
+# Generated by kernel/profiles/make_syscalls.py --profile xpsp3.
+"""
 
-def render(rows: list[tuple[int, str, str]]) -> str:
-    lines = [HEADER.format(count=len(rows), last=rows[-1][0])]
+TARGETS = {
+    "win7sp1": Target(
+        output="win7_sp1_x86_syscalls.txt", j00ru_system=("Windows 7", "SP1"),
+        expected_count=401, header=WIN7_HEADER,
+        known={"NtAllocateVirtualMemory": 0x13, "NtClose": 0x32, "NtContinue": 0x3C,
+               "NtCreateFile": 0x42, "NtReadFile": 0x111, "NtTerminateProcess": 0x172,
+               "NtWriteFile": 0x18C},
+        # mingw-w64 decorates NtInitializeNlsFiles@16 (a later Windows added a 4th
+        # argument); Windows 7 SP1 x86 takes 3 (tinysec's Win7 SP1 i386 SSDT: argc 3).
+        argbytes_overrides={"NtInitializeNlsFiles": 12}),
+    "xpsp3": Target(
+        output="xp_sp3_x86_syscalls.txt", j00ru_system=("Windows XP", "SP3"),
+        expected_count=284, header=XP_HEADER,
+        known={"NtAllocateVirtualMemory": 0x11, "NtClose": 0x19, "NtContinue": 0x20,
+               "NtCreateFile": 0x25, "NtReadFile": 0xB7, "NtTerminateProcess": 0x101,
+               "NtWriteFile": 0x112}),
+}
+
+
+def load_j00ru(path: Path, target: Target) -> dict[str, int]:
+    """Name -> number for the target's Windows from a j00ru JSON or CSV table."""
+    text = path.read_text()
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.reader(text.splitlines()))
+        col = rows[0].index(target.j00ru_column)
+        return {r[0]: int(r[col], 16) for r in rows[1:] if len(r) > col and r[col].strip()}
+    data = json.loads(text)
+    key, sub = target.j00ru_system
+    return {name: int(num) for name, num in data[key][sub].items()}
+
+
+def load_tinysec(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """(name -> number, name -> argument bytes) from a tinysec ssdt.md table."""
+    numbers, argbytes = {}, {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"^\|0x([0-9A-Fa-f]+)\(\d+\)\|(Nt\w+)\|(\d+)\s*$", line.strip())
+        if m:
+            numbers[m[2]] = int(m[1], 16)
+            argbytes[m[2]] = 4 * int(m[3])
+    return numbers, argbytes
+
+
+def load_mingw_argbytes(libntdll: str, nm: str) -> dict[str, int]:
+    out = subprocess.run([nm, libntdll], check=True, capture_output=True, text=True).stdout
+    result: dict[str, int] = {}
+    for line in out.splitlines():
+        m = re.match(r"^[0-9a-fA-F]+ T _(Nt\w+)@(\d+)$", line.strip())
+        if m:
+            result[m[1]] = int(m[2])
+    return result
+
+
+def build(table: dict[str, int], argbytes: dict[str, int],
+          target: Target = TARGETS["win7sp1"]) -> list[tuple[int, str, str]]:
+    by_number = sorted((num, name) for name, num in table.items())
+    numbers = [n for n, _ in by_number]
+    if numbers != list(range(len(numbers))):
+        raise SystemExit("service numbers are not unique and contiguous from 0")
+    if len(numbers) != target.expected_count:
+        raise SystemExit(f"expected {target.expected_count} services, got {len(numbers)}")
+    for name, num in target.known.items():
+        if table.get(name) != num:
+            raise SystemExit(f"{name}: expected {num:#x}, table says {table.get(name)}")
+    rows = []
+    for num, name in by_number:
+        if name in target.argbytes_overrides:
+            ab = str(target.argbytes_overrides[name])
+        elif name in argbytes:
+            ab = str(argbytes[name])
+        else:
+            ab = "-"
+        rows.append((num, name, ab))
+    return rows
+
+
+def disagreements(a: dict[str, int], b: dict[str, int]) -> list[str]:
+    """Names present in both tables with different values, and names in only one."""
+    out = [f"{n}: {a[n]} vs {b[n]}" for n in sorted(a.keys() & b.keys()) if a[n] != b[n]]
+    out += [f"{n}: only in the first" for n in sorted(a.keys() - b.keys())]
+    out += [f"{n}: only in the second" for n in sorted(b.keys() - a.keys())]
+    return out
+
+
+def render(rows: list[tuple[int, str, str]], target: Target = TARGETS["win7sp1"]) -> str:
+    lines = [target.header.format(count=len(rows), last=rows[-1][0])]
     lines += [f"0x{num:04X}\t{name}\t{ab}\n" for num, name, ab in rows]
     return "".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--j00ru", required=True, type=Path,
+    ap.add_argument("--profile", choices=sorted(TARGETS), default="win7sp1")
+    ap.add_argument("--j00ru", type=Path,
                     help="j00ru x86/json/nt-per-system.json or x86/csv/nt.csv")
+    ap.add_argument("--tinysec", type=Path, help="tinysec <version>/i386/ssdt.md")
     ap.add_argument("--libntdll", default=DEFAULT_LIBNTDLL)
     ap.add_argument("--nm", default=DEFAULT_NM)
-    ap.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args(argv)
-    rows = build(load_j00ru(args.j00ru), load_mingw_argbytes(args.libntdll, args.nm))
-    args.output.write_text(render(rows))
+    target = TARGETS[args.profile]
+    mingw = load_mingw_argbytes(args.libntdll, args.nm)
+    if args.profile == "win7sp1":
+        if args.j00ru is None:
+            ap.error("--j00ru is required for win7sp1")
+        table, argbytes = load_j00ru(args.j00ru, target), mingw
+    else:
+        if args.tinysec is None:
+            ap.error(f"--tinysec is required for {args.profile}")
+        table, argbytes = load_tinysec(args.tinysec)
+        bad = [d for d in disagreements(argbytes, mingw) if "only in the second" not in d]
+        if bad:
+            print("argbytes: tinysec vs mingw-w64 disagree on " + "; ".join(bad), file=sys.stderr)
+        if args.j00ru is not None:
+            bad = disagreements(table, load_j00ru(args.j00ru, target))
+            if bad:
+                raise SystemExit("numbers: tinysec vs j00ru disagree on " + "; ".join(bad))
+    rows = build(table, argbytes, target)
+    output = args.output or HERE / target.output
+    output.write_text(render(rows, target))
     missing = [name for _, name, ab in rows if ab == "-"]
-    print(f"wrote {args.output}: {len(rows)} services, argbytes unknown for {missing or 'none'}",
+    print(f"wrote {output}: {len(rows)} services, argbytes unknown for {missing or 'none'}",
           file=sys.stderr)
     return 0
 
