@@ -21,8 +21,10 @@ import sys
 import time
 
 from kernel.ke.dispatch import SKIP_HANDLER, Request
+from kernel.profiles import DEFAULT_PROFILE
 from kernel.rtl.status import NtError, status_name
 from kernel.system import Kernel, Options, RunResult
+from kernel.structs.guestmem import has_field
 
 DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
 PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
@@ -76,7 +78,7 @@ class Emulator:
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
-                 profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
+                 profile: str = DEFAULT_PROFILE, trace_boot: bool = False, trace_stream=None,
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
@@ -528,8 +530,9 @@ class Emulator:
                     ("Tls Storage", f"{f('ThreadLocalStoragePointer'):08x}"),
                     ("PEB Address", f"{f('ProcessEnvironmentBlock'):08x}"),
                     ("LastErrorValue", str(f("LastErrorValue"))), ("LastStatusValue", f"{f('LastStatusValue'):x}"),
-                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections"))),
-                    ("HardErrorMode", str(f("HardErrorMode")))]
+                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections")))]
+            if has_field(S.TEB, "HardErrorMode"):        # Windows 7's !teb line (XP's TEB has no such field)
+                rows.append(("HardErrorMode", str(f("HardErrorMode"))))
             return f"TEB at {t.teb:08x}\n" + "\n".join(f"    {k + ':':<22}{v}" for k, v in rows)
         if what != "peb":
             raise ValueError("a summary exists for peb and teb")
@@ -694,13 +697,13 @@ def _mapped_reader(data: bytes, name: str):
 class _SystemExports:
     """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
 
-    def __init__(self):
+    def __init__(self, profile: str = DEFAULT_PROFILE):
         from kernel.dlls import system_dlls
         from kernel.hle.registry import ApiSpec
         from kernel.hle.synth import synthesize
         from kernel.nt import service_table
         from kernel.profiles import get_profile
-        self.profile = get_profile()
+        self.profile = get_profile(profile)
         self.specs = {name.lower(): spec for name, spec in system_dlls(self.profile).items()}
         self._synthesize = synthesize
         self._api_spec = ApiSpec
@@ -739,7 +742,7 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def list_imports(program: str) -> list[str]:
+def list_imports(program: str, profile: str = DEFAULT_PROFILE) -> list[str]:
     """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
     same for every DLL of the program's own that it would load (found in the program's folder, as
     the loader searches it first, recursively, each once, in the order they would be loaded).
@@ -749,8 +752,8 @@ def list_imports(program: str) -> list[str]:
     there unless --lenient), "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of
     the program's own) or "DLL NOT FOUND"; and a last line counting them."""
     from loader.image import read_exports, read_imports
-    from kernel.profiles.apisets_win7 import resolve_api_set
-    system = _SystemExports()
+    system = _SystemExports(profile)
+    resolve_api_set = system.profile.resolve_api_set
     folder = os.path.dirname(os.path.abspath(program))
     try:
         local_files = {f.lower(): f for f in os.listdir(folder)}

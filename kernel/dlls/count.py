@@ -1,12 +1,14 @@
 """How much of each system DLL ntboot implements, counted from the code.
 
-    python -m kernel.dlls.count                 prints the Markdown table
-    python -m kernel.dlls.count --update FILE   rewrites the table in FILE (between the markers)
+    python -m kernel.dlls.count                 prints the Markdown tables, one per OS profile
+    python -m kernel.dlls.count --profile xpsp3 one profile's table
+    python -m kernel.dlls.count --update FILE   rewrites the tables in FILE (between the markers)
 
-Columns: the DLL; handlers (exports with a Python handler, `@export`); forwarders (exports that
-forward to another DLL's function, as Windows 7's do); data exports (exported variables); the number
+Each profile has its own DLL set (Windows 7 has KERNELBASE, XP does not), forwarding layout and
+absent exports (XP lacks the Vista functions ntboot implements).  Columns: the DLL; handlers (exports with a Python handler, `@export`); forwarders (exports that
+forward to another DLL's function); data exports (exported variables); the number
 of real exports in the DLL's export list (kernel/dlls/exports/<dll>.txt, from mingw-w64's import
-libraries: what Windows exports; every listed export without a handler, forwarder or data is an
+libraries, the same list for every profile: what Windows exports; every listed export without a handler, forwarder or data is an
 "unsupported API" stub).  Below the table, ntdll's system services: the Nt*/Zw* exports are real
 system-call stubs, implemented when the kernel has the service.
 
@@ -54,6 +56,13 @@ def table(profile=None) -> str:
     return "\n".join(lines)
 
 
+def tables() -> str:
+    """Every profile's table under a heading of its own, the default profile first."""
+    from ..profiles import DEFAULT_PROFILE, PROFILES
+    names = [DEFAULT_PROFILE] + sorted(n for n in PROFILES if n != DEFAULT_PROFILE)
+    return "\n\n".join(f"**{PROFILES[n].description}** (`--profile {n}`):\n\n{table(PROFILES[n])}" for n in names)
+
+
 def replace_block(text: str, block: str) -> str:
     """`text` with what lies between the markers replaced by `block`."""
     start = text.index(BEGIN) + len(BEGIN)
@@ -68,9 +77,18 @@ def block_of(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kernel.dlls.count", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--update", metavar="FILE", help="rewrite the table between the markers in FILE")
+    parser.add_argument("--update", metavar="FILE", help="rewrite the tables between the markers in FILE")
+    parser.add_argument("--profile", help="only this OS profile's table")
     ns = parser.parse_args(argv)
-    text = table()
+    if ns.profile:
+        from ..profiles import get_profile
+        try:
+            text = table(get_profile(ns.profile))
+        except ValueError as e:
+            print(e, file=sys.stderr)
+            return 2
+    else:
+        text = tables()
     if ns.update:
         with open(ns.update, encoding="utf-8") as f:
             old = f.read()

@@ -87,7 +87,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
     for name, api in sorted(handlers.items()):
         stub_entries.append((name, api))
     for name, info in sorted(known.items()):
-        if name in handlers or name in spec.forwarders or name in data_names:
+        if name in handlers or name in spec.forwarders or name in data_names or name in spec.absent:
             continue
         if info.is_data and info.arg_bytes is None:
             continue
