@@ -34,7 +34,7 @@ from kernel.ke.wait import WaitMixin
 from kernel.ke.dispatch import THREAD_SLICE, Dispatcher, Request, RunStop
 from kernel.mm.section import MemoryManager
 from kernel.ob.object import CidTable, HandleTable, KernelObject
-from .profiles import DEFAULT_PROFILE, get_profile
+from .profiles import get_profile
 from kernel.ps.process import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, EProcess, EThread)
 from kernel.rtl.status import STATUS, NtError, status_name
 from .events import BootTrace
@@ -67,7 +67,7 @@ class Options:
     root: str | None = None                  # sandbox root (C:\); a fresh temporary folder if None
     mounts: list = field(default_factory=list)   # [(host, guest, writable)]
     app_writable: bool = False               # the program's own folder is read-only unless asked
-    profile: str = DEFAULT_PROFILE
+    profile: str | None = None               # OS profile name (kernel/profiles); None: DEFAULT_PROFILE
     max_instructions: int = 0                # 0 = no limit (no per-instruction cost)
     timeout: float = 0.0                     # seconds of wall time, 0 = none
     environment: dict | None = None          # extra guest environment variables

@@ -21,7 +21,6 @@ import sys
 import time
 
 from kernel.ke.dispatch import SKIP_HANDLER, Request
-from kernel.profiles import DEFAULT_PROFILE
 from kernel.rtl.status import NtError, status_name
 from kernel.system import Kernel, Options, RunResult
 from kernel.structs.guestmem import has_field
@@ -78,7 +77,7 @@ class Emulator:
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
-                 profile: str = DEFAULT_PROFILE, trace_boot: bool = False, trace_stream=None,
+                 profile: str | None = None, trace_boot: bool = False, trace_stream=None,
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
@@ -697,7 +696,7 @@ def _mapped_reader(data: bytes, name: str):
 class _SystemExports:
     """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
 
-    def __init__(self, profile: str = DEFAULT_PROFILE):
+    def __init__(self, profile: str | None = None):
         from kernel.dlls import system_dlls
         from kernel.hle.registry import ApiSpec
         from kernel.hle.synth import synthesize
@@ -742,7 +741,7 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def list_imports(program: str, profile: str = DEFAULT_PROFILE) -> list[str]:
+def list_imports(program: str, profile: str | None = None) -> list[str]:
     """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
     same for every DLL of the program's own that it would load (found in the program's folder, as
     the loader searches it first, recursively, each once, in the order they would be loaded).

@@ -41,7 +41,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", type=_size, default=0, metavar="BYTES",
                    help="stop when a process would commit more user memory than this (K/M/G suffixes)")
     p.add_argument("--max-processes", type=int, default=0, metavar="N", help="stop when more than N processes exist")
-    p.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES),
+    p.add_argument("--profile", default=None, choices=sorted(PROFILES),
                    help=f"OS profile (default {DEFAULT_PROFILE})")
     p.add_argument("--real-time", action="store_true",
                    help="follow the host clock instead of the virtual, deterministic one")
@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("args", nargs="*", help="guest arguments (put them after -- if they start with -)")
     imports = sub.add_parser("imports", help="list the functions a program (and each DLL of its own it would load) "
                                              "imports, and which ntboot implements")
-    imports.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES),
+    imports.add_argument("--profile", default=None, choices=sorted(PROFILES),
                          help=f"OS profile whose DLLs answer (default {DEFAULT_PROFILE})")
     imports.add_argument("program")
     regress = sub.add_parser("regress", help="run the regression cases of a TOML file")

@@ -367,7 +367,7 @@ def populate(reg: Registry, kernel) -> None:
     reg.set("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run")
     reg.set("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall")
     reg.set(nt, {
-        "CurrentVersion": version, "CurrentBuild": str(profile.build), "CurrentBuildNumber": str(profile.build),
+        "CurrentVersion": version, "CurrentBuild": profile.current_build or str(profile.build), "CurrentBuildNumber": str(profile.build),
         "CSDVersion": profile.csd_version, "CSDBuildNumber": profile.csd_build,
         "ProductName": profile.product_name,
         "CurrentType": "Multiprocessor Free" if profile.number_of_processors > 1 else "Uniprocessor Free",

@@ -39,6 +39,7 @@ class Profile:
     # the function the start thunk jumps to, which runs the entry point in its SEH frame (NT 5.x's
     # kernel32!BaseProcessStart; None where the thunk does it itself, as RtlUserThreadStart)
     start_function: tuple[str, str] | None = None
+    current_build: str = ""             # CurrentVersion\CurrentBuild ("": the build number, as Vista and later)
     installation_type: str = "Client"   # CurrentVersion\InstallationType ("" where the value does not exist)
     profile_root: str = "C:\\Users"      # parent of the user profile folders
     folders: Folders = WIN7_FOLDERS      # the user profile's and the shared folders
@@ -153,6 +154,10 @@ XP_ABSENT_EXPORTS = {
         "RtlUserThreadStart",
     }),
     "shell32.dll": frozenset({"SHGetKnownFolderPath"}),
+    # RegGetValue and RegDeleteKeyEx: Vista and XP x64, not 32-bit XP
+    "advapi32.dll": frozenset({"RegGetValueA", "RegGetValueW", "RegDeleteKeyExA", "RegDeleteKeyExW",
+                               "RegDeleteTreeA", "RegDeleteTreeW", "RegDeleteKeyValueA", "RegDeleteKeyValueW",
+                               "RegSetKeyValueA", "RegSetKeyValueW"}),
     "msvcrt.dll": frozenset({
         "fopen_s", "_wfopen_s", "qsort_s", "strtok_s", "strcpy_s", "strcat_s", "strncpy_s", "strncat_s",
         "wcscpy_s",
@@ -174,6 +179,7 @@ XP_SP3_X86 = Profile(
     build_lab="2600.xpsp.080413-2111", csd_build="5512",  # SP3 RTM files are 5.1.2600.5512
     start_function=("kernel32.dll", "BaseProcessStart"),
     installation_type="",
+    current_build="1.511.1 () (Obsolete data - do not use)",     # what XP keeps there
     profile_root="C:\\Documents and Settings", folders=XP_FOLDERS,
     system_file_time=128526480000000000,                  # 2008-04-14 12:00 UTC: XP SP3's files (5512)
     api_set_module=None,
@@ -192,8 +198,9 @@ XP_SP3_X86 = Profile(
 PROFILES = {p.name: p for p in (WIN7_SP1_X86, XP_SP3_X86)}
 
 
-def get_profile(name: str = DEFAULT_PROFILE) -> Profile:
+def get_profile(name: str | None = None) -> Profile:
+    """The profile of that name; None: the default profile (DEFAULT_PROFILE)."""
     try:
-        return PROFILES[name]
+        return PROFILES[name or DEFAULT_PROFILE]
     except KeyError:
         raise ValueError(f"unknown OS profile {name!r} (known: {', '.join(PROFILES)})") from None
