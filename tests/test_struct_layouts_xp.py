@@ -330,18 +330,18 @@ def test_bit_positions(cls, name, pos, width):
     assert (bit.pos, bit.width) == (pos, width)
 
 
-# Members ntboot's Windows 7 code relies on that XP does not have (the wiring
-# engineer branches on the profile for these)
+# Members ntboot's code reads or writes today (traced through the boot, sample,
+# process, exception, FLS and dump tests, plus `dump teb --summary`) that XP does
+# not have: the wiring engineer branches on the profile for these
 WIN7_ONLY = [
-    (x.PEB, "CrossProcessFlags"), (x.PEB, "BitField"), (x.PEB, "ApiSetMap"),
-    (x.PEB, "FlsCallback"), (x.PEB, "FlsListHead"), (x.PEB, "FlsBitmap"),
-    (x.PEB, "FlsBitmapBits"), (x.PEB, "FlsHighIndex"), (x.PEB, "IFEOKey"),
-    (x.TEB, "FlsData"), (x.TEB, "ActivationContextStackPointer"),
-    (x.TEB, "HardErrorMode"), (x.TEB, "SameTebFlags"),
+    (x.PEB, "CrossProcessFlags"), (x.PEB, "FlsCallback"), (x.PEB, "FlsListHead"),
+    (x.PEB, "FlsBitmap"), (x.PEB, "FlsBitmapBits"), (x.PEB, "FlsHighIndex"),
+    (x.TEB, "FlsData"), (x.TEB, "HardErrorMode"),
     (x.RTL_USER_PROCESS_PARAMETERS, "EnvironmentSize"),
     (x.KUSER_SHARED_DATA, "TickCountLowDeprecated"),
-    (x.KUSER_SHARED_DATA, "ActiveProcessorCount"), (x.KUSER_SHARED_DATA, "XState"),
-    (x.PEB_LDR_DATA, "ShutdownInProgress"), (x.LDR_DATA_TABLE_ENTRY, "LoadTime"),
+    (x.KUSER_SHARED_DATA, "LargePageMinimum"),
+    (x.LDR_DATA_TABLE_ENTRY, "ForwarderLinks"), (x.LDR_DATA_TABLE_ENTRY, "ServiceTagLinks"),
+    (x.LDR_DATA_TABLE_ENTRY, "StaticLinks"),
 ]
 
 
@@ -350,6 +350,14 @@ def test_member_absent_on_xp_present_on_win7(cls, name):
     with pytest.raises(KeyError):
         cls.field_info(name)
     w.STRUCTS[cls._name_].field_info(name)          # the Win7 twin has it
+
+
+def test_same_offset_under_the_xp_name():
+    assert x.TEB.offsetof("HardErrorsAreDisabled") == w.TEB.offsetof("HardErrorMode") == 0xF28
+    assert x.KUSER_SHARED_DATA.offsetof("TickCountLow") == 0
+    assert w.KUSER_SHARED_DATA.offsetof("TickCountLowDeprecated") == 0
+    assert x.PEB.offsetof("ImageProcessAffinityMask") == w.PEB.offsetof(
+        "ActiveProcessAffinityMask") == 0xC0
 
 
 def test_bytes_round_trip_at_xp_offsets():
