@@ -10,7 +10,6 @@ from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
 from loader.image import ImageError
 
 from kernel.rtl import paths
-from kernel.profiles.apisets_win7 import resolve_api_set
 from kernel.rtl.status import NtError
 
 
@@ -52,10 +51,10 @@ class LoaderServices:
 
     # images
     def resolve_api_set(self, name: str) -> str | None:
-        return resolve_api_set(name)
+        return self.kernel.profile.resolve_api_set(name)
 
     def find_dll(self, name: str, importer_path: str) -> str | None:
-        """The Windows 7 DLL search order (SafeDllSearchMode): the program's folder, System32,
+        """The DLL search order with SafeDllSearchMode (XP SP2 and later): the program's folder, System32,
         the Windows folder, the current folder, then PATH."""
         if "\\" in name or "/" in name or ":" in name:
             full = paths.normalize(name, self.process.current_directory)

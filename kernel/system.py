@@ -39,11 +39,16 @@ from kernel.ps.process import (THREAD_READY, THREAD_RUNNING, THREAD_TERMINATED, 
 from kernel.rtl.status import STATUS, NtError, status_name
 from .events import BootTrace
 
-# folders of a Windows 7 installation the guest finds in the sandbox root (created if missing):
-# the user profile the default environment names (TEMP, APPDATA, LOCALAPPDATA) and the shared ones
-STANDARD_FOLDERS = ("C:\\Users\\user\\AppData\\Local\\Temp", "C:\\Users\\user\\AppData\\Roaming",
-                    "C:\\Users\\user\\Documents", "C:\\Users\\user\\Desktop", "C:\\ProgramData",
-                    "C:\\Program Files\\Common Files")
+USER_NAME = "user"
+
+
+def standard_folders(profile) -> tuple[str, ...]:
+    """Folders of the profile's Windows installation the guest finds in the sandbox root (created if
+    missing): the user profile the default environment names (TEMP, APPDATA ...) and the shared ones."""
+    f = profile.folders
+    home = f.user_profile(USER_NAME)
+    return (f"{home}\\{f.temp}", f"{home}\\{f.roaming}", f"{home}\\{f.local}", f"{home}\\{f.documents}",
+            f"{home}\\{f.desktop}", f.common_appdata, f.common_documents, "C:\\Program Files\\Common Files")
 KUSER_SHARED_DATA = 0x7FFE0000
 KERNEL_IMAGE_BASE = 0x80100000       # where the kernel's own code and data (our "ntoskrnl") live
 KERNEL_POOL_BASE = 0x80200000        # EPROCESS/ETHREAD mirrors and kernel stacks
@@ -62,7 +67,7 @@ class Options:
     root: str | None = None                  # sandbox root (C:\); a fresh temporary folder if None
     mounts: list = field(default_factory=list)   # [(host, guest, writable)]
     app_writable: bool = False               # the program's own folder is read-only unless asked
-    profile: str = "win7sp1"
+    profile: str | None = None               # OS profile name (kernel/profiles); None: DEFAULT_PROFILE
     max_instructions: int = 0                # 0 = no limit (no per-instruction cost)
     timeout: float = 0.0                     # seconds of wall time, 0 = none
     environment: dict | None = None          # extra guest environment variables
@@ -147,7 +152,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                                          for name in self.system_dll_specs})
         for host, guest, writable in self.options.mounts:
             self.io.mount(guest, host, writable)
-        for folder in STANDARD_FOLDERS:      # what every Windows 7 has (GetTempPath's folder ...)
+        for folder in standard_folders(self.profile):     # what every installation has (GetTempPath's ...)
             try:
                 self.io.ensure_folder(folder)
             except (OSError, NtError):
@@ -317,7 +322,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             "SafeBootMode": 0,
             "TestRetInstruction": 0xC3,
             "Cookie": 0x4E54424F,
-        })
+        }, if_present=("LargePageMinimum",))
         self.update_kuser_time(process)
 
     def complete_kuser_shared_data(self, process: EProcess, ntdll_base: int, synth) -> None:
@@ -341,8 +346,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             "SystemTime.High2Time": self.clock_100ns >> 32,
             "TickCount.LowPart": ticks & 0xFFFFFFFF, "TickCount.High1Time": ticks >> 32,
             "TickCount.High2Time": ticks >> 32,
-            "TickCountLowDeprecated": ticks & 0xFFFFFFFF,
-        })
+            "TickCountLowDeprecated": ticks & 0xFFFFFFFF,     # Windows 7's name
+            "TickCountLow": ticks & 0xFFFFFFFF,               # XP's (the same dword at +0)
+        }, if_present=("TickCountLowDeprecated", "TickCountLow"))
 
     # -- system DLLs ------------------------------------------------------------------------------
     def _dll_image_provider(self, name: str):
@@ -376,9 +382,34 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
 
     def export_address(self, process: EProcess, dll: str, name: str) -> int:
         for base, section in process.mapped_images.items():
-            if section.synthesized is not None and section.synthesized.spec.name.lower() == dll.lower():
-                return base + section.synthesized.exports[name]
+            synth = section.synthesized
+            if synth is not None and synth.spec.name.lower() == dll.lower():
+                # an export, or a DLL-internal function the kernel starts threads at (XP's kernel32
+                # does not export BaseProcessStartThunk)
+                rva = synth.exports.get(name, synth.labels.get("." + name))
+                if rva is None:
+                    raise NtError("STATUS_PROCEDURE_NOT_FOUND", f"{dll}!{name} does not exist on this Windows")
+                return base + rva
         raise NtError("STATUS_DLL_NOT_FOUND", f"{dll} is not mapped in {process.image_name}")
+
+    def system_dll_address(self, process: EProcess, dll: str, name: str) -> int:
+        """Where a system DLL's function is in `process`, mapped or not yet: a DLL the loader has not
+        mapped yet will be at its base, where it is in the creator (what NT 5.x's CreateProcess relies
+        on when it puts kernel32!BaseProcessStartThunk in the initial CONTEXT of a process that has
+        only the image and ntdll)."""
+        try:
+            return self.export_address(process, dll, name)
+        except NtError as e:
+            if e.status_name != "STATUS_DLL_NOT_FOUND":
+                raise
+        spec = next((s for n, s in self.system_dll_specs.items() if n.lower() == dll.lower()), None)
+        if spec is None:
+            raise NtError("STATUS_DLL_NOT_FOUND", f"{dll} is not a system DLL of {self.profile.description}")
+        synth = synthesize(spec, self.profile)
+        rva = synth.exports.get(name, synth.labels.get("." + name))
+        if rva is None:
+            raise NtError("STATUS_PROCEDURE_NOT_FOUND", f"{dll}!{name} does not exist on this Windows")
+        return spec.base + rva
 
     # -- process and thread plumbing ---------------------------------------------------------------
     def insert_active_process(self, process: EProcess) -> None:
@@ -464,14 +495,15 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
 
     # -- environment -------------------------------------------------------------------------------
     def default_environment(self) -> dict:
+        folders = self.profile.folders
+        home = folders.user_profile(USER_NAME)
         env = {
-            "ALLUSERSPROFILE": "C:\\ProgramData",
-            "APPDATA": "C:\\Users\\user\\AppData\\Roaming",
+            "ALLUSERSPROFILE": folders.all_users,
+            "APPDATA": f"{home}\\{folders.roaming}",
             "COMPUTERNAME": "NTBOOT",
             "ComSpec": "C:\\Windows\\system32\\cmd.exe",
             "HOMEDRIVE": "C:",
-            "HOMEPATH": "\\Users\\user",
-            "LOCALAPPDATA": "C:\\Users\\user\\AppData\\Local",
+            "HOMEPATH": home.removeprefix("C:"),
             "NUMBER_OF_PROCESSORS": str(self.profile.number_of_processors),
             "OS": "Windows_NT",
             "Path": "C:\\Windows\\system32;C:\\Windows",
@@ -480,12 +512,14 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             "ProgramFiles": "C:\\Program Files",
             "SystemDrive": "C:",
             "SystemRoot": "C:\\Windows",
-            "TEMP": "C:\\Users\\user\\AppData\\Local\\Temp",
-            "TMP": "C:\\Users\\user\\AppData\\Local\\Temp",
-            "USERNAME": "user",
-            "USERPROFILE": "C:\\Users\\user",
+            "TEMP": f"{home}\\{folders.temp}",
+            "TMP": f"{home}\\{folders.temp}",
+            "USERNAME": USER_NAME,
+            "USERPROFILE": home,
             "windir": "C:\\Windows",
         }
+        if folders.local_appdata_variable:               # Vista and later
+            env["LOCALAPPDATA"] = f"{home}\\{folders.local}"
         env.update(self.options.environment or {})
         return dict(sorted(env.items(), key=lambda kv: kv[0].upper()))
 
@@ -745,7 +779,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         m = process.machine
         apc = self.export_address(process, "ntdll.dll", "KiUserApcDispatcher")
         thunk_dll, thunk_name = self.profile.start_thunk
-        thunk = self.export_address(process, thunk_dll, thunk_name)
+        thunk = thread.start_address          # the initial CONTEXT's Eip (kernel32 may not be mapped yet)
         info = process.section.image.info
         entry = process.image_base + info.entry_point_rva
         hooks = []
@@ -763,10 +797,16 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             hooks.append(m.hook_code_range(addr, addr, cb))
         observe(apc, "4.4", "KiUserApcDispatcher")
         observe(thunk, "4.6", thunk_name, entry_point=entry)
-        observe(entry, "4.6", "entry point", image=process.image_name)
         self.cpu_boot_addresses = {"KiThreadStartup": self.ki_thread_startup, "KiUserApcDispatcher": apc,
                                    "LdrInitializeThunk": self.export_address(process, "ntdll.dll", "LdrInitializeThunk"),
                                    "start thunk": thunk, "entry point": entry}
+        if self.profile.start_function is not None:       # NT 5.x: BaseProcessStart, then the entry point
+            start_dll, start_name = self.profile.start_function
+            start = self.system_dll_address(process, start_dll, start_name)
+            observe(start, "4.6", start_name, seh_frame=f"{start_dll.removesuffix('.dll')}!_except_handler3, "
+                                                         f"filter UnhandledExceptionFilter")
+            self.cpu_boot_addresses["start function"] = start
+        observe(entry, "4.6", "entry point", image=process.image_name)
 
     # -- faults ------------------------------------------------------------------------------------
     def _on_fault(self, thread: EThread, fault) -> None:

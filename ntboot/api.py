@@ -23,6 +23,7 @@ import time
 from kernel.ke.dispatch import SKIP_HANDLER, Request
 from kernel.rtl.status import NtError, status_name
 from kernel.system import Kernel, Options, RunResult
+from kernel.structs.guestmem import has_field
 
 DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
 PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
@@ -76,7 +77,7 @@ class Emulator:
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
-                 profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
+                 profile: str | None = None, trace_boot: bool = False, trace_stream=None,
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
@@ -528,8 +529,9 @@ class Emulator:
                     ("Tls Storage", f"{f('ThreadLocalStoragePointer'):08x}"),
                     ("PEB Address", f"{f('ProcessEnvironmentBlock'):08x}"),
                     ("LastErrorValue", str(f("LastErrorValue"))), ("LastStatusValue", f"{f('LastStatusValue'):x}"),
-                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections"))),
-                    ("HardErrorMode", str(f("HardErrorMode")))]
+                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections")))]
+            if has_field(S.TEB, "HardErrorMode"):        # Windows 7's !teb line (XP's TEB has no such field)
+                rows.append(("HardErrorMode", str(f("HardErrorMode"))))
             return f"TEB at {t.teb:08x}\n" + "\n".join(f"    {k + ':':<22}{v}" for k, v in rows)
         if what != "peb":
             raise ValueError("a summary exists for peb and teb")
@@ -694,13 +696,13 @@ def _mapped_reader(data: bytes, name: str):
 class _SystemExports:
     """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
 
-    def __init__(self):
+    def __init__(self, profile: str | None = None):
         from kernel.dlls import system_dlls
         from kernel.hle.registry import ApiSpec
         from kernel.hle.synth import synthesize
         from kernel.nt import service_table
         from kernel.profiles import get_profile
-        self.profile = get_profile()
+        self.profile = get_profile(profile)
         self.specs = {name.lower(): spec for name, spec in system_dlls(self.profile).items()}
         self._synthesize = synthesize
         self._api_spec = ApiSpec
@@ -739,7 +741,7 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def import_census(program: str) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+def import_census(program: str, profile: str | None = None) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     """What `ntboot imports` lists, as data: one `(module, host path, [(dll, function, mark)])` per module,
     the program first, then every DLL of the program's own that it would load (found in the program's
     folder, as the loader searches it first, recursively, each once, in the order they would be
@@ -748,8 +750,8 @@ def import_census(program: str) -> list[tuple[str, str, list[tuple[str, str, str
     "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of the program's own) or
     "DLL NOT FOUND".  Raises OSError for an unreadable file, ValueError for an image pefile refuses."""
     from loader.image import read_exports, read_imports
-    from kernel.profiles.apisets_win7 import resolve_api_set
-    system = _SystemExports()
+    system = _SystemExports(profile)
+    resolve_api_set = system.profile.resolve_api_set
     folder = os.path.dirname(os.path.abspath(program))
     try:
         local_files = {f.lower(): f for f in os.listdir(folder)}
@@ -794,13 +796,13 @@ def import_census(program: str) -> list[tuple[str, str, list[tuple[str, str, str
     return modules
 
 
-def list_imports(program: str) -> list[str]:
+def list_imports(program: str, profile: str | None = None) -> list[str]:
     """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
     same for every DLL of the program's own that it would load (see `import_census`).
 
     One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>mark`,
     and a last line counting them."""
-    modules = import_census(program)
+    modules = import_census(program, profile)
     out = []
     counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
     for module, path, rows in modules:

@@ -18,6 +18,7 @@ import os
 import sys
 
 from ntboot.api import DUMPABLE, Emulator, ProgramError
+from kernel.profiles import DEFAULT_PROFILE, PROFILES
 from kernel.rtl.status import status_name
 
 EXIT_NOT_FOUND = 127
@@ -40,7 +41,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", type=_size, default=0, metavar="BYTES",
                    help="stop when a process would commit more user memory than this (K/M/G suffixes)")
     p.add_argument("--max-processes", type=int, default=0, metavar="N", help="stop when more than N processes exist")
-    p.add_argument("--profile", default="win7sp1", help="OS profile (default win7sp1)")
+    p.add_argument("--profile", default=None, choices=sorted(PROFILES),
+                   help=f"OS profile (default {DEFAULT_PROFILE})")
     p.add_argument("--real-time", action="store_true",
                    help="follow the host clock instead of the virtual, deterministic one")
     p.add_argument("--registry", metavar="FILE",
@@ -112,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("args", nargs="*", help="guest arguments (put them after -- if they start with -)")
     imports = sub.add_parser("imports", help="list the functions a program (and each DLL of its own it would load) "
                                              "imports, and which ntboot implements")
+    imports.add_argument("--profile", default=None, choices=sorted(PROFILES),
+                         help=f"OS profile whose DLLs answer (default {DEFAULT_PROFILE})")
     imports.add_argument("program")
     regress = sub.add_parser("regress", help="run the regression cases of a TOML file")
     regress.add_argument("file", metavar="FILE.toml")
@@ -263,7 +267,7 @@ def _dump(ns) -> int:
 
 def _imports(ns) -> int:
     from ntboot.api import list_imports
-    for line in list_imports(ns.program):
+    for line in list_imports(ns.program, profile=ns.profile):
         print(line)
     return 0
 

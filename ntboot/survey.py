@@ -88,7 +88,7 @@ class Job:
     timeout: float = DEFAULT_TIMEOUT
     max_memory: int = DEFAULT_MAX_MEMORY
     max_processes: int = DEFAULT_MAX_PROCESSES
-    profile: str = "win7sp1"
+    profile: str | None = None
 
 
 def pe_kind(path: str) -> str:
@@ -156,14 +156,15 @@ def read_list(path: str) -> list[Target]:
 
 
 # -- one program, in its own host process ---------------------------------------------------------------
-def census(path: str) -> dict:
+def census(path: str, profile: str | None = None) -> dict:
     """The static census of a program's imports (`ntboot.api.import_census`), counted and listed."""
     from ntboot.api import import_census
-    from kernel.profiles.apisets_win7 import resolve_api_set
+    from kernel.profiles import get_profile
+    resolve_api_set = get_profile(profile).resolve_api_set
     counts = Counter()
     unresolved = []                     # [{"function", "kind"}]: stub, not exported, DLL missing
     modules = []
-    for module, _, rows in import_census(path):
+    for module, _, rows in import_census(path, profile):
         modules.append(module)
         for dll, name, mark in rows:
             if mark == "implemented":
@@ -278,7 +279,7 @@ def survey_one(job: Job) -> dict:
     out = {"name": target.name, "path": target.path, "source": target.source, "args": target.args,
            "kind": pe_kind(target.path), "census": None, "run": None, "expected": None, "seconds": None}
     try:
-        out["census"] = census(target.path)
+        out["census"] = census(target.path, job.profile)
     except Exception as e:           # an image pefile refuses: the run says what Windows says
         out["census"] = {"error": f"{type(e).__name__}: {e}", "complete": False, "imports": 0,
                          "counts": {}, "unresolved": [], "modules": []}
@@ -400,8 +401,10 @@ def _collect(path: str, proc, job, killed: bool) -> dict:
 # -- the survey ---------------------------------------------------------------------------------------------
 def survey(targets: list[Target], *, executor: Executor | None = None, timeout: float = DEFAULT_TIMEOUT,
            max_memory: int = DEFAULT_MAX_MEMORY, max_processes: int = DEFAULT_MAX_PROCESSES,
-           profile: str = "win7sp1", skipped=(), progress=None) -> dict:
+           profile: str | None = None, skipped=(), progress=None) -> dict:
     """Survey `targets`; returns the survey document (what --json prints)."""
+    from kernel.profiles import get_profile
+    profile = get_profile(profile).name
     executor = executor or LocalPool()
     jobs = [Job(t, timeout=timeout, max_memory=max_memory, max_processes=max_processes, profile=profile)
             for t in targets]
@@ -563,7 +566,7 @@ def add_arguments(p: argparse.ArgumentParser, size_type) -> None:
                    help=f"processes of each run (default {DEFAULT_MAX_PROCESSES})")
     p.add_argument("--args", default="", metavar='"ARGS"',
                    help="arguments for every program found (not for a survey list's programs)")
-    p.add_argument("--profile", default="win7sp1", help="OS profile (default win7sp1)")
+    p.add_argument("--profile", default=None, help="OS profile (default: the default profile, win7sp1)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the survey as JSON")
     fmt.add_argument("--markdown", action="store_true", help="Markdown tables")
@@ -571,15 +574,14 @@ def add_arguments(p: argparse.ArgumentParser, size_type) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
 
 
-def warm(profile: str = "win7sp1") -> None:
+def warm(profile: str | None = None) -> None:
     """Import the kernel and synthesize the system DLLs once, in this process, so that forked workers
     start with them (each would otherwise spend about 0.3 s on it)."""
     from ntboot.api import _SystemExports
     from kernel.hle.synth import synthesize
-    from kernel.profiles import get_profile
-    system = _SystemExports()
+    system = _SystemExports(profile)
     for spec in system.specs.values():
-        synthesize(spec, get_profile(profile) if profile != system.profile.name else system.profile)
+        synthesize(spec, system.profile)
 
 
 def main(ns) -> int:

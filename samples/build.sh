@@ -102,6 +102,8 @@ WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
 echo "  RC   shellmisc.rc"
 "$WINDRES" -O coff -i "$SRC/shellmisc.rc" -o "$OBJ/shellmisc.res.o"
 exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
+# the Windows version and the profile folders (runs on XP and Windows 7 alike: no Vista imports)
+exe version -lshell32
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000

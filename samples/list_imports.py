@@ -40,6 +40,7 @@ EXTRA_ALLOWED = {
     "registry.exe": {"advapi32.dll"},
     "shlwapi.exe": {"shlwapi.dll"},
     "shellmisc.exe": {"user32.dll", "shell32.dll", "ole32.dll", "oleaut32.dll"},
+    "version.exe": {"shell32.dll"},
 }
 
 MACHINES = {0x14C: "i386", 0x8664: "x86-64"}
@@ -144,7 +145,7 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "version.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",

@@ -8,6 +8,9 @@ import shutil
 from conftest import BIN
 from ntboot.api import Emulator
 from mingw_runtime import copy_runtime
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
 def test_cxx_exceptions_with_the_real_mingw_runtime(tmp_path):

@@ -5,6 +5,9 @@ import sys
 
 
 from conftest import ROOT, sample
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
 def dump(*args):

@@ -23,6 +23,8 @@ from kernel.ob.object import HandleTable
 from kernel.rtl.status import STATUS, NtError
 from tests.conftest import run_sample
 
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
+
 SECRET = b"host bytes outside the sandbox"
 
 EXPECTED = r"""start directory: C:\app
@@ -169,7 +171,29 @@ failures: 0
 """
 
 
-def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path):
+# What differs on XP: C:\ holds "Documents and Settings" (no Users, no ProgramData), and the user's
+# temporary folder is "Local Settings\Temp" in the profile
+XP_TEMP = "C:\\Documents and Settings\\user\\Local Settings\\Temp\\"
+ROOT_FOLDERS = {"win7sp1": ["Program Files", "ProgramData", "Users"],
+                "xpsp3": ["Documents and Settings", "Program Files"]}
+TEMP_FOLDER = {"win7sp1": ("Users", "user", "AppData", "Local", "Temp"),
+               "xpsp3": ("Documents and Settings", "user", "Local Settings", "Temp")}
+
+
+def expected_output(profile) -> str:
+    if profile.name == "win7sp1":
+        return EXPECTED
+    assert profile.name == "xpsp3"
+    return (EXPECTED
+            .replace("[app] [Program Files] [ProgramData] [Users] [Windows] [work]",
+                     "[app] [Documents and Settings] [Program Files] [Windows] [work]")
+            .replace("[app] [Program Files] [ProgramData] up.txt(25) [Users] [Windows]",
+                     "[app] [Documents and Settings] [Program Files] up.txt(25) [Windows]")
+            .replace("C:\\Users\\user\\AppData\\Local\\Temp\\ (33)", XP_TEMP + " (51)")
+            .replace("C:\\Users\\user\\AppData\\Local\\Temp\\", XP_TEMP))
+
+
+def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path, os_profile):
     root = tmp_path / "root"
     outside = tmp_path / "outside"
     root.mkdir()
@@ -177,7 +201,7 @@ def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path):
     (outside / "secret.txt").write_bytes(SECRET)
     result = run_sample("files.exe", root=str(root))
     assert result.reason == "exited", result.message
-    assert result.stdout.decode() == EXPECTED
+    assert result.stdout.decode() == expected_output(os_profile)
     assert result.exit_code == 0
     # the move to ..\..\..\..\up.txt ended in the root, as `..` stops there
     assert (root / "up.txt").read_bytes() == b"abcdefghijklmnopqrst+tail"
@@ -185,15 +209,15 @@ def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["outside", "root"]
     assert os.listdir(outside) == ["secret.txt"] and (outside / "secret.txt").read_bytes() == SECRET
     # what is left: the standard folders, the moved file; work\ was removed by the program
-    assert sorted(os.listdir(root)) == ["Program Files", "ProgramData", "Users", "up.txt"]
-    temp = root / "Users" / "user" / "AppData" / "Local" / "Temp"
+    assert sorted(os.listdir(root)) == ROOT_FOLDERS[os_profile.name] + ["up.txt"]
+    temp = root.joinpath(*TEMP_FOLDER[os_profile.name])
     assert temp.is_dir() and os.listdir(temp) == []          # the temporary file was deleted
 
 
-def test_files_sample_in_a_fresh_temporary_root_twice():
+def test_files_sample_in_a_fresh_temporary_root_twice(os_profile):
     # no root given: each run gets its own empty temporary folder, and the same output
     first, second = run_sample("files.exe"), run_sample("files.exe")
-    assert first.stdout == second.stdout == EXPECTED.encode()
+    assert first.stdout == second.stdout == expected_output(os_profile).encode()
 
 
 # -- the FILE_*_DIRECTORY_INFORMATION layouts (ntifs.h, x86) --------------------------------------------

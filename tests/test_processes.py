@@ -5,6 +5,9 @@ import io
 
 from conftest import run_sample, sample
 from ntboot.api import Emulator
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 SPAWN_OUTPUT = [
     "argc=3", "argv[0]=[args.exe]", "argv[1]=[one]", "argv[2]=[two three]", "NTBOOT_TEST=(null)",

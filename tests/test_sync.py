@@ -6,6 +6,8 @@ import pytest
 
 from conftest import run_sample
 
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
+
 SYNC_OUTPUT = [
     "cs: recursion count 2, owner is me: yes",
     "cs: TryEnterCriticalSection from another thread: 0",
@@ -50,6 +52,7 @@ SYNC_OUTPUT = [
 ]
 
 
+@pytest.mark.profiles("win7sp1")     # sync.exe imports SRW locks and condition variables (Vista): tests/test_xp.py
 def test_sync_objects_and_apcs_print_the_right_results_deterministically():
     first = run_sample("sync.exe")
     assert (first.reason, first.exit_code) == ("exited", 0), first.message

@@ -57,9 +57,8 @@ FILE_DELETE_ON_CLOSE = 0x1000
 FILE_SUPERSEDED, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN = 0, 1, 2, 3
 
 FILETIME_UNIX_EPOCH = 116444736000000000       # 1970-01-01 in 100 ns units since 1601
-SYSTEM_FILE_TIME = 129347064000000000          # 2010-11-20 12:00 UTC: Windows 7 SP1's files
+SYSTEM_FILE_TIME = 129347064000000000          # without a kernel: Windows 7 SP1's (the profile's system_file_time)
 VOLUME_SERIAL_NUMBER = 0x5A7E0C01
-VOLUME_CREATION_TIME = SYSTEM_FILE_TIME
 CLUSTER_SIZE = 4096
 SECTOR_SIZE = 512
 INVALID_NAME_CHARACTERS = '<>:"/\\|?*'
@@ -345,6 +344,12 @@ class IoManager:
 
 
     # -- the clock and the processes the file system must know of -------------------------------------
+    @property
+    def system_file_time(self) -> int:
+        """The time the installation's own files (and the volume) carry: the profile's."""
+        profile = getattr(self.kernel, "profile", None)
+        return profile.system_file_time if profile is not None else SYSTEM_FILE_TIME
+
     def now(self) -> int:
         clock = getattr(self.kernel, "system_time", None)
         return clock() if clock is not None else SYSTEM_FILE_TIME
@@ -587,11 +592,12 @@ class IoManager:
     def query(self, node: Node) -> FileInfo:
         if node.host_path is None:
             if node.is_dir:
-                return FileInfo(FILE_ATTRIBUTE_DIRECTORY, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME,
-                                SYSTEM_FILE_TIME, 0, 0, _stable_index(node.guest_path), 1, True)
+                t = self.system_file_time
+                return FileInfo(FILE_ATTRIBUTE_DIRECTORY, t, t, t, t, 0, 0, _stable_index(node.guest_path), 1, True)
             size = len(node.read_bytes())
-            return FileInfo(FILE_ATTRIBUTE_ARCHIVE, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME,
-                            SYSTEM_FILE_TIME, size, _allocation(size), _stable_index(node.guest_path), 1, False)
+            t = self.system_file_time
+            return FileInfo(FILE_ATTRIBUTE_ARCHIVE, t, t, t, t, size, _allocation(size),
+                            _stable_index(node.guest_path), 1, False)
         try:
             st = os.stat(node.host_path)
         except OSError:

@@ -25,7 +25,7 @@ from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, NTSTATUS, PHANDLE, PIO_ST
 from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_DELETE_ON_CLOSE, FILE_OPEN, FILE_OPENED,
                   FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL,
                   FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA,
-                  FILE_WRITE_THROUGH, SECTOR_SIZE, SYNCHRONIZE, VOLUME_CREATION_TIME, VOLUME_SERIAL_NUMBER,
+                  FILE_WRITE_THROUGH, SECTOR_SIZE, SYNCHRONIZE, VOLUME_SERIAL_NUMBER,
                   FileObject, HostFile, NullDevice)
 # what callers of open_file name dispositions, options and results with (tests, msvcrt, kernel32)
 from kernel.io.manager import (FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN_IF,
@@ -64,7 +64,6 @@ FileFsFullSizeInformation = 7
 FILE_DEVICE_DISK, FILE_DEVICE_NULL = 0x7, 0x15
 FILE_DEVICE_IS_MOUNTED = 0x20
 FILE_SYSTEM_NAME = "NTFS"
-FILE_SYSTEM_FLAGS = 0x03E700FF          # what Windows 7's NTFS reports (case preserved, ACLs, streams ...)
 MAX_COMPONENT_LENGTH = 255
 
 MODE_FLAGS = FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | 0x8 | FILE_SYNCHRONOUS_IO_ALERT | \
@@ -673,14 +672,14 @@ def volume_information(ctx, file, cls: int) -> tuple[bytes, int]:
     clusters, free_clusters = total // CLUSTER_SIZE, free // CLUSTER_SIZE
     sectors = CLUSTER_SIZE // SECTOR_SIZE
     if cls == FileFsVolumeInformation:
-        return struct.pack("<QIIBB", VOLUME_CREATION_TIME, VOLUME_SERIAL_NUMBER, 0, 1, 0), 0x12
+        return struct.pack("<QIIBB", ctx.kernel.profile.system_file_time, VOLUME_SERIAL_NUMBER, 0, 1, 0), 0x12
     if cls == FileFsSizeInformation:
         return struct.pack("<QQII", clusters, free_clusters, sectors, SECTOR_SIZE), 24
     if cls == FileFsFullSizeInformation:
         return struct.pack("<QQQII", clusters, free_clusters, free_clusters, sectors, SECTOR_SIZE), 32
     if cls == FileFsAttributeInformation:
         name = FILE_SYSTEM_NAME.encode("utf-16-le")
-        return struct.pack("<III", FILE_SYSTEM_FLAGS, MAX_COMPONENT_LENGTH, len(name)) + name, 12
+        return struct.pack("<III", ctx.kernel.profile.file_system_flags, MAX_COMPONENT_LENGTH, len(name)) + name, 12
     raise NtError("STATUS_INVALID_INFO_CLASS", f"FS_INFORMATION_CLASS {cls}")
 
 

@@ -297,7 +297,7 @@ def base_push_process_parameters(kernel, process: EProcess, image_path: str, com
         fields[path + ".MaximumLength"] = room
         fields[path + ".Buffer"] = cursor
         cursor += (room + 3) & ~3
-    write_fields(mem.write, block, P, fields)
+    write_fields(mem.write, block, P, fields, if_present=("EnvironmentSize",))     # Vista and later
     write_fields(mem.write, process.peb, S.PEB, {"ProcessParameters": block})
     process.params = block
     process.command_line = command_line
@@ -328,7 +328,7 @@ def base_initialize_context(kernel, process: EProcess, start_address: int, stack
                             *, initial_thread: bool = True, parameter: int | None = None) -> bytearray:
     """The initial CONTEXT: EIP = the start thunk, EAX = where it goes, EBX = its parameter."""
     thunk_dll, thunk_name = kernel.profile.start_thunk if initial_thread else kernel.profile.thread_start_thunk
-    thunk = kernel.export_address(process, thunk_dll, thunk_name)
+    thunk = kernel.system_dll_address(process, thunk_dll, thunk_name)
     ctx = bytearray(CONTEXT_SIZE)
     regs = {
         0x00: CONTEXT_FULL,

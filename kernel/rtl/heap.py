@@ -24,7 +24,7 @@ HEAP_ENTRY_BUSY = 0x01
 HEAP_ENTRY_VIRTUAL_ALLOC = 0x08
 HEADER = 8
 GRANULE = 8
-HEAP_HEADER_SIZE = 0x588            # the HEAP structure at the segment start (Windows 7 x86 size)
+HEAP_HEADER_SIZE = 0x588            # the HEAP structure at the segment start (sizeof(_HEAP) on Windows 7 and XP x86)
 VIRTUAL_THRESHOLD = 0x7F000
 
 
@@ -41,9 +41,12 @@ class Heap:
         self.reserve_size = reserve
         self.committed_end = self.base
         self._commit_to(self.base + max(commit, HEAP_HEADER_SIZE + PAGE_SIZE))
-        # the HEAP header: Flags (+0x40), ForceFlags (+0x44) as Windows 7 places them, signature at +0x8
+        # the HEAP header: Flags and ForceFlags where the profile's Windows places them (Windows 7 +0x40/+0x44,
+        # XP +0x0C/+0x10: what programs and debuggers read), signature at +0x8
+        profile = process.kernel.profile
         self.mem.write(self.base + 0x08, struct.pack("<I", 0xEEFFEEFF))
-        self.mem.write(self.base + 0x40, struct.pack("<II", flags | HEAP_GROWABLE, 0))
+        self.mem.write(self.base + profile.heap_flags_offset, struct.pack("<I", flags | HEAP_GROWABLE))
+        self.mem.write(self.base + profile.heap_force_flags_offset, struct.pack("<I", 0))
         self.top = self.base + ((HEAP_HEADER_SIZE + GRANULE - 1) & ~(GRANULE - 1))
         self.segment_end = self.base + reserve
         self.free_list: list[tuple[int, int]] = []       # sorted (block address, block size)

@@ -24,7 +24,7 @@ from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTR
                    FILE_READ_ATTRIBUTES, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL, FILE_SYNCHRONOUS_IO_NONALERT,
                    FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA, FILE_WRITE_THROUGH, GENERIC_WRITE, SECTOR_SIZE,
                    SYNCHRONIZE, VOLUME_SERIAL_NUMBER, FileObject, NullDevice)
-from ...nt.file import (FILE_SYSTEM_FLAGS, FILE_SYSTEM_NAME, MAX_COMPONENT_LENGTH, OBJ_INHERIT,
+from ...nt.file import (FILE_SYSTEM_NAME, MAX_COMPONENT_LENGTH, OBJ_INHERIT,
                         FileAttributeTagInformation, FileBasicInformation, FileDispositionInformation,
                         FileEndOfFileInformation, FileAllocationInformation, FileNameInformation,
                         FilePositionInformation, FileRenameInformation, FileStandardInformation, delete_path,
@@ -1087,7 +1087,7 @@ def _volume_information(ctx, root, label, label_size, serial, max_component, fla
     if max_component:
         ctx.write_u32(max_component, MAX_COMPONENT_LENGTH)
     if flags:
-        ctx.write_u32(flags, FILE_SYSTEM_FLAGS)
+        ctx.write_u32(flags, ctx.kernel.profile.file_system_flags)
     if fs_name:
         ctx.write(fs_name, name + b"\0" * unit)
     return 1

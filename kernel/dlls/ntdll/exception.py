@@ -218,7 +218,10 @@ def RtlRemoveVectoredExceptionHandler(ctx, Handle: PVOID) -> ULONG:
 
 def _set_process_flag(ctx, using_veh: bool) -> None:
     """PEB.CrossProcessFlags.ProcessUsingVEH (bit 2), which Windows keeps up to date."""
+    from kernel.structs.guestmem import has_field
     S = ctx.process.structs
+    if not has_field(S.PEB, "CrossProcessFlags"):     # Vista and later (XP's PEB has no such flags)
+        return
     addr = ctx.process.peb + S.PEB.offsetof("CrossProcessFlags")
     flags = ctx.read_u32(addr)
     ctx.write_u32(addr, flags | 0x4 if using_veh else flags & ~0x4)
