@@ -147,11 +147,12 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                                          for name in self.system_dll_specs})
         for host, guest, writable in self.options.mounts:
             self.io.mount(guest, host, writable)
-        for folder in STANDARD_FOLDERS:      # what every Windows 7 has (GetTempPath's folder ...)
-            try:
-                self.io.ensure_folder(folder)
-            except (OSError, NtError):
-                pass
+        # what every Windows 7 has (GetTempPath's folder ...): in our own temporary root, or beside
+        # a user's root (--root DIR gets nothing it did not have unless the guest writes it)
+        self._side_root = None
+        if self._temp_root is None:
+            self._side_root = tempfile.TemporaryDirectory(prefix="ntboot-side-")
+        self.io.provide_folders(STANDARD_FOLDERS, self._side_root.name if self._side_root else None)
         self.mm = MemoryManager(self)
         self.hle_entry_points = {}
         from .dlls.common import dll_entry_api
@@ -199,8 +200,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         try:
             attach_registry(self)            # the registry: the defaults, Options.registry_file, the change log
         except RegistryFileError:
-            if self._temp_root is not None:
-                self._temp_root.cleanup()
+            for folder in (self._temp_root, self._side_root):
+                if folder is not None:
+                    folder.cleanup()
             raise
 
     @property
@@ -490,10 +492,14 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         return dict(sorted(env.items(), key=lambda kv: kv[0].upper()))
 
     # -- creating the first process ----------------------------------------------------------------
-    def create_process_from_host(self, program: str, args: list[str] = ()) -> EProcess:
-        """Mount the program's folder at C:\\app and create the process as CreateProcessW would."""
+    def create_process_from_host(self, program: str, args: list[str] = (),
+                                 current_directory: str | None = None) -> EProcess:
+        """Mount the program's folder at C:\\app and create the process as CreateProcessW would;
+        its current directory is `current_directory` (a guest path) or the program's folder."""
         from kernel.rtl.cmdline import build_command_line
         host_path = os.path.abspath(program)
+        if os.path.isdir(host_path):        # CreateProcess opens it FILE_NON_DIRECTORY_FILE
+            raise NtError("STATUS_FILE_IS_A_DIRECTORY", f"{program} is a folder, not a program")
         if not os.path.isfile(host_path):
             raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{program}: the program file does not exist")
         guest_path = self.io.guest_path_of_host(host_path)
@@ -503,6 +509,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             self.default_current_directory = "C:\\app"
         else:
             self.default_current_directory = paths.dirname(guest_path)
+        if current_directory:
+            self.default_current_directory = current_directory
         command_line = build_command_line([guest_path, *args])
         process, _ = self.create_process(guest_path, command_line)
         return process
@@ -1000,6 +1008,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self._engines.clear()
         for p in self.processes:
             p.machine = None
-        if self._temp_root is not None:
-            self._temp_root.cleanup()
-            self._temp_root = None
+        for folder in (self._temp_root, self._side_root):
+            if folder is not None:
+                folder.cleanup()
+        self._temp_root = self._side_root = None

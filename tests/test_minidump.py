@@ -13,7 +13,7 @@ from ntboot.api import Emulator
 def dump_at(tmp_path, name, at="entry", args=()):
     from ntboot.cli import main
     out = tmp_path / f"{name}.dmp"
-    assert main(["dump", "minidump", sample(name), *args, "--at", at, "-o", str(out)]) == 0
+    assert main(["dump", "minidump", "--at", at, "-o", str(out), sample(name), *args]) == 0
     return MinidumpFile.parse(str(out)), out.read_bytes()
 
 
