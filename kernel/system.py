@@ -88,10 +88,30 @@ class FaultReport:
     registers: dict
     last_services: list
     stack: list
+    record: bytes = b""                      # the EXCEPTION_RECORD as dispatched (code, flags, address, parameters)
 
 
 @dataclass
 class RunResult:
+    """How a run ended (`Emulator.run`, `run_to`, `step`).
+
+    exit_code     the first process's exit code (an NTSTATUS when an exception or the loader ended
+                  it); None when the run stopped before the process ended
+    reason        "exited", "unhandled exception", "loader error", "unsupported API", "deadlock",
+                  "timeout", "instruction limit", "API call limit", "memory limit", "process limit",
+                  "breakpoint"/"paused" (resumable), "internal error"
+    message       one line saying what happened and where (module+offset); "" for a plain exit
+    stdout        what the guest wrote to its console's standard output (bytes)
+    stderr        what it wrote to standard error (bytes)
+    status        the NTSTATUS that ended the run, when one did
+    fault         a FaultReport (code, description, eip, location, instruction, registers, last
+                  system calls, stack walk, exception record) when a fault or exception ended it
+    processes     every process of the run: [{pid, parent, image, exit_code, reason}]
+    instructions  instructions executed, when they were counted (--max-insns, run_to insn:N)
+    details       more text for an internal error (the Python traceback)
+    warnings      what the run noted on the way (--lenient calls of unimplemented functions ...)
+    ok            True when the program exited (whatever its exit code)
+    """
     exit_code: int | None
     reason: str                              # "exited", "unhandled exception", "unsupported API", ...
     message: str = ""
@@ -106,6 +126,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """True when the program exited by itself (whatever its exit code)."""
         return self.reason == "exited"
 
 
@@ -822,6 +843,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         if report is None:
             from emu import Fault
             report = self.fault_report_for(thread, code, Fault("raised", process.machine.reg("eip")))
+        record = getattr(thread, "last_exception_record", b"")
+        if not report.record and record[:4] == struct.pack("<I", code & 0xFFFFFFFF):
+            report.record = record
         self.fault_report = report
         self.terminate_process(process, code, reason="unhandled exception", message=report.description)
 

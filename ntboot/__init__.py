@@ -1,7 +1,7 @@
 """ntboot: run 32-bit Windows programs on Unicorn, booted the way Windows NT boots a process.
 
 The front ends live here (the command line, the Python API, reports, traces, minidumps, regression
-cases, the pytest plugin); the emulated system is in the `kernel`, `loader` and `emu` packages
+cases); the emulated system is in the `kernel`, `loader` and `emu` packages
 installed beside this one (top-level names: see "Installing" in the README).
 
     from ntboot import Emulator

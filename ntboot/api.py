@@ -141,6 +141,8 @@ class Emulator:
         self.host_cwd_writable = host_cwd_writable
         self.cwd = cwd
         self.moment_hits = 0                # how often the last run_to's address or export was reached
+        self._fired = (None, set())         # (address, user hooks that ran there for this instruction)
+        self._skip = (None, set())          # (address, user hooks not to run again when it executes)
         self.process = None
         self.program = None
         self.args = []
@@ -223,9 +225,12 @@ class Emulator:
 
     @property
     def thread(self):
+        """The process's first thread (the one the process started with), or None."""
         return self.process.threads[0] if self.process and self.process.threads else None
 
     def thread_by_tid(self, tid: int | None):
+        """The process's thread with this id (None: the first thread); ValueError naming the threads that
+        exist."""
         if tid is None:
             return self.thread
         for t in self.process.threads:
@@ -296,22 +301,29 @@ class Emulator:
         seen = [0]
         handle = [None]
         self.moment_hits = 0
+        stopped = [False]
 
         def reached(addr):
+            if stopped[0]:                  # the stopped instruction runs now: hooks fire normally again
+                self._skip = (None, set())
+                self.remove_hook(handle[0])
+                return None
             seen[0] += 1
             self.moment_hits = seen[0]
             if seen[0] < nth or handle[0] is None:
                 return None
-            self.remove_hook(handle[0])
-            handle[0] = None
+            # the hooks that already ran for this instruction do not run again when it executes
+            at, fired = self._fired
+            self._skip = (addr, set(fired) if at == addr else set())
+            stopped[0] = True               # kept registered for that one instruction, then removed
             self.kernel.current_thread.request = Request("return", eip=addr)
             what = f"call {nth} of " if nth > 1 else ""
             self.kernel.stop_run("breakpoint", f"stopped before {what}"
                                  f"{self.kernel.describe_address(self.process, addr)}")
             return SKIP_HANDLER
-        handle[0] = self.add_code_hook(address, reached)
+        handle[0] = self._add_hook(address, reached)
         result = self._go()
-        if handle[0] is not None:
+        if not stopped[0]:
             self.remove_hook(handle[0])
         return self._settle(result)
 
@@ -341,6 +353,8 @@ class Emulator:
         self.kernel.stop_run(reason, message)
 
     def close(self) -> None:
+        """End the run's bookkeeping (traces flushed) and release the engines, the temporary sandbox root
+        and the registry file (written back when one was given).  Call it once, last."""
         self._finish()
         self.kernel.close()
 
@@ -375,7 +389,24 @@ class Emulator:
 
     def add_code_hook(self, address: int, callback, end: int | None = None):
         """callback(address) before each instruction executed in [address, end].  On the first
-        instruction of an emulated export (a trap) it runs before the export's handler."""
+        instruction of an emulated export (a trap) it runs before the export's handler.  A hook runs
+        once per executed instruction: when `run_to` stopped before an instruction after the hook
+        ran, going on (`step`, `run`) does not run it again for that instruction.  Returns a handle
+        for `remove_hook`."""
+        def hook(addr):
+            at, skip = self._skip
+            if at == addr and hook in skip:
+                skip.discard(hook)
+                return None
+            at, fired = self._fired
+            if at != addr:
+                fired = set()
+                self._fired = (addr, fired)
+            fired.add(hook)
+            return callback(addr)
+        return self._add_hook(address, hook, end)
+
+    def _add_hook(self, address: int, callback, end: int | None = None):
         dispatcher = self.process.dispatcher
         if end is None and self._is_stub(address):
             dispatcher.observers.setdefault(address, []).append(callback)
@@ -396,6 +427,7 @@ class Emulator:
         return synth.spec.base + synth.stub_range[0] <= address < synth.spec.base + synth.stub_range[1]
 
     def remove_hook(self, handle) -> None:
+        """Remove a hook added by `add_code_hook` or `add_api_hook` (the handle they returned)."""
         if isinstance(handle, tuple) and handle and handle[0] == "observer":
             _, address, callback = handle
             callbacks = self.process.dispatcher.observers.get(address, [])
@@ -407,26 +439,36 @@ class Emulator:
     # -- inspection --------------------------------------------------------------------------------
     @property
     def entry_point(self) -> int:
+        """The main image's entry point address (image base + AddressOfEntryPoint)."""
         info = self.process.section.image.info
         return self.process.image_base + info.entry_point_rva
 
     @property
     def structs(self):
+        """The structure layouts of the process's OS profile (ctypes classes: PEB, TEB,
+        LDR_DATA_TABLE_ENTRY ...)."""
         return self.process.structs
 
     def read(self, address: int, size: int) -> bytes:
+        """Guest memory of the process: `size` bytes at `address` (an unmapped address raises an error of
+        the engine)."""
         return self.process.machine.read(address, size)
 
     def write(self, address: int, data: bytes) -> None:
+        """Write bytes into guest memory of the process."""
         self.process.machine.write(address, bytes(data))
 
     def read_u32(self, address: int) -> int:
+        """A little-endian DWORD of guest memory."""
         return struct.unpack("<I", self.read(address, 4))[0]
 
     def write_u32(self, address: int, value: int) -> None:
+        """Write a little-endian DWORD into guest memory."""
         self.write(address, struct.pack("<I", value & 0xFFFFFFFF))
 
     def registers(self) -> dict:
+        """The CPU registers of the stopped thread by name (eax ... eip, eflags); eip is where the thread
+        goes on."""
         regs = self.process.machine.registers()
         thread = self.kernel.current_thread
         if thread is not None and thread.process is self.process and thread.request is not None \
@@ -435,6 +477,7 @@ class Emulator:
         return regs
 
     def set_register(self, name: str, value: int) -> None:
+        """Change a register of the stopped thread ("eax", "eip" ...); the run goes on with it."""
         name = name.lower()
         thread = self.kernel.current_thread
         if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
@@ -442,6 +485,8 @@ class Emulator:
         self.process.machine.set_reg(name, value)
 
     def structure_address(self, name: str, tid: int | None = None) -> int:
+        """The guest address of a structure that has one per process or thread: PEB, TEB, PEB_LDR_DATA,
+        RTL_USER_PROCESS_PARAMETERS, KUSER_SHARED_DATA, EPROCESS, ETHREAD (ValueError for others)."""
         S = self.structs
         p = self.process
         t = self.thread_by_tid(tid)
@@ -475,6 +520,7 @@ class Emulator:
                             started_at=self.started_at, limits=self.limits)
 
     def write_report(self, path: str) -> dict:
+        """Write the JSON report (see `report`) to `path`; returns it."""
         from ntboot.report import write_report
         data = self.report()
         write_report(data, path)
@@ -642,6 +688,7 @@ class Emulator:
         return out
 
     def environment(self) -> list[str]:
+        """The process's environment block, read from guest memory: ["NAME=value", ...] in block order."""
         S = self.structs
         block = self.read_u32(self.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("Environment"))
         out, pos = [], block

@@ -1,5 +1,8 @@
 """The pytest plugin installed with ntboot (entry point `pytest11`: pytest loads it in every suite
-of an environment where ntboot is installed).  It provides one fixture:
+of an environment where ntboot is installed).  A top-level module that imports nothing of ntboot's
+until a test uses the fixture: pytest loads plugins before it puts a project's own folders on
+sys.path, and importing the `ntboot` package this early would bind it to the installed copy even in
+a checkout being tested.  It provides one fixture:
 
     def test_tool(ntboot):
         result = ntboot("bin/tool.exe", ["input.txt"], timeout=30)
