@@ -6,6 +6,7 @@ import glob
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import zipfile
 
@@ -32,9 +33,9 @@ def test_wheel_contents_and_metadata(wheel):
     # the top-level names a user's environment gets (README "Installing" explains the choice)
     assert sorted({n.split("/")[0] for n in names}) == ["emu", "kernel", "loader", "ntboot",
                                                         "ntboot-0.2.0.dist-info", "pytest_ntboot.py"]
-    assert "ntboot-0.2.0.dist-info/LICENSE" in names
+    assert {"ntboot-0.2.0.dist-info/LICENSE", "ntboot-0.2.0.dist-info/licenses/LICENSE"} & set(names)
     assert "kernel/dlls/exports/kernel32.txt" in names and "ntboot/report_schema.json" in names
-    assert "License: MIT\n" in meta and "Classifier: License :: OSI Approved :: MIT License\n" in meta
+    assert ("License: MIT\n" in meta or "License-Expression: MIT\n" in meta) and "Classifier: License :: OSI Approved :: MIT License\n" in meta
     assert "Classifier: Programming Language :: Python :: 3.13\n" in meta
     requires = [line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires-Dist: ")
                 and "extra ==" not in line]
@@ -62,9 +63,15 @@ def test_emulator(ntboot):
 
 def test_fresh_venv_install_cli_and_pytest_plugin(wheel, tmp_path):
     venv = tmp_path / "venv"
-    # the dependencies come from this environment (no network); the wheel itself goes into the venv
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     py = str(venv / "bin" / "python")
+    # the dependencies come from this environment's site-packages (no network; its own .pth files,
+    # such as an editable ntboot, are not read from there); the wheel itself goes into the venv
+    site_packages = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    with open(os.path.join(site_packages, "outer-environment.pth"), "w") as f:
+        f.write("\n".join(sorted(outer)) + "\n")
     p = subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
