@@ -93,10 +93,30 @@ class FaultReport:
     registers: dict
     last_services: list
     stack: list
+    record: bytes = b""                      # the EXCEPTION_RECORD as dispatched (code, flags, address, parameters)
 
 
 @dataclass
 class RunResult:
+    """How a run ended (`Emulator.run`, `run_to`, `step`).
+
+    exit_code     the first process's exit code (an NTSTATUS when an exception or the loader ended
+                  it); None when the run stopped before the process ended
+    reason        "exited", "unhandled exception", "loader error", "unsupported API", "deadlock",
+                  "timeout", "instruction limit", "API call limit", "memory limit", "process limit",
+                  "breakpoint"/"paused" (resumable), "internal error"
+    message       one line saying what happened and where (module+offset); "" for a plain exit
+    stdout        what the guest wrote to its console's standard output (bytes)
+    stderr        what it wrote to standard error (bytes)
+    status        the NTSTATUS that ended the run, when one did
+    fault         a FaultReport (code, description, eip, location, instruction, registers, last
+                  system calls, stack walk, exception record) when a fault or exception ended it
+    processes     every process of the run: [{pid, parent, image, exit_code, reason}]
+    instructions  instructions executed, when they were counted (--max-insns, run_to insn:N)
+    details       more text for an internal error (the Python traceback)
+    warnings      what the run noted on the way (--lenient calls of unimplemented functions ...)
+    ok            True when the program exited (whatever its exit code)
+    """
     exit_code: int | None
     reason: str                              # "exited", "unhandled exception", "unsupported API", ...
     message: str = ""
@@ -111,6 +131,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
+        """True when the program exited by itself (whatever its exit code)."""
         return self.reason == "exited"
 
 
@@ -152,11 +173,12 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                                          for name in self.system_dll_specs})
         for host, guest, writable in self.options.mounts:
             self.io.mount(guest, host, writable)
-        for folder in standard_folders(self.profile):     # what every installation has (GetTempPath's ...)
-            try:
-                self.io.ensure_folder(folder)
-            except (OSError, NtError):
-                pass
+        # what every installation of the profile has (GetTempPath's folder ...): in our own temporary root, or beside
+        # a user's root (--root DIR gets nothing it did not have unless the guest writes it)
+        self._side_root = None
+        if self._temp_root is None:
+            self._side_root = tempfile.TemporaryDirectory(prefix="ntboot-side-")
+        self.io.provide_folders(standard_folders(self.profile), self._side_root.name if self._side_root else None)
         self.mm = MemoryManager(self)
         self.hle_entry_points = {}
         from .dlls.common import dll_entry_api
@@ -204,8 +226,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         try:
             attach_registry(self)            # the registry: the defaults, Options.registry_file, the change log
         except RegistryFileError:
-            if self._temp_root is not None:
-                self._temp_root.cleanup()
+            for folder in (self._temp_root, self._side_root):
+                if folder is not None:
+                    folder.cleanup()
             raise
 
     @property
@@ -524,10 +547,14 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         return dict(sorted(env.items(), key=lambda kv: kv[0].upper()))
 
     # -- creating the first process ----------------------------------------------------------------
-    def create_process_from_host(self, program: str, args: list[str] = ()) -> EProcess:
-        """Mount the program's folder at C:\\app and create the process as CreateProcessW would."""
+    def create_process_from_host(self, program: str, args: list[str] = (),
+                                 current_directory: str | None = None) -> EProcess:
+        """Mount the program's folder at C:\\app and create the process as CreateProcessW would;
+        its current directory is `current_directory` (a guest path) or the program's folder."""
         from kernel.rtl.cmdline import build_command_line
         host_path = os.path.abspath(program)
+        if os.path.isdir(host_path):        # CreateProcess opens it FILE_NON_DIRECTORY_FILE
+            raise NtError("STATUS_FILE_IS_A_DIRECTORY", f"{program} is a folder, not a program")
         if not os.path.isfile(host_path):
             raise NtError("STATUS_OBJECT_NAME_NOT_FOUND", f"{program}: the program file does not exist")
         guest_path = self.io.guest_path_of_host(host_path)
@@ -537,6 +564,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             self.default_current_directory = "C:\\app"
         else:
             self.default_current_directory = paths.dirname(guest_path)
+        if current_directory:
+            self.default_current_directory = current_directory
         command_line = build_command_line([guest_path, *args])
         process, _ = self.create_process(guest_path, command_line)
         return process
@@ -854,6 +883,9 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         if report is None:
             from emu import Fault
             report = self.fault_report_for(thread, code, Fault("raised", process.machine.reg("eip")))
+        record = getattr(thread, "last_exception_record", b"")
+        if not report.record and record[:4] == struct.pack("<I", code & 0xFFFFFFFF):
+            report.record = record
         self.fault_report = report
         self.terminate_process(process, code, reason="unhandled exception", message=report.description)
 
@@ -1040,6 +1072,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self._engines.clear()
         for p in self.processes:
             p.machine = None
-        if self._temp_root is not None:
-            self._temp_root.cleanup()
-            self._temp_root = None
+        for folder in (self._temp_root, self._side_root):
+            if folder is not None:
+                folder.cleanup()
+        self._temp_root = self._side_root = None

@@ -25,6 +25,7 @@ from kernel.rtl.status import NtError, status_name
 from kernel.system import Kernel, Options, RunResult
 from kernel.structs.guestmem import has_field
 
+HOST_CWD_GUEST = "C:\\work"              # where `host_cwd` (the CLI: the host's current directory) is mounted
 DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
 PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
 
@@ -73,6 +74,12 @@ class Emulator:
     lenient: an export or system service ntboot does not implement returns 0 with
     ERROR_CALL_NOT_IMPLEMENTED (a service: STATUS_NOT_IMPLEMENTED) and the run goes on; each such
     function is reported once in RunResult.warnings (and on stderr when echoing output).
+
+    The user's folder: `host_cwd` is a host folder (the CLI passes the host's current directory)
+    that becomes the guest's current directory: where a mount (the root, `mounts`, the program's
+    folder C:\\app) already shows it with enough access, at that guest path; otherwise mounted at
+    HOST_CWD_GUEST (C:\\work), read-only unless `host_cwd_writable`.  `cwd` is a guest path for the
+    current directory instead (it must be a folder).  Neither given: the program's folder.
     """
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
@@ -81,7 +88,8 @@ class Emulator:
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
-                 lenient: bool = False, real_time: bool = False):
+                 lenient: bool = False, real_time: bool = False, host_cwd: str | None = None,
+                 host_cwd_writable: bool = False, cwd: str | None = None):
         from .trace import BootPrinter, CallMonitor, TraceSink, TRACE_KINDS
         kinds = set()
         self.insn_range = None            # None: the main image's .text
@@ -130,6 +138,12 @@ class Emulator:
             self.kernel.slice_hook = self.progress
             self.kernel.slice_interval = self.progress.interval
         self.insn_tracers = []
+        self.host_cwd = host_cwd
+        self.host_cwd_writable = host_cwd_writable
+        self.cwd = cwd
+        self.moment_hits = 0                # how often the last run_to's address or export was reached
+        self._fired = (None, set())         # (address, user hooks that ran there for this instruction)
+        self._skip = (None, set())          # (address, user hooks not to run again when it executes)
         self.process = None
         self.program = None
         self.args = []
@@ -140,8 +154,11 @@ class Emulator:
 
     # -- life cycle --------------------------------------------------------------------------------
     def create_process(self, program: str, args=()):
+        """Create the program's process (booted up to its first instruction, not run yet); its
+        folder is C:\\app unless a mount already shows it.  ProgramError when it cannot start."""
         try:
-            self.process = self.kernel.create_process_from_host(program, list(args))
+            cwd = self._current_directory(program)
+            self.process = self.kernel.create_process_from_host(program, list(args), current_directory=cwd)
         except NtError as e:
             raise ProgramError(e.status, str(e)) from None
         self.program = program
@@ -149,6 +166,31 @@ class Emulator:
         if "insn" in self.trace_kinds:
             self.trace_instructions(self.insn_range)
         return self.process
+
+    def _current_directory(self, program: str) -> str | None:
+        """The guest's current directory from `cwd` / `host_cwd` (None: the kernel's default, the
+        program's folder).  Mounts the host folder when no mount shows it yet."""
+        io = self.kernel.io
+        if self.host_cwd is not None:
+            host_program = os.path.abspath(program)
+            if os.path.isfile(host_program) and io.guest_path_of_host(host_program) is None:
+                # the program's folder is C:\app before the user's folder is placed (as the kernel would)
+                io.mount("C:\\app", os.path.dirname(host_program), self.kernel.options.app_writable)
+            shown = io.guest_path_of_host(self.host_cwd, writable=self.host_cwd_writable)
+            if shown is None:
+                io.mount(HOST_CWD_GUEST, self.host_cwd, self.host_cwd_writable)
+                shown = HOST_CWD_GUEST
+        else:
+            shown = None
+        if self.cwd is None:
+            return shown
+        try:
+            node = io.resolve(self.cwd)
+        except NtError:
+            node = None
+        if node is None or not node.exists or not node.is_dir:
+            raise ValueError(f"--cwd {self.cwd}: no such folder in the guest")
+        return node.guest_path
 
     def _on_process_created(self, process, create: bool) -> None:
         if not create:
@@ -184,9 +226,12 @@ class Emulator:
 
     @property
     def thread(self):
+        """The process's first thread (the one the process started with), or None."""
         return self.process.threads[0] if self.process and self.process.threads else None
 
     def thread_by_tid(self, tid: int | None):
+        """The process's thread with this id (None: the first thread); ValueError naming the threads that
+        exist."""
         if tid is None:
             return self.thread
         for t in self.process.threads:
@@ -256,21 +301,30 @@ class Emulator:
         stop comes before its handler, which runs when the run goes on."""
         seen = [0]
         handle = [None]
+        self.moment_hits = 0
+        stopped = [False]
 
         def reached(addr):
+            if stopped[0]:                  # the stopped instruction runs now: hooks fire normally again
+                self._skip = (None, set())
+                self.remove_hook(handle[0])
+                return None
             seen[0] += 1
+            self.moment_hits = seen[0]
             if seen[0] < nth or handle[0] is None:
                 return None
-            self.remove_hook(handle[0])
-            handle[0] = None
+            # the hooks that already ran for this instruction do not run again when it executes
+            at, fired = self._fired
+            self._skip = (addr, set(fired) if at == addr else set())
+            stopped[0] = True               # kept registered for that one instruction, then removed
             self.kernel.current_thread.request = Request("return", eip=addr)
             what = f"call {nth} of " if nth > 1 else ""
             self.kernel.stop_run("breakpoint", f"stopped before {what}"
                                  f"{self.kernel.describe_address(self.process, addr)}")
             return SKIP_HANDLER
-        handle[0] = self.add_code_hook(address, reached)
+        handle[0] = self._add_hook(address, reached)
         result = self._go()
-        if handle[0] is not None:
+        if not stopped[0]:
             self.remove_hook(handle[0])
         return self._settle(result)
 
@@ -300,6 +354,8 @@ class Emulator:
         self.kernel.stop_run(reason, message)
 
     def close(self) -> None:
+        """End the run's bookkeeping (traces flushed) and release the engines, the temporary sandbox root
+        and the registry file (written back when one was given).  Call it once, last."""
         self._finish()
         self.kernel.close()
 
@@ -334,7 +390,24 @@ class Emulator:
 
     def add_code_hook(self, address: int, callback, end: int | None = None):
         """callback(address) before each instruction executed in [address, end].  On the first
-        instruction of an emulated export (a trap) it runs before the export's handler."""
+        instruction of an emulated export (a trap) it runs before the export's handler.  A hook runs
+        once per executed instruction: when `run_to` stopped before an instruction after the hook
+        ran, going on (`step`, `run`) does not run it again for that instruction.  Returns a handle
+        for `remove_hook`."""
+        def hook(addr):
+            at, skip = self._skip
+            if at == addr and hook in skip:
+                skip.discard(hook)
+                return None
+            at, fired = self._fired
+            if at != addr:
+                fired = set()
+                self._fired = (addr, fired)
+            fired.add(hook)
+            return callback(addr)
+        return self._add_hook(address, hook, end)
+
+    def _add_hook(self, address: int, callback, end: int | None = None):
         dispatcher = self.process.dispatcher
         if end is None and self._is_stub(address):
             dispatcher.observers.setdefault(address, []).append(callback)
@@ -355,6 +428,7 @@ class Emulator:
         return synth.spec.base + synth.stub_range[0] <= address < synth.spec.base + synth.stub_range[1]
 
     def remove_hook(self, handle) -> None:
+        """Remove a hook added by `add_code_hook` or `add_api_hook` (the handle they returned)."""
         if isinstance(handle, tuple) and handle and handle[0] == "observer":
             _, address, callback = handle
             callbacks = self.process.dispatcher.observers.get(address, [])
@@ -366,26 +440,36 @@ class Emulator:
     # -- inspection --------------------------------------------------------------------------------
     @property
     def entry_point(self) -> int:
+        """The main image's entry point address (image base + AddressOfEntryPoint)."""
         info = self.process.section.image.info
         return self.process.image_base + info.entry_point_rva
 
     @property
     def structs(self):
+        """The structure layouts of the process's OS profile (ctypes classes: PEB, TEB,
+        LDR_DATA_TABLE_ENTRY ...)."""
         return self.process.structs
 
     def read(self, address: int, size: int) -> bytes:
+        """Guest memory of the process: `size` bytes at `address` (an unmapped address raises an error of
+        the engine)."""
         return self.process.machine.read(address, size)
 
     def write(self, address: int, data: bytes) -> None:
+        """Write bytes into guest memory of the process."""
         self.process.machine.write(address, bytes(data))
 
     def read_u32(self, address: int) -> int:
+        """A little-endian DWORD of guest memory."""
         return struct.unpack("<I", self.read(address, 4))[0]
 
     def write_u32(self, address: int, value: int) -> None:
+        """Write a little-endian DWORD into guest memory."""
         self.write(address, struct.pack("<I", value & 0xFFFFFFFF))
 
     def registers(self) -> dict:
+        """The CPU registers of the stopped thread by name (eax ... eip, eflags); eip is where the thread
+        goes on."""
         regs = self.process.machine.registers()
         thread = self.kernel.current_thread
         if thread is not None and thread.process is self.process and thread.request is not None \
@@ -394,6 +478,7 @@ class Emulator:
         return regs
 
     def set_register(self, name: str, value: int) -> None:
+        """Change a register of the stopped thread ("eax", "eip" ...); the run goes on with it."""
         name = name.lower()
         thread = self.kernel.current_thread
         if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
@@ -401,6 +486,8 @@ class Emulator:
         self.process.machine.set_reg(name, value)
 
     def structure_address(self, name: str, tid: int | None = None) -> int:
+        """The guest address of a structure that has one per process or thread: PEB, TEB, PEB_LDR_DATA,
+        RTL_USER_PROCESS_PARAMETERS, KUSER_SHARED_DATA, EPROCESS, ETHREAD (ValueError for others)."""
         S = self.structs
         p = self.process
         t = self.thread_by_tid(tid)
@@ -434,6 +521,7 @@ class Emulator:
                             started_at=self.started_at, limits=self.limits)
 
     def write_report(self, path: str) -> dict:
+        """Write the JSON report (see `report`) to `path`; returns it."""
         from ntboot.report import write_report
         data = self.report()
         write_report(data, path)
@@ -602,6 +690,7 @@ class Emulator:
         return out
 
     def environment(self) -> list[str]:
+        """The process's environment block, read from guest memory: ["NAME=value", ...] in block order."""
         S = self.structs
         block = self.read_u32(self.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("Environment"))
         out, pos = [], block
@@ -741,77 +830,122 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def import_census(program: str, profile: str | None = None) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
-    """What `ntboot imports` lists, as data: one `(module, host path, [(dll, function, mark)])` per module,
-    the program first, then every DLL of the program's own that it would load (found in the program's
+IMPORT_STATUSES = ("implemented", "not_implemented", "own", "unresolvable")
+
+
+def _open_image(path: str, name: str):
+    """_mapped_reader of a host file, or ProgramError with the status `run` would give."""
+    from loader.image import ImageError
+    from kernel.rtl.status import STATUS
+    if os.path.isdir(path):
+        raise ProgramError(STATUS["STATUS_FILE_IS_A_DIRECTORY"], f"{path} is a folder, not a program")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ProgramError(STATUS["STATUS_OBJECT_NAME_NOT_FOUND"],
+                           f"{path}: the program file does not exist") from None
+    except OSError as e:
+        raise ProgramError(STATUS["STATUS_ACCESS_DENIED"], f"{path}: {e.strerror}") from None
+    try:
+        return _mapped_reader(data, name)
+    except ImageError as e:
+        raise ProgramError(STATUS.get(e.status, STATUS["STATUS_INVALID_IMAGE_FORMAT"]), str(e)) from None
+
+
+def imports_table(program: str, profile: str | None = None) -> dict:
+    """`ntboot imports --json`: every function the program imports and whether ntboot implements it,
+    then the same for every DLL of the program's own that it would load (found in the program's
     folder, as the loader searches it first, recursively, each once, in the order they would be
-    loaded).  `function` is the import's name or `#ordinal`; `mark` is "implemented", "NOT IMPLEMENTED"
-    (a real Windows export ntboot has no handler for: the run stops there unless --lenient),
-    "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of the program's own) or
-    "DLL NOT FOUND".  Raises OSError for an unreadable file, ValueError for an image pefile refuses."""
+    loaded).
+
+    {"program": host path, "modules": [{"name", "path", "imports": [{"dll", "function" (or null),
+    "ordinal" (or null), "status", "detail"}]}], "counts": {status: n}, "resolves": bool,
+    "implemented": bool}.  status is one of IMPORT_STATUSES: "implemented", "not_implemented" (a real
+    Windows export ntboot has no handler for: the run stops there unless --lenient), "own" (a DLL of
+    the program's own exports it; detail names it) or "unresolvable" (detail: "DLL NOT FOUND",
+    "NOT EXPORTED by X", or why the program's DLL cannot load): the loader would refuse the program.
+    ProgramError when the program itself is missing or not an image Windows would map."""
     from loader.image import read_exports, read_imports
+    program_path = os.path.abspath(program)
+    first = _open_image(program_path, os.path.basename(program))
     system = _SystemExports(profile)
     resolve_api_set = system.profile.resolve_api_set
-    folder = os.path.dirname(os.path.abspath(program))
+    folder = os.path.dirname(program_path)
     try:
         local_files = {f.lower(): f for f in os.listdir(folder)}
     except OSError:
         local_files = {}
     modules = []
-    queue = [(os.path.basename(program), os.path.abspath(program))]
+    counts = dict.fromkeys(IMPORT_STATUSES, 0)
+    queue = [(os.path.basename(program), program_path, first)]
     seen = {os.path.basename(program).lower()}
     local_exports = {}
     while queue:
-        module, path = queue.pop(0)
-        with open(path, "rb") as f:
-            read = _mapped_reader(f.read(), module)
+        module, path, read = queue.pop(0)
         rows = []
-        modules.append((module, path, rows))
+        modules.append({"name": module, "path": path, "imports": rows})
         for dll, entries in read_imports(read, 0):
             host = resolve_api_set(dll) or dll
             key = host.lower() if "." in host else host.lower() + ".dll"
             own = local_files.get(key)
             if own is not None and key not in local_exports:
-                with open(os.path.join(folder, own), "rb") as f:
-                    own_read = _mapped_reader(f.read(), own)
-                _, by_name, by_ordinal, _ = read_exports(own_read, 0)
-                local_exports[key] = (own, set(by_name), set(by_ordinal))
-                if key not in seen:
-                    seen.add(key)
-                    queue.append((own, os.path.join(folder, own)))
+                try:
+                    own_read = _open_image(os.path.join(folder, own), own)
+                except ProgramError as e:
+                    local_exports[key] = (own, None, str(e))
+                else:
+                    _, by_name, by_ordinal, _ = read_exports(own_read, 0)
+                    local_exports[key] = (own, (set(by_name), set(by_ordinal)), "")
+                    if key not in seen:
+                        seen.add(key)
+                        queue.append((own, os.path.join(folder, own), own_read))
             for imp in entries:
-                name = imp.name if imp.name else f"#{imp.ordinal}"
                 if own is not None:
-                    own_name, names, ordinals = local_exports[key]
-                    found = imp.name in names if imp.name else imp.ordinal in ordinals
-                    mark = f"in {own_name}" if found else f"NOT EXPORTED by {own_name}"
+                    own_name, exported, why = local_exports[key]
+                    if exported is None:
+                        status, detail = "unresolvable", why
+                    else:
+                        names, ordinals = exported
+                        found = imp.name in names if imp.name else imp.ordinal in ordinals
+                        status, detail = ("own", f"in {own_name}") if found else \
+                            ("unresolvable", f"NOT EXPORTED by {own_name}")
                 elif system.spec(host) is not None:
                     function = imp.name or system.name_of_ordinal(host, imp.ordinal)
                     mark = system.status(host, function) if function else "NOT EXPORTED"
                     if mark == "NOT EXPORTED":
-                        mark = f"NOT EXPORTED by {system.spec(host).name}"
+                        status, detail = "unresolvable", f"NOT EXPORTED by {system.spec(host).name}"
+                    elif mark == "NOT IMPLEMENTED":
+                        status, detail = "not_implemented", "NOT IMPLEMENTED"
+                    else:
+                        status, detail = "implemented", "implemented"
                 else:
-                    mark = "DLL NOT FOUND"
-                rows.append((dll, name, mark))
-    return modules
+                    status, detail = "unresolvable", "DLL NOT FOUND"
+                counts[status] += 1
+                rows.append({"dll": dll, "function": imp.name or None,
+                             "ordinal": None if imp.name else imp.ordinal, "status": status, "detail": detail})
+    return {"program": program_path, "modules": modules, "counts": counts,
+            "resolves": counts["unresolvable"] == 0,
+            "implemented": counts["unresolvable"] == 0 and counts["not_implemented"] == 0}
+
+
+def format_imports(table: dict) -> list[str]:
+    """The text form of `imports_table`: a section per module, `name (host path):`, a line per
+    import, `DLL!function<TAB>status` ("implemented", "NOT IMPLEMENTED", "NOT EXPORTED by X",
+    "in X", "DLL NOT FOUND"), and a last line counting them."""
+    out = []
+    for m in table["modules"]:
+        out.append(f"{m['name']} ({m['path']}):")
+        for row in m["imports"]:
+            name = row["function"] if row["function"] is not None else f"#{row['ordinal']}"
+            out.append(f"  {row['dll']}!{name}\t{row['detail']}")
+    c = table["counts"]
+    out.append(f"{len(table['modules'])} module(s), {sum(c.values())} imports: {c['implemented']} implemented, "
+               f"{c['not_implemented']} not implemented, {c['own']} from the program's own DLLs, "
+               f"{c['unresolvable']} unresolvable")
+    return out
 
 
 def list_imports(program: str, profile: str | None = None) -> list[str]:
-    """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
-    same for every DLL of the program's own that it would load (see `import_census`).
-
-    One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>mark`,
-    and a last line counting them."""
-    modules = import_census(program, profile)
-    out = []
-    counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
-    for module, path, rows in modules:
-        out.append(f"{module} ({path}):")
-        for dll, name, mark in rows:
-            counts["implemented" if mark == "implemented" else "not implemented" if mark == "NOT IMPLEMENTED"
-                   else "own" if mark.startswith("in ") else "unresolvable"] += 1
-            out.append(f"  {dll}!{name}\t{mark}")
-    out.append(f"{len(modules)} module(s), {sum(counts.values())} imports: {counts['implemented']} implemented, "
-               f"{counts['not implemented']} not implemented, {counts['own']} from the program's own DLLs, "
-               f"{counts['unresolvable']} unresolvable")
-    return out
+    """`ntboot imports` as text lines (see `imports_table` and `format_imports`)."""
+    return format_imports(imports_table(program, profile))

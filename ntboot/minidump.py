@@ -259,7 +259,7 @@ def build_minidump(kernel, process, *, timestamp: int | None = None, memory_cap:
                        process.threads[0] if process.threads else None)
     if faulted is not None:
         ctx_rva = w.put(contexts[faulted.tid])
-        record = struct.pack("<IIQQII", report.code & 0xFFFFFFFF, 0, 0, report.eip, 0, 0) + bytes(8 * 15)
+        record = _minidump_exception(report)
         data = struct.pack("<II", faulted.tid, 0) + record + struct.pack("<II", CONTEXT_SIZE, ctx_rva)
         streams.append((ExceptionStream, len(data), w.put(data)))
 
@@ -278,3 +278,17 @@ def write_minidump(kernel, process, path: str, **kw) -> int:
     with open(path, "wb") as f:
         f.write(data)
     return len(data)
+
+
+def _minidump_exception(report) -> bytes:
+    """MINIDUMP_EXCEPTION (64-bit fields) from the x86 EXCEPTION_RECORD the process was given:
+    code, flags, address and the parameters (an access violation's access type and address)."""
+    rec = report.record
+    if len(rec) >= 20:
+        code, flags, nested, address, count = struct.unpack_from("<IIIII", rec, 0)
+        count = min(count, 15, (len(rec) - 20) // 4)
+        params = list(struct.unpack_from(f"<{count}I", rec, 20))
+    else:
+        code, flags, nested, address, params = report.code & 0xFFFFFFFF, 0, 0, report.eip, []
+    return (struct.pack("<IIQQII", code, flags, nested, address, len(params), 0)
+            + struct.pack("<15Q", *(params + [0] * (15 - len(params)))))

@@ -5,7 +5,7 @@
 For every PE32 (i386) image found (folders are searched recursively; other files are skipped, PE32+
 and non-i386 images with a note):
 
-* the static census of its imports, as `ntboot imports` computes it (`ntboot.api.import_census`):
+* the static census of its imports, as `ntboot imports` computes it (`ntboot.api.imports_table`):
   each import implemented, stub only (a real export without a handler), not exported, or its DLL
   missing;
 * a run in a host process of its own, with limits on (time, committed memory, processes), classified
@@ -157,16 +157,18 @@ def read_list(path: str) -> list[Target]:
 
 # -- one program, in its own host process ---------------------------------------------------------------
 def census(path: str, profile: str | None = None) -> dict:
-    """The static census of a program's imports (`ntboot.api.import_census`), counted and listed."""
-    from ntboot.api import import_census
+    """The static census of a program's imports (`ntboot.api.imports_table`), counted and listed."""
+    from ntboot.api import imports_table
     from kernel.profiles import get_profile
     resolve_api_set = get_profile(profile).resolve_api_set
     counts = Counter()
     unresolved = []                     # [{"function", "kind"}]: stub, not exported, DLL missing
     modules = []
-    for module, _, rows in import_census(path, profile):
-        modules.append(module)
-        for dll, name, mark in rows:
+    for module in imports_table(path, profile)["modules"]:
+        modules.append(module["name"])
+        for row in module["imports"]:
+            dll, mark = row["dll"], row["detail"]
+            name = row["function"] if row["function"] is not None else f"#{row['ordinal']}"
             if mark == "implemented":
                 counts["implemented"] += 1
             elif mark.startswith("in "):

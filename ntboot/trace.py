@@ -598,7 +598,13 @@ def parse_range(text: str, process=None) -> tuple[int, int]:
     start, sep, end = text.partition("-")
     if not sep:
         raise ValueError(f"instruction range {text!r}: expected START-END")
-    return _address(start, process), _address(end, process)
+    try:
+        begin, last = _address(start, process), _address(end, process)
+    except ValueError as e:
+        raise ValueError(f"instruction range {text!r}: {e}") from None
+    if begin > last:
+        raise ValueError(f"instruction range {text!r}: the start is above the end")
+    return begin, last
 
 
 def _address(text: str, process) -> int:

@@ -85,7 +85,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 
 # 1-4, 7-10: plain programs
 for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong heaptime forever unsupported fault \
-         crtio crtmisc codepages sync deadlock2 fls ctrlc; do
+         crtio crtmisc codepages sync deadlock2 fls ctrlc usercwd; do
     exe "$p"
 done
 # the file system and the registry (registry imports advapi32.dll, which mingw links by default)

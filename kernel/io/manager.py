@@ -289,10 +289,13 @@ class IoManager:
         return Node(canonical if parts else guest, mount, host_path=os.path.realpath(host),
                     is_dir=os.path.isdir(host))
 
-    def guest_path_of_host(self, host_path: str) -> str | None:
+    def guest_path_of_host(self, host_path: str, writable: bool = False) -> str | None:
+        """Where the guest sees a host path (None: nowhere); `writable`: only through a writable mount."""
         real = os.path.realpath(host_path)
         best = None
         for m in self.mounts:
+            if writable and not m.writable:
+                continue
             if m.host and (real == m.host or real.startswith(m.host + os.sep)):
                 if best is None or len(m.host) > len(best.host):
                     best = m
@@ -376,6 +379,42 @@ class IoManager:
                 os.mkdir(host)
             elif not os.path.isdir(host) or not _inside(mount, host):
                 return
+
+    def provide_folders(self, folders, side_host: str | None) -> None:
+        """Folders every Windows 7 has (the user profile, ProgramData ...).  With `side_host` None
+        they are created in the sandbox root (a folder of ntboot's own).  Otherwise the root is the
+        user's, and ntboot adds nothing to it: each folder the root lacks is mounted, writable,
+        from `side_host` (from its first missing component down), so the guest finds it and what
+        it writes there stays out of the user's folder."""
+        if side_host is None:
+            for folder in folders:
+                try:
+                    self.ensure_folder(folder)
+                except (OSError, NtError):
+                    pass
+            return
+        side_host = os.path.realpath(side_host)
+        for folder in folders:
+            guest = paths.normalize(folder)
+            mount, parts = self._mount_for(guest)
+            if mount.host is None or not mount.writable:
+                continue
+            if mount.host == side_host or mount.host.startswith(side_host + os.sep):
+                try:
+                    self.ensure_folder(guest)
+                except (OSError, NtError):
+                    pass
+                continue
+            host = mount.host
+            for i, part in enumerate(parts):
+                match = _match_case_insensitive(host, part)
+                if match is None or not os.path.isdir(os.path.join(host, match)):
+                    prefix = mount.guest.rstrip("\\") + "\\" + "\\".join(parts[:i + 1])
+                    side = os.path.join(side_host, *[p for p in prefix[3:].split("\\") if p])
+                    os.makedirs(os.path.join(side, *parts[i + 1:]), exist_ok=True)
+                    self.mount(prefix, side, True)
+                    break
+                host = os.path.join(host, match)
 
     # -- opening and creating (NtCreateFile) -----------------------------------------------------------
     def create(self, path: str, current_directory: str, access: int, disposition: int, options: int,

@@ -72,7 +72,9 @@ class ExceptionMixin:
         process = thread.process
         m = process.machine
         code = struct.unpack_from("<I", record, 0)[0]
+        thread.last_exception_record = bytes(record[:EXCEPTION_RECORD_SIZE])   # for the report and minidump
         if report is not None:
+            report.record = thread.last_exception_record
             thread.exception_reports.append(report)
         if not first_chance:
             self.unhandled_exception(thread, code)
