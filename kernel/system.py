@@ -446,7 +446,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def set_st0(self, machine, value: float) -> None:
         """Return a double the way x86 functions do: pushed on the x87 stack as ST0."""
         from emu.x87 import push
-        push(machine.uc, value)
+        push(machine, value)
 
     def system_time(self) -> int:
         """The system time (FILETIME units).  Virtual by default; with --real-time the host's
@@ -573,10 +573,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                     return
                 m = self._running_machine
                 if m is not None:
-                    try:
-                        m.uc.emu_stop()          # a stop between slices is lost: the loop repeats
-                    except Exception:
-                        pass
+                    m.interrupt()                # a stop between slices is lost: the loop repeats
         thread = threading.Thread(target=watch, name="ntboot-watchdog", daemon=True)
         thread.start()
         return done
@@ -694,7 +691,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                 return self.deliver_user_apc(thread, req.eip)
             return req.eip
         if req.kind == "context":
-            apply_context(m.uc, req.data)
+            apply_context(m, req.data)
             if thread.apc_returns:               # NtContinue at the end of an APC: the next one?
                 eip = self.continue_after_apc(thread, req.data)
                 if eip is not None:
@@ -794,7 +791,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                         return
                     from kernel.ke.exception import exception_record
                     from emu.context import CONTEXT_FULL, capture
-                    context = capture(m.uc, CONTEXT_FULL | 0x8 | 0x20)
+                    context = capture(m, CONTEXT_FULL | 0x8 | 0x20)
                     struct.pack_into("<I", context, 0xB8, fault.eip)
                     code = STATUS["STATUS_STACK_OVERFLOW"]
                     record = exception_record(code, fault.eip, (fault.access, fault.address))

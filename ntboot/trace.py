@@ -501,7 +501,7 @@ class InstructionTracer:
 
     def __init__(self, kernel, process, sink: TraceSink, begin: int, end: int, limit: int = 0):
         from capstone import CS_ARCH_X86, CS_MODE_32, Cs
-        from unicorn import x86_const as X
+        from emu.cpu import REGISTER_IDS
         self.kernel = kernel
         self.process = process
         self.sink = sink
@@ -512,12 +512,12 @@ class InstructionTracer:
         self.cs = Cs(CS_ARCH_X86, CS_MODE_32)
         self.cache: dict[int, tuple[str, bytes, int]] = {}
         self.pending: dict[int, tuple[int, dict]] = {}      # tid -> (address, registers before)
-        self.reg_ids = [(n, getattr(X, "UC_X86_REG_" + n.upper())) for n in _TRACED_REGS]
+        self.reg_ids = [(n, REGISTER_IDS[n]) for n in _TRACED_REGS]
         self.handle = process.machine.hook_code_range(begin, end, self._on_insn)
 
     def _registers(self) -> dict:
-        uc = self.process.machine.uc
-        return {n: uc.reg_read(i) for n, i in self.reg_ids}
+        reg32 = self.process.machine.reg32
+        return {n: reg32(i) for n, i in self.reg_ids}
 
     def _decode(self, address: int):
         """(text, bytes, successors): successors are the addresses the instruction goes to directly

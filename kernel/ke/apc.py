@@ -51,7 +51,7 @@ class ApcMixin:
             return eip
         process = thread.process
         m = process.machine
-        context = capture(m.uc, CONTEXT_FULL | CONTEXT_FLOATING_POINT | CONTEXT_EXTENDED_REGISTERS)
+        context = capture(m, CONTEXT_FULL | CONTEXT_FLOATING_POINT | CONTEXT_EXTENDED_REGISTERS)
         struct.pack_into("<I", context, 0xB8, eip)
         esp = m.reg("esp")
         ctx_addr = (esp & ~3) - CONTEXT_SIZE

@@ -22,8 +22,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from unicorn import x86_const as X
-
+from emu.cpu import REG_EAX, REG_EDX, REG_ESP
 
 from kernel.hle import types as T
 from kernel.hle.registry import ApiSpec
@@ -144,7 +143,6 @@ class Dispatcher:
         self.kernel = kernel
         self.process = process
         self.machine = process.machine
-        self.uc = process.machine.uc
         self.ctx = process.api_context
         self.stubs: dict[int, _Entry | Unimplemented] = {}
         self.services: dict[int, _Entry] = {}
@@ -190,7 +188,7 @@ class Dispatcher:
                 if callback(address) is SKIP_HANDLER:
                     return
         if entry.__class__ is _Entry:
-            esp = self.machine.reg32(X.UC_X86_REG_ESP)
+            esp = self.machine.reg32(REG_ESP)
             self._call(entry, esp + 4, esp, entry.return_eip)
         elif isinstance(entry, Unimplemented):
             self._unsupported(entry, address)
@@ -205,8 +203,8 @@ class Dispatcher:
 
     def _dispatch_system_service(self, machine) -> None:
         m = self.machine
-        number = m.reg32(X.UC_X86_REG_EAX)
-        user_esp = m.reg32(X.UC_X86_REG_EDX)
+        number = m.reg32(REG_EAX)
+        user_esp = m.reg32(REG_EDX)
         entry = self.services.get(number)
         thread = self.kernel.current_thread
         thread.last_services.append(number)
@@ -221,12 +219,12 @@ class Dispatcher:
                 return
             entry = self.services[number] = self._lenient_service(number, name)
         # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
-        self._call(entry, user_esp + 8, m.reg32(X.UC_X86_REG_ESP), self.sysret_eip)
+        self._call(entry, user_esp + 8, m.reg32(REG_ESP), self.sysret_eip)
 
     def _call(self, entry: _Entry, args_at: int, entry_esp: int, return_eip: int) -> None:
         machine = self.machine
         if entry.nbytes:
-            args = list(struct.unpack(entry.fmt, machine.uc.mem_read(args_at, entry.nbytes)))
+            args = list(struct.unpack(entry.fmt, machine.read(args_at, entry.nbytes)))
             for i, kind in entry.decoders:
                 if args[i]:
                     args[i] = self.ctx.read_str(args[i]) if kind == "str" else self.ctx.read_wstr(args[i])
@@ -259,7 +257,8 @@ class Dispatcher:
             return
         except NtError as e:
             # a failed Nt service returns its status; a failed Win32 API sets the last error
-            # (as BaseSetLastNTError does) and returns 0
+            # (as BaseSetLastNTError does) and returns 0.  A bad guest pointer is one too
+            # (MemoryFault: STATUS_ACCESS_VIOLATION, ERROR_NOACCESS), as the probes of Windows make it
             if entry.api.restype is T.NTSTATUS:
                 result = e.status
             else:
@@ -277,16 +276,16 @@ class Dispatcher:
 
     def _set_result(self, returns: str, result) -> None:
         if returns == "eax":
-            self.machine.set_reg32(X.UC_X86_REG_EAX, result or 0)
+            self.machine.set_reg32(REG_EAX, result or 0)
         elif returns == "edx:eax":
             result = (result or 0) & 0xFFFFFFFFFFFFFFFF
-            self.machine.set_reg32(X.UC_X86_REG_EAX, result & 0xFFFFFFFF)
-            self.machine.set_reg32(X.UC_X86_REG_EDX, result >> 32)
+            self.machine.set_reg32(REG_EAX, result & 0xFFFFFFFF)
+            self.machine.set_reg32(REG_EDX, result >> 32)
         elif returns == "st0":
             self.kernel.set_st0(self.machine, float(result or 0.0))
 
     def _unsupported(self, api: Unimplemented, address: int) -> None:
-        esp = self.uc.reg_read(X.UC_X86_REG_ESP)
+        esp = self.machine.reg32(REG_ESP)
         if self.kernel.options.lenient:
             # from now on this stub has a handler: returns 0, ERROR_CALL_NOT_IMPLEMENTED (see _lenient_stub)
             entry = self.stubs[address] = self._lenient_stub(api, address)
@@ -323,7 +322,7 @@ class Dispatcher:
         kernel = self.kernel
 
         def not_implemented(ctx, *args):
-            caller = ctx.read_u32(ctx.uc.reg_read(X.UC_X86_REG_EDX) + 4)
+            caller = ctx.read_u32(ctx.machine.reg32(REG_EDX) + 4)
             kernel_note_not_implemented(kernel, ctx.process, f"system service ntdll!{name} ({number:#x})", caller,
                                         "returned STATUS_NOT_IMPLEMENTED")
             return STATUS_NOT_IMPLEMENTED
@@ -381,8 +380,8 @@ class Dispatcher:
         """A guest function called from Python returned: resume its generator."""
         thread = self.kernel.current_thread
         frame = thread.frames[-1]
-        eax = self.uc.reg_read(X.UC_X86_REG_EAX)
-        self.uc.reg_write(X.UC_X86_REG_ESP, frame.call_esp)
+        eax = self.machine.reg32(REG_EAX)
+        self.machine.set_reg32(REG_ESP, frame.call_esp)
         if frame.saved_regs:
             for r, v in frame.saved_regs.items():
                 self.machine.set_reg(r, v)
@@ -391,7 +390,7 @@ class Dispatcher:
             call = frame.gen.send(eax)
         except StopIteration as stop:
             thread.frames.pop()
-            self.uc.reg_write(X.UC_X86_REG_ESP, frame.entry_esp)
+            self.machine.set_reg32(REG_ESP, frame.entry_esp)
             self._set_result(frame.restype.returns_in, stop.value)
             if frame.on_result is not None:
                 frame.on_result(stop.value)

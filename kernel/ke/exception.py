@@ -37,7 +37,7 @@ def exception_record(code: int, address: int, params=(), flags: int = 0, nested:
 
 def record_for_fault(machine, fault) -> tuple[bytes, bytearray]:
     """The EXCEPTION_RECORD and CONTEXT Windows builds for a CPU fault."""
-    ctx = capture(machine.uc, CONTEXT_FULL | 0x8 | 0x20)
+    ctx = capture(machine, CONTEXT_FULL | 0x8 | 0x20)
     struct.pack_into("<I", ctx, 0xB8, fault.eip)
     if fault.kind == "memory":
         code = STATUS["STATUS_ACCESS_VIOLATION"]

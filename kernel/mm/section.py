@@ -8,7 +8,7 @@ like any other; mapping one also arms its stub traps in that process.
 """
 from __future__ import annotations
 
-from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, MemoryError_, page_ceil
+from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, page_ceil
 from loader.image import PeImage
 
 from kernel.rtl import paths
@@ -81,7 +81,7 @@ class MemoryManager:
         status = 0
         try:
             base = mem.reserve(base or preferred, size, type=MEM_IMAGE, tag=f"image {section.path}")
-        except MemoryError_:
+        except NtError:
             if not section.image.has_relocations:
                 raise NtError("STATUS_CONFLICTING_ADDRESSES",
                               f"{section.path} cannot be mapped at its base {preferred:#x} (in use) "

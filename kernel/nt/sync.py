@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
-
 from ..hle.registry import export
 from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, LONG, NTSTATUS, PHANDLE, PLARGE_INTEGER, PLONG,
                          POBJECT_ATTRIBUTES, PULONG, PVOID, ULONG)
@@ -20,7 +18,7 @@ from kernel.ob.handles import reference_object
 from kernel.ke.sync_objects import MODIFY_STATE, QUERY_STATE, KEvent, KMutant, KSemaphore, KTimer
 from kernel.ob.namespace import create_object, open_object
 from kernel.ps.process import EThread
-from kernel.rtl.status import STATUS, NtError
+from kernel.rtl.status import STATUS, MemoryFault, NtError
 from .wait import timeout_of, wait
 
 OBJ_OPENIF = 0x80
@@ -35,21 +33,15 @@ STATUS_INVALID_INFO_CLASS = STATUS["STATUS_INVALID_INFO_CLASS"]
 def read_guest(ctx, address: int, size: int) -> bytes:
     """Guest memory the caller passed: a bad pointer fails the call with STATUS_ACCESS_VIOLATION
     (what the kernel's probe of a user buffer gives), not an ntboot error."""
-    try:
-        if not address:
-            raise UcError(0)
-        return ctx.read(address, size)
-    except UcError:
-        raise NtError("STATUS_ACCESS_VIOLATION", f"cannot read {size} bytes at {address:#010x}") from None
+    if not address:
+        raise MemoryFault(address, size)
+    return ctx.read(address, size)
 
 
 def write_guest(ctx, address: int, data: bytes) -> None:
-    try:
-        if not address:
-            raise UcError(0)
-        ctx.write(address, data)
-    except UcError:
-        raise NtError("STATUS_ACCESS_VIOLATION", f"cannot write {len(data)} bytes at {address:#010x}") from None
+    if not address:
+        raise MemoryFault(address, len(data), write=True)
+    ctx.write(address, data)
 
 
 def read_due_time(ctx, address: int) -> int:
@@ -63,7 +55,7 @@ def object_attributes(ctx, address: int) -> tuple[str | None, int]:
     _, root, name_ptr, attributes = struct.unpack("<IIII", read_guest(ctx, address, 16))
     try:
         name = ctx.read_unicode_string(name_ptr) if name_ptr else None
-    except UcError:
+    except MemoryFault:
         raise NtError("STATUS_ACCESS_VIOLATION", "the object name cannot be read") from None
     if root and name:
         reference_object(ctx, root)          # STATUS_INVALID_HANDLE for a handle that is not open

@@ -11,7 +11,6 @@ import struct
 from emu.context import CONTEXT_FULL, CONTEXT_SIZE
 from emu.cpu import SEL_TEB, SEL_USER_CODE, SEL_USER_DATA
 from emu.memory import (PAGE_GUARD, PAGE_READWRITE, PAGE_SIZE, page_ceil)
-from loader.image import ImageError
 
 from kernel.rtl import paths
 from kernel.structs.guestmem import write_fields
@@ -61,10 +60,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
                share="FILE_SHARE_READ|FILE_SHARE_DELETE")
 
     # 1.4 the image section
-    try:
-        section = kernel.mm.create_image_section(file)
-    except ImageError as e:
-        raise NtError(e.status, str(e)) from None
+    section = kernel.mm.create_image_section(file)
     trace.step("1.4", "NtCreateSection", attributes="SEC_IMAGE", protection="PAGE_EXECUTE",
                image_base=section.image.info.image_base, size=section.image.info.size_of_image)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import struct
 
-from emu.memory import MemoryError_
+from kernel.rtl.status import NtError
 
 from ...hle.registry import export
 from ...hle.types import BOOL, HGLOBAL, HLOCAL, LPCVOID, LPVOID, SIZE_T, UINT
@@ -74,7 +74,7 @@ class HandleTable:
             if end > self.committed:
                 try:
                     self.process.memory.commit(self.base + self.committed, PAGE, 0x04)
-                except MemoryError_:
+                except NtError:
                     return None
                 self.committed += PAGE
             self.used += 1
@@ -94,7 +94,7 @@ def _table(ctx, create: bool = False) -> HandleTable | None:
     if table is None and create:
         try:
             table = ctx.process.__dict__["global_memory_handles"] = HandleTable(ctx.process)
-        except MemoryError_:
+        except NtError:
             return None
     return table
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from ...hle.registry import export
 from ...hle.types import BOOL, BYTE, DWORD, INT, LANGID, LCID, LPSTR, LPVOID, LPWSTR, UINT
@@ -290,7 +290,7 @@ def _guarded(fn):
     """lstrlen/lstrcpy/lstrcat catch an access violation and fail quietly, as Windows' SEH does."""
     try:
         return fn()
-    except UcError:
+    except MemoryFault:
         return 0
 
 

@@ -67,7 +67,7 @@ def _except_handler3(ctx, ExceptionRecord: PVOID, EstablisherFrame: PVOID, Conte
                 yield from local_unwind(ctx, frame, level)
                 ctx.write_u32(frame + 12, prev)
                 from emu.context import CONTEXT_FULL, capture
-                new = capture(ctx.uc, CONTEXT_FULL | 0x8 | 0x20)
+                new = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
                 struct.pack_into("<I", new, 0xB8, handler)
                 struct.pack_into("<I", new, 0xB4, ebp)
                 struct.pack_into("<I", new, 0xC4, ctx.read_u32(frame - 8))

@@ -149,7 +149,7 @@ def RtlUnwind(ctx, TargetFrame: PVOID, TargetIp: PVOID, ExceptionRecord: PEXCEPT
     ctx.write_u32(record + 4, ctx.read_u32(record + 4) | flags)
     from emu.context import CONTEXT_FULL, capture
     context = scratch + SCRATCH_UNWIND_CONTEXT
-    ctx.write(context, bytes(capture(ctx.uc, CONTEXT_FULL)))
+    ctx.write(context, bytes(capture(ctx.machine, CONTEXT_FULL)))
     dispatcher_context = scratch + SCRATCH_UNWIND_DISPATCHER_CONTEXT
     frame = _exception_list(ctx)
     while frame not in (END_OF_CHAIN, 0) and frame != TargetFrame:
@@ -177,7 +177,7 @@ def RtlRaiseException(ctx, ExceptionRecord: PEXCEPTION_RECORD) -> VOID:
 def raise_from_call(ctx, record: bytes) -> None:
     """Dispatch an exception raised by an API call; the CONTEXT resumes at the stub's `ret n`."""
     from emu.context import CONTEXT_FULL, capture
-    context = capture(ctx.uc, CONTEXT_FULL | 0x8 | 0x20)
+    context = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
     struct.pack_into("<I", context, 0xB8, ctx.return_eip)
     ctx.kernel.raise_exception(ctx.thread, record, bytes(context))
 
