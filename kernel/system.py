@@ -31,6 +31,7 @@ from kernel.io.manager import IoManager
 from kernel.ke.apc import ApcMixin
 from kernel.ke.exception import ExceptionMixin
 from kernel.ke.wait import WaitMixin
+from kernel.ke.clock import SLICE_TIME_100NS, Clock
 from kernel.ke.dispatch import THREAD_SLICE, Dispatcher, Request, RunStop
 from kernel.mm.section import MemoryManager
 from kernel.ob.object import CidTable, HandleTable, KernelObject
@@ -48,13 +49,6 @@ KUSER_SHARED_DATA = 0x7FFE0000
 KERNEL_IMAGE_BASE = 0x80100000       # where the kernel's own code and data (our "ntoskrnl") live
 KERNEL_POOL_BASE = 0x80200000        # EPROCESS/ETHREAD mirrors and kernel stacks
 KERNEL_STACK_SIZE = 0x3000
-SLICE_TIME_100NS = 10_000            # virtual time a full slice of THREAD_SLICE instructions takes (1 ms)
-EPOCH_FILETIME = 133485408000000000  # 2024-01-01 00:00:00 UTC, the virtual clock's start
-
-
-def host_filetime() -> int:
-    return int(time.time() * 10_000_000) + 116444736000000000
-
 
 
 @dataclass
@@ -180,12 +174,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.warnings: list[str] = []        # notes for the user (RunResult.warnings; stderr when echoing)
         self.lenient_reported: set[str] = set()   # --lenient: unimplemented functions already reported
         # virtual time
-        self.clock_100ns = EPOCH_FILETIME
-        self.boot_clock = EPOCH_FILETIME - 10_000_000 * 3600   # "booted an hour ago"
-        self.real_time = self.options.real_time
-        if self.real_time:
-            self.clock_100ns = host_filetime()
-            self.boot_clock = self.clock_100ns - 10_000_000 * 3600
+        self.clock = Clock(self.options.real_time)
         self.timers = []                     # waitable timers that are set (kernel/ke/sync_objects.py)
         self.instructions = 0
         # kernel space: Python owns its bytes and writes them through to every engine
@@ -332,13 +321,13 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def update_kuser_time(self, process: EProcess) -> None:
         from kernel.structs.guestmem import write_fields
         S = process.structs
-        interrupt = self.clock_100ns - self.boot_clock
+        interrupt = self.clock.interrupt_time()
         ticks = interrupt // 10_000
         write_fields(process.machine.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
             "InterruptTime.LowPart": interrupt & 0xFFFFFFFF, "InterruptTime.High1Time": interrupt >> 32,
             "InterruptTime.High2Time": interrupt >> 32,
-            "SystemTime.LowPart": self.clock_100ns & 0xFFFFFFFF, "SystemTime.High1Time": self.clock_100ns >> 32,
-            "SystemTime.High2Time": self.clock_100ns >> 32,
+            "SystemTime.LowPart": self.clock.now & 0xFFFFFFFF, "SystemTime.High1Time": self.clock.now >> 32,
+            "SystemTime.High2Time": self.clock.now >> 32,
             "TickCount.LowPart": ticks & 0xFFFFFFFF, "TickCount.High1Time": ticks >> 32,
             "TickCount.High2Time": ticks >> 32,
             "TickCountLowDeprecated": ticks & 0xFFFFFFFF,
@@ -441,26 +430,6 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         thread.state = THREAD_READY
         if thread not in self.ready_queue:
             self.ready_queue.append(thread)
-
-    # -- system time -------------------------------------------------------------------------------
-    def set_st0(self, machine, value: float) -> None:
-        """Return a double the way x86 functions do: pushed on the x87 stack as ST0."""
-        from emu.x87 import push
-        push(machine, value)
-
-    def system_time(self) -> int:
-        """The system time (FILETIME units).  Virtual by default; with --real-time the host's
-        (the one clock is then kept in step with the host at every read)."""
-        if self.real_time:
-            self.clock_100ns = max(self.clock_100ns, host_filetime())
-        return self.clock_100ns
-
-    def advance_clock(self, delta_100ns: int) -> None:
-        if not self.real_time:                  # real time advances by itself
-            self.clock_100ns += max(0, delta_100ns)
-
-    def tick_count(self) -> int:
-        return (self.system_time() - self.boot_clock) // 10_000
 
     # -- environment -------------------------------------------------------------------------------
     def default_environment(self) -> dict:
@@ -625,7 +594,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
             elif outcome == "slice":
                 if timed and count == THREAD_SLICE:
                     # virtual time moves with the instructions run: a slice is SLICE_TIME
-                    self.advance_clock(SLICE_TIME_100NS)
+                    self.clock.advance(SLICE_TIME_100NS)
                     self.wake_expired()
                 if counting and self.instructions >= budget:
                     self.stop_run("instruction limit", f"the run reached its limit of {budget} instructions "
@@ -888,7 +857,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.rundown_thread(thread)
         thread.state = THREAD_TERMINATED
         thread.exit_status = status & 0xFFFFFFFF
-        thread.exit_time = self.system_time()
+        thread.exit_time = self.clock.system_time()
         thread.write_mirror(ExitStatus=status)
         process = thread.process
         process.write_mirror(ActiveThreads=sum(1 for t in process.threads if t.state != THREAD_TERMINATED))
@@ -907,7 +876,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         process.exit_status = status & 0xFFFFFFFF
         process.exit_reason = reason
         process.exit_message = message
-        process.exit_time = self.system_time()
+        process.exit_time = self.clock.system_time()
         process.write_mirror(ExitStatus=status)
         for t in process.threads:
             if t.state != THREAD_TERMINATED:

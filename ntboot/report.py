@@ -24,6 +24,8 @@ import os
 import struct
 from importlib import resources
 
+from kernel.ke.clock import EPOCH_FILETIME
+
 SCHEMA_VERSION = "1.0"
 
 # files written by the guest: content captured per file up to FILE_CAPTURE_CAP bytes (offsets past it
@@ -323,7 +325,7 @@ def build_report(kernel, result, *, program: str, args=(), monitor=None, capture
             "stdout_size": len(p.stdout), "stderr_size": len(p.stderr),
             "committed_memory": getattr(p.memory, "committed", None) if p.machine is not None else None,
         })
-    virtual = (kernel.clock_100ns - 133485408000000000) / 1e7
+    virtual = (kernel.clock.now - EPOCH_FILETIME) / 1e7
     report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ntboot", "version": _version()},

@@ -5,6 +5,7 @@ import struct
 import pytest
 
 from conftest import run_sample
+from kernel.ke.clock import Clock
 
 SYNC_OUTPUT = [
     "cs: recursion count 2, owner is me: yes",
@@ -91,15 +92,13 @@ class FakeKernel:
     def __init__(self):
         self.signalled = []
         self.timers = []
-        self.clock = 1000
+        self.clock = Clock()
+        self.clock.now = 1000
         self.apcs = []
 
     def signal(self, obj):
         obj.signaled = True
         self.signalled.append(obj)
-
-    def system_time(self):
-        return self.clock
 
     def fire_due_timers(self):
         from kernel.ke.sync_objects import fire_due_timers
@@ -164,21 +163,21 @@ def test_timer_fires_in_order_rearms_periodically_and_queues_one_apc_at_a_time()
     periodic.set(kernel, 1000 + 50_000, 10, (setter, 0x401000, 0x1234))
     once.set(kernel, 1000 + 50_000, 0, None)
     assert kernel.timers == [periodic, once] and not kernel.signalled
-    kernel.clock += 50_000
+    kernel.clock.advance(50_000)
     kernel.fire_due_timers()
     assert kernel.signalled == [periodic, once]                      # same due time: in the order set
     assert once.due is None and once not in kernel.timers
-    assert periodic.due == kernel.clock + 100_000                    # 10 ms later
-    assert kernel.apcs == [(7, 0x401000, 0x1234, kernel.clock & 0xFFFFFFFF, kernel.clock >> 32)]
-    kernel.clock += 100_000
+    assert periodic.due == kernel.clock.now + 100_000                    # 10 ms later
+    assert kernel.apcs == [(7, 0x401000, 0x1234, kernel.clock.now & 0xFFFFFFFF, kernel.clock.now >> 32)]
+    kernel.clock.advance(100_000)
     kernel.fire_due_timers()
     assert len(kernel.apcs) == 1                                     # the first one has not run yet
     periodic.on_apc_delivered()
-    kernel.clock += 100_000
+    kernel.clock.advance(100_000)
     kernel.fire_due_timers()
     assert len(kernel.apcs) == 2
     setter.state = "terminated"                                      # its thread ended: cancelled
-    kernel.clock += 100_000
+    kernel.clock.advance(100_000)
     kernel.fire_due_timers()
     assert periodic.due is None and not kernel.timers
 

@@ -333,7 +333,7 @@ def registry_of(kernel) -> Registry:
     """The kernel's registry, built on first use."""
     reg = getattr(kernel, "_registry", None)
     if reg is None:
-        reg = kernel._registry = Registry(kernel.system_time)
+        reg = kernel._registry = Registry(kernel.clock.system_time)
         populate(reg, kernel)
     return reg
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from emu import x87
 from emu.cpu import REG_EAX, REG_EDX, REG_ESP
 
 from kernel.hle import types as T
@@ -282,7 +283,7 @@ class Dispatcher:
             self.machine.set_reg32(REG_EAX, result & 0xFFFFFFFF)
             self.machine.set_reg32(REG_EDX, result >> 32)
         elif returns == "st0":
-            self.kernel.set_st0(self.machine, float(result or 0.0))
+            x87.push(self.machine, float(result or 0.0))      # a double returns in ST0
 
     def _unsupported(self, api: Unimplemented, address: int) -> None:
         esp = self.machine.reg32(REG_ESP)

@@ -250,7 +250,7 @@ class KTimer(DispatcherObject):
         return int(self.signaled)
 
     def fire(self, kernel) -> None:
-        now = kernel.system_time()
+        now = kernel.clock.system_time()
         if self.apc is not None and self.apc[0].state == "terminated":
             self.cancel(kernel)            # the thread that set it is gone: the timer is cancelled
             return
@@ -277,7 +277,7 @@ class KTimer(DispatcherObject):
 
 def fire_due_timers(kernel) -> None:
     """Fire every timer whose due time has come, earliest first (ties in the order they were set)."""
-    now = kernel.system_time()
+    now = kernel.clock.system_time()
     while True:
         due = [t for t in kernel.timers if t.due is not None and t.due <= now]
         if not due:

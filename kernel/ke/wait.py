@@ -15,7 +15,6 @@ kernel/ke/apc.py).
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from kernel.rtl.status import STATUS
@@ -89,7 +88,7 @@ class WaitMixin:
         if status is not None:
             return on_end(status) if on_end is not None else status
         if timeout_100ns is not None:
-            wait.deadline = self.system_time() + timeout_100ns
+            wait.deadline = self.clock.system_time() + timeout_100ns
         thread.wait = wait
         thread.state = "waiting"
         for o in wait.objects:
@@ -136,16 +135,10 @@ class WaitMixin:
         if not deadlines:
             return False
         deadline = min(deadlines)
-        if deadline > self.system_time():
-            if self.real_time:
-                # nothing to run until then: wait for the host clock to get there
-                time.sleep((deadline - self.system_time()) / 10_000_000)
-                self.system_time()
-            else:
-                self.clock_100ns = deadline
+        self.clock.advance_to(deadline)
         self.fire_due_timers()
         for t in waiting:
-            if t.wait is not None and t.wait.deadline is not None and t.wait.deadline <= self.clock_100ns:
+            if t.wait is not None and t.wait.deadline is not None and t.wait.deadline <= self.clock.now:
                 self.end_wait(t, STATUS_TIMEOUT)
         for p in self.processes:
             if p.alive:
@@ -172,13 +165,13 @@ class WaitMixin:
 
     def wake_expired(self) -> None:
         """End the waits whose deadline the clock has reached (time passed while others ran)."""
-        self.system_time()
+        self.clock.system_time()
         for p in self.processes:
             if not p.alive:
                 continue
             for t in p.threads:
                 if t.state == "waiting" and t.wait is not None and t.wait.deadline is not None \
-                        and t.wait.deadline <= self.clock_100ns:
+                        and t.wait.deadline <= self.clock.now:
                     self.end_wait(t, STATUS_TIMEOUT)
 
     def blocked_threads(self) -> list:

@@ -123,7 +123,7 @@ def _query(ctx, data: bytes, info: int, length: int, return_length: int) -> int:
 
 def due_time(ctx, value: int) -> int:
     """An NT due time (negative: relative 100 ns, else absolute system time) as absolute virtual time."""
-    now = ctx.kernel.system_time()
+    now = ctx.kernel.clock.system_time()
     return now - value if value < 0 else value
 
 
@@ -304,7 +304,7 @@ def NtQueryTimer(ctx, TimerHandle: HANDLE, TimerInformationClass: ULONG, TimerIn
     if TimerInformationClass != 0:                  # TimerBasicInformation {RemainingTime, TimerState}
         return STATUS_INVALID_INFO_CLASS
     ctx.kernel.fire_due_timers()
-    remaining = max(0, timer.due - ctx.kernel.system_time()) if timer.due is not None else 0
+    remaining = max(0, timer.due - ctx.kernel.clock.system_time()) if timer.due is not None else 0
     data = struct.pack("<qB7x", remaining, int(timer.signaled))
     return _query(ctx, data, TimerInformation, TimerInformationLength, ReturnLength)
 

@@ -19,7 +19,7 @@ def timeout_of(ctx, timeout_ptr: int) -> int | None:
     value = struct.unpack("<q", ctx.read(timeout_ptr, 8))[0]
     if value < 0:
         return -value
-    return max(0, value - ctx.kernel.system_time())
+    return max(0, value - ctx.kernel.clock.system_time())
 
 
 def wait(ctx, objects: list, wait_all: bool, timeout: int | None, what: str, alertable: bool = False) -> int:

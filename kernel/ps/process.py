@@ -39,7 +39,7 @@ class EProcess(KernelObject):
         self.peb = 0
         self.params = 0
         self.exit_status = STATUS_PENDING
-        self.create_time = kernel.system_time()
+        self.create_time = kernel.clock.system_time()
         self.exit_time = 0
         self.eprocess = 0                     # kernel-space mirror address
         self.ldr = None                       # the user-mode loader's state (loader.ldr.Loader)
@@ -104,7 +104,7 @@ class EThread(KernelObject):
         self.cpu = None                       # saved CPU state while not running
         self.state = THREAD_INITIALIZED
         self.exit_status = STATUS_PENDING
-        self.create_time = process.kernel.system_time()
+        self.create_time = process.kernel.clock.system_time()
         self.frames = []                      # generator frames of Python handlers calling the guest
         self.request = None                   # what the run loop must do before running it again
         self.user_apcs: deque = deque()

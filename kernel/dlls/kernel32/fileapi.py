@@ -854,7 +854,7 @@ def get_temp_file_name(ctx, path: str | None, prefix: str | None, unique: int, o
         name = f"{base}{unique:X}.tmp"
         ctx.write(out, encode(ctx, name, wide) + (b"\0\0" if wide else b"\0"))
         return unique
-    number = ctx.kernel.tick_count() & 0xFFFF or 1
+    number = ctx.kernel.clock.tick_count() & 0xFFFF or 1
     for _ in range(0x10000):
         name = f"{base}{number:X}.tmp"
         try:

@@ -447,7 +447,7 @@ def GetProcessTimes(ctx, hProcess: HANDLE, lpCreationTime: LPVOID, lpExitTime: L
     Kernel and user times: the virtual time since creation counts as user time, no kernel time
     (ntboot does not account CPU time per mode)."""
     process = reference_object(ctx, hProcess, EProcess)
-    now = ctx.kernel.system_time()
+    now = ctx.kernel.clock.system_time()
     end = process.exit_time or now
     ctx.write(lpCreationTime, struct.pack("<Q", process.create_time))
     ctx.write(lpExitTime, struct.pack("<Q", process.exit_time))
@@ -483,7 +483,7 @@ def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL
     """The process's CPU cycles: its (virtual) time since creation at the processor's 3300 MHz, so
     runs repeat (ntboot counts no real cycles)."""
     process = reference_object(ctx, ProcessHandle, EProcess)
-    end = process.exit_time or ctx.kernel.system_time()
+    end = process.exit_time or ctx.kernel.clock.system_time()
     ticks = max(end - process.create_time, 0)               # 100 ns units
     ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
     return 1

@@ -93,7 +93,7 @@ class CrtState:
         self.streams: list[int] = []                   # FILE addresses beyond _iob
         self.stream_state: dict = {}                   # FILE address -> stdio.BufferMap
         self.per_thread: dict = {}                     # (thread id, what) -> buffer (localtime, strtok ...)
-        self.start_time = ctx.kernel.system_time()     # clock() counts from here
+        self.start_time = ctx.kernel.clock.system_time()     # clock() counts from here
         self.locale_name = "C"
 
 
