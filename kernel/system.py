@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 
 from emu.context import CONTEXT_SIZE, apply as apply_context
-from emu.memory import PAGE_EXECUTE_READ, PAGE_READONLY, PAGE_READWRITE, PAGE_SIZE, PAGE_GUARD
+from emu.memory import PAGE_READWRITE, PAGE_SIZE, PAGE_GUARD
 
 from kernel.rtl import paths
 from kernel.ps.create_process import create_process as _create_process
@@ -33,6 +33,7 @@ from kernel.ke.exception import ExceptionMixin
 from kernel.ke.wait import WaitMixin
 from kernel.ke.clock import SLICE_TIME_100NS, Clock
 from kernel.ke.dispatch import THREAD_SLICE, Dispatcher, Request, RunStop
+from kernel.mm.kernel_space import KERNEL_STACK_SIZE, KernelSpace
 from kernel.mm.section import MemoryManager
 from kernel.ob.object import CidTable, HandleTable, KernelObject
 from .profiles import get_profile
@@ -45,10 +46,6 @@ from .events import BootTrace
 STANDARD_FOLDERS = ("C:\\Users\\user\\AppData\\Local\\Temp", "C:\\Users\\user\\AppData\\Roaming",
                     "C:\\Users\\user\\Documents", "C:\\Users\\user\\Desktop", "C:\\ProgramData",
                     "C:\\Program Files\\Common Files")
-KUSER_SHARED_DATA = 0x7FFE0000
-KERNEL_IMAGE_BASE = 0x80100000       # where the kernel's own code and data (our "ntoskrnl") live
-KERNEL_POOL_BASE = 0x80200000        # EPROCESS/ETHREAD mirrors and kernel stacks
-KERNEL_STACK_SIZE = 0x3000
 
 
 @dataclass
@@ -177,12 +174,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.clock = Clock(self.options.real_time)
         self.timers = []                     # waitable timers that are set (kernel/ke/sync_objects.py)
         self.instructions = 0
-        # kernel space: Python owns its bytes and writes them through to every engine
-        self._kernel_allocations: list[tuple[int, int, int, str]] = []
-        self._kernel_bytes: dict[int, bytearray] = {}
-        self._kernel_next = KERNEL_POOL_BASE
-        self._engines = []                   # every live process engine (kernel space is in each)
-        self._build_kernel_image()
+        self.space = KernelSpace(self.profile, self.clock)   # kernel space, shared by every engine
         self.entry_hooks = {}
         from kernel.cm.registry_file import RegistryFileError, attach as attach_registry
         try:
@@ -199,64 +191,16 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         return registry_of(self)
 
     # -- kernel space -----------------------------------------------------------------------------
-    def _build_kernel_image(self) -> None:
-        code = self.kalloc(PAGE_SIZE, "ntoskrnl code", PAGE_EXECUTE_READ, at=KERNEL_IMAGE_BASE)
-        self.ki_thread_startup = code
-        self.kwrite(code, b"\x90\xCF")                  # KiThreadStartup: (trap) ; iretd
-        data = self.kalloc(PAGE_SIZE, "ntoskrnl data", PAGE_READWRITE, at=KERNEL_IMAGE_BASE + 0x10000)
-        self.ps_active_process_head = data
-        self.kwrite(data, struct.pack("<II", data, data))
-
-    def kalloc(self, size: int, tag: str, protect: int = PAGE_READWRITE, at: int | None = None) -> int:
-        size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
-        if at is None:
-            at = self._kernel_next
-            self._kernel_next += (size + 0xFFFF) & ~0xFFFF
-        self._kernel_allocations.append((at, size, protect, tag))
-        self._kernel_bytes[at] = bytearray(size)
-        for m in self._engines:
-            m.kernel_memory.allocate(at, size, protect, tag=tag)
-        return at
-
-    def kfree(self, addr: int) -> None:
-        """Free a kernel-space allocation in every engine."""
-        for i, (base, size, _, _) in enumerate(self._kernel_allocations):
-            if base <= addr < base + size:
-                del self._kernel_allocations[i]
-                del self._kernel_bytes[base]
-                for m in self._engines:
-                    m.kernel_memory.release(base)
-                return
-
-    def kwrite(self, addr: int, data: bytes) -> None:
-        for base, buf in self._kernel_bytes.items():
-            if base <= addr < base + len(buf):
-                buf[addr - base: addr - base + len(data)] = data
-                break
-        else:
-            raise ValueError(f"kernel write outside kernel allocations at {addr:#x}")
-        for m in self._engines:
-            m.write(addr, data)
-
-    def kread(self, addr: int, size: int) -> bytes:
-        for base, buf in self._kernel_bytes.items():
-            if base <= addr < base + len(buf):
-                return bytes(buf[addr - base: addr - base + size])
-        raise ValueError(f"kernel read outside kernel allocations at {addr:#x}")
-
     # -- address spaces ------------------------------------------------------------------------------
     def attach_address_space(self, process: EProcess) -> None:
         """MmCreateProcessAddressSpace: kernel space, KUSER_SHARED_DATA, traps, the EPROCESS mirror."""
         m = process.machine
-        for base, size, protect, tag in self._kernel_allocations:
-            m.kernel_memory.allocate(base, size, protect, tag=tag)
-            m.write(base, bytes(self._kernel_bytes[base]))
-        self._engines.append(m)
+        self.space.attach(m)
         from .hle.context import ApiContext
         process.api_context = ApiContext(self, process)
         process.dispatcher = Dispatcher(self, process)
         process.sysenter_hook = m.hook_sysenter(process.dispatcher.dispatch_system_service)
-        process.dispatcher.add_trap(self.ki_thread_startup, self._ki_thread_startup)
+        process.dispatcher.add_trap(self.space.ki_thread_startup, self._ki_thread_startup)
         services = {}
         from .nt import service_table
         for name, api in service_table().items():
@@ -267,71 +211,11 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         process.dispatcher.services = services
         # EPROCESS mirror
         S = process.structs
-        process.eprocess = self.kalloc(S.EPROCESS.sizeof(), f"EPROCESS of {process.image_name}")
+        process.eprocess = self.space.kalloc(S.EPROCESS.sizeof(), f"EPROCESS of {process.image_name}")
         name = process.image_name.encode("latin-1", "replace")[:15]
         process.write_mirror(ImageFileName=name, CreateTime=process.create_time,
                              InheritedFromUniqueProcessId=process.parent_pid)
-        self._build_kuser_shared_data(process)
-
-    def _build_kuser_shared_data(self, process: EProcess) -> None:
-        S = process.structs
-        mem = process.memory
-        mem.reserve(KUSER_SHARED_DATA, PAGE_SIZE, tag="KUSER_SHARED_DATA", align=PAGE_SIZE)
-        mem.commit(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READWRITE)
-        process.kuser_pending = True
-        root = "C:\\Windows".encode("utf-16-le")
-        from kernel.structs.guestmem import write_fields
-        features = bytearray(64)
-        for pf in (1, 2, 3, 6, 7, 8, 9, 10, 12, 13, 17):   # cmpxchg8b, mmx, xmmi, 3dnow?, rdtsc, pae, xmmi64, nx, sse3, ...
-            if pf != 7:
-                features[pf] = 1
-        write_fields(mem.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
-            "TickCountMultiplier": 0x0FA00000,
-            "ImageNumberLow": 0x014C, "ImageNumberHigh": 0x014C,
-            "NtSystemRoot": root,
-            "MaxStackTraceDepth": 0,
-            "CryptoExponent": 0x10001,
-            "TimeZoneId": 0,
-            "LargePageMinimum": 0x200000,
-            "NtProductType": self.profile.product_type,
-            "ProductTypeIsValid": 1,
-            "NtMajorVersion": self.profile.major,
-            "NtMinorVersion": self.profile.minor,
-            "ProcessorFeatures": bytes(features),
-            "SuiteMask": self.profile.suite_mask,
-            "KdDebuggerEnabled": 0,
-            "NXSupportPolicy": 2,
-            "ActiveConsoleId": 1,
-            "NumberOfPhysicalPages": 0x7FF00,
-            "SafeBootMode": 0,
-            "TestRetInstruction": 0xC3,
-            "Cookie": 0x4E54424F,
-        })
-        self.update_kuser_time(process)
-
-    def complete_kuser_shared_data(self, process: EProcess, ntdll_base: int, synth) -> None:
-        from kernel.structs.guestmem import write_fields
-        S = process.structs
-        write_fields(process.memory.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
-            "SystemCall": ntdll_base + synth.labels["KiFastSystemCall"],
-            "SystemCallReturn": ntdll_base + synth.labels["KiFastSystemCallRet"],
-        })
-        process.memory.protect(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READONLY)
-
-    def update_kuser_time(self, process: EProcess) -> None:
-        from kernel.structs.guestmem import write_fields
-        S = process.structs
-        interrupt = self.clock.interrupt_time()
-        ticks = interrupt // 10_000
-        write_fields(process.machine.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
-            "InterruptTime.LowPart": interrupt & 0xFFFFFFFF, "InterruptTime.High1Time": interrupt >> 32,
-            "InterruptTime.High2Time": interrupt >> 32,
-            "SystemTime.LowPart": self.clock.now & 0xFFFFFFFF, "SystemTime.High1Time": self.clock.now >> 32,
-            "SystemTime.High2Time": self.clock.now >> 32,
-            "TickCount.LowPart": ticks & 0xFFFFFFFF, "TickCount.High1Time": ticks >> 32,
-            "TickCount.High2Time": ticks >> 32,
-            "TickCountLowDeprecated": ticks & 0xFFFFFFFF,
-        })
+        self.space.build_kuser_shared_data(process)
 
     # -- system DLLs ------------------------------------------------------------------------------
     def _dll_image_provider(self, name: str):
@@ -360,7 +244,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         process.dispatcher.sysret_eip = base + synth.labels["KiFastSystemCallRet"]
         process.dispatcher.return_trap = base + synth.labels[".return_trap"]
         process.dispatcher.add_trap(process.dispatcher.return_trap, process.dispatcher.on_return_trap)
-        self.complete_kuser_shared_data(process, base, synth)
+        self.space.complete_kuser_shared_data(process, base, synth)
         return base
 
     def export_address(self, process: EProcess, dll: str, name: str) -> int:
@@ -373,23 +257,23 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def insert_active_process(self, process: EProcess) -> None:
         S = process.structs
         links = process.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
-        head = self.ps_active_process_head
-        last = struct.unpack("<I", self.kread(head + 4, 4))[0]
-        self.kwrite(links, struct.pack("<II", head, last))
-        self.kwrite(last, struct.pack("<I", links))          # last.Flink
-        self.kwrite(head + 4, struct.pack("<I", links))      # head.Blink
+        head = self.space.ps_active_process_head
+        last = struct.unpack("<I", self.space.kread(head + 4, 4))[0]
+        self.space.kwrite(links, struct.pack("<II", head, last))
+        self.space.kwrite(last, struct.pack("<I", links))          # last.Flink
+        self.space.kwrite(head + 4, struct.pack("<I", links))      # head.Blink
         process.write_mirror(UniqueProcessId=process.pid)
         self.tracing_process = process
 
     def create_ethread_mirror(self, thread: EThread) -> None:
         process = thread.process
         S = process.structs
-        thread.ethread = self.kalloc(S.ETHREAD.sizeof(), f"ETHREAD of {process.image_name}")
+        thread.ethread = self.space.kalloc(S.ETHREAD.sizeof(), f"ETHREAD of {process.image_name}")
         thread.write_mirror(CreateTime=thread.create_time)
 
     def initialize_thread_context(self, thread: EThread) -> None:
         """KiInitializeContextThread: the thread will begin in KiThreadStartup on its kernel stack."""
-        stack = self.kalloc(KERNEL_STACK_SIZE, f"kernel stack of thread {thread.tid}")
+        stack = self.space.kalloc(KERNEL_STACK_SIZE, f"kernel stack of thread {thread.tid}")
         thread.kernel_stack = stack + KERNEL_STACK_SIZE
         thread.write_mirror(**{"Cid.UniqueProcess": thread.process.pid, "Cid.UniqueThread": thread.tid,
                                "StartAddress": thread.start_address,
@@ -403,13 +287,13 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         S = process.structs
         head = process.eprocess + S.EPROCESS.offsetof("ThreadListHead")
         entry = thread.ethread + S.ETHREAD.offsetof("ThreadListEntry")
-        flink, blink = struct.unpack("<II", self.kread(head, 8))
+        flink, blink = struct.unpack("<II", self.space.kread(head, 8))
         if flink == 0:
             flink = blink = head
-            self.kwrite(head, struct.pack("<II", head, head))
-        self.kwrite(entry, struct.pack("<II", head, blink))
-        self.kwrite(blink, struct.pack("<I", entry))
-        self.kwrite(head + 4, struct.pack("<I", entry))
+            self.space.kwrite(head, struct.pack("<II", head, head))
+        self.space.kwrite(entry, struct.pack("<II", head, blink))
+        self.space.kwrite(blink, struct.pack("<I", entry))
+        self.space.kwrite(head + 4, struct.pack("<I", entry))
         process.write_mirror(ActiveThreads=len(process.threads))
 
     def yield_thread(self, thread: EThread) -> None:
@@ -651,7 +535,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                 m.set_reg(name, 0)
             m.set_reg("esp", thread.kernel_stack)
             m.set_reg("eflags", 0x202)
-            return self.ki_thread_startup
+            return self.space.ki_thread_startup
         if req.kind == "call":
             frame, call = req.data
             return process.dispatcher.start_guest_call(thread, frame, call)
@@ -675,7 +559,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         process = thread.process
         m = process.machine
         self.trace.step("4.1", "KiThreadStartup", tid=thread.tid, irql="APC_LEVEL",
-                        address=self.ki_thread_startup)
+                        address=self.space.ki_thread_startup)
         ldr_thunk = self.export_address(process, "ntdll.dll", "LdrInitializeThunk")
         self.trace.step("4.2", "PspUserThreadStartup", apc_routine=f"{ldr_thunk:#010x} (ntdll!LdrInitializeThunk)",
                         normal_context=0, system_argument1=process.ntdll_base)
@@ -730,7 +614,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         observe(apc, "4.4", "KiUserApcDispatcher")
         observe(thunk, "4.6", thunk_name, entry_point=entry)
         observe(entry, "4.6", "entry point", image=process.image_name)
-        self.cpu_boot_addresses = {"KiThreadStartup": self.ki_thread_startup, "KiUserApcDispatcher": apc,
+        self.cpu_boot_addresses = {"KiThreadStartup": self.space.ki_thread_startup, "KiUserApcDispatcher": apc,
                                    "LdrInitializeThunk": self.export_address(process, "ntdll.dll", "LdrInitializeThunk"),
                                    "start thunk": thunk, "entry point": entry}
 
@@ -920,8 +804,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         that it can be inspected after the run."""
         if process.machine is None:
             return
-        if process.machine in self._engines:
-            self._engines.remove(process.machine)
+        self.space.detach(process.machine)
         if process.current_thread is not None:
             process.current_thread = None
         process.machine = None
@@ -939,15 +822,15 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         # the kernel-space mirrors go too: off PsActiveProcessHead, then freed (PspDeleteProcess)
         S = process.structs
         links = process.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
-        flink, blink = struct.unpack("<II", self.kread(links, 8))
-        self.kwrite(blink, struct.pack("<I", flink))
-        self.kwrite(flink + 4, struct.pack("<I", blink))
+        flink, blink = struct.unpack("<II", self.space.kread(links, 8))
+        self.space.kwrite(blink, struct.pack("<I", flink))
+        self.space.kwrite(flink + 4, struct.pack("<I", blink))
         for t in process.threads:
             if t.ethread:
-                self.kfree(t.ethread)
+                self.space.kfree(t.ethread)
             if t.kernel_stack:
-                self.kfree(t.kernel_stack - KERNEL_STACK_SIZE)
-        self.kfree(process.eprocess)
+                self.space.kfree(t.kernel_stack - KERNEL_STACK_SIZE)
+        self.space.kfree(process.eprocess)
         # the engine sits in reference cycles (hooks -> closures -> machine); collect it now so its
         # guest memory goes back before the next child maps its own
         gc.collect()
@@ -963,7 +846,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
                 import sys
                 self.registry_error = str(e)
                 print(f"ntboot: {e}", file=sys.stderr)
-        self._engines.clear()
+        self.space.engines.clear()
         for p in self.processes:
             p.machine = None
         if self._temp_root is not None:

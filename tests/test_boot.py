@@ -16,7 +16,7 @@ def test_cpu_executes_the_boot_path_in_order(emulator):
     process = emu.create_process(sample("hello.exe"))
     ntdll = process.ntdll_base
     points = {
-        "KiThreadStartup": emu.kernel.ki_thread_startup,
+        "KiThreadStartup": emu.kernel.space.ki_thread_startup,
         "KiUserApcDispatcher": export_va(emu, ntdll, "KiUserApcDispatcher"),
         "LdrInitializeThunk": export_va(emu, ntdll, "LdrInitializeThunk"),
         "RtlUserThreadStart": export_va(emu, ntdll, "RtlUserThreadStart"),

@@ -142,7 +142,7 @@ class WaitMixin:
                 self.end_wait(t, STATUS_TIMEOUT)
         for p in self.processes:
             if p.alive:
-                self.update_kuser_time(p)
+                self.space.update_kuser_time(p)
         return True
 
     def fire_due_timers(self) -> None:

@@ -16,6 +16,7 @@ from kernel.rtl import paths
 from kernel.structs.guestmem import write_fields
 from kernel.ob.object import CidTable
 from kernel.ps.process import EProcess, EThread
+from kernel.mm.kernel_space import KUSER_SHARED_DATA
 from kernel.rtl.status import NtError
 
 CREATE_SUSPENDED = 0x00000004
@@ -27,7 +28,6 @@ PRIORITY_CLASSES = [(0x40, "IDLE"), (0x4000, "BELOW_NORMAL"), (0x20, "NORMAL"),
                     (0x8000, "ABOVE_NORMAL"), (0x80, "HIGH"), (0x100, "REALTIME")]
 
 PEB_ADDRESS = 0x7FFDF000          # deterministic; Windows 7 randomizes it within 0x7FFD0000-0x7FFDF000
-KUSER_SHARED_DATA = 0x7FFE0000
 FIRST_TEB = 0x7FFDE000            # TEBs go downward from here, one page each
 CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR = 0x3, 0x7, 0xB   # Windows 7 console handles
 
@@ -364,7 +364,7 @@ def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[in
     thread.win32_start_address = struct.unpack_from("<I", context, 0xB0)[0]
     kernel.initialize_thread_context(thread)
     trace.step("3.4", "KeInitThread", start_address=thread.start_address,
-               kernel_entry=f"{kernel.ki_thread_startup:#010x} (KiThreadStartup)",
+               kernel_entry=f"{kernel.space.ki_thread_startup:#010x} (KiThreadStartup)",
                initial_stack=thread.kernel_stack)
     # 3.5
     process.threads.append(thread)

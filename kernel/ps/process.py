@@ -82,7 +82,7 @@ class EProcess(KernelObject):
 
     def write_mirror(self, **fields) -> None:
         """Write EPROCESS fields (dotted paths allowed) into the kernel-space mirror."""
-        write_fields(self.kernel.kwrite, self.eprocess, self.structs.EPROCESS, fields)
+        write_fields(self.kernel.space.kwrite, self.eprocess, self.structs.EPROCESS, fields)
 
 
 class EThread(KernelObject):
@@ -123,4 +123,4 @@ class EThread(KernelObject):
         return f"Thread {self.tid} of {self.process.image_name}"
 
     def write_mirror(self, **fields) -> None:
-        write_fields(self.process.kernel.kwrite, self.ethread, self.process.structs.ETHREAD, fields)
+        write_fields(self.process.kernel.space.kwrite, self.ethread, self.process.structs.ETHREAD, fields)
