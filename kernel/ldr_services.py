@@ -78,7 +78,7 @@ class LoaderServices:
 
     # threads
     def current_teb(self) -> int:
-        return self.kernel.current_thread.teb
+        return self.kernel.scheduler.current_thread.teb
 
     def all_tebs(self) -> list[int]:
         return [t.teb for t in self.process.threads if t.state != "terminated"]

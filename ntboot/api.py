@@ -126,8 +126,8 @@ class Emulator:
         if progress is not None:
             from ntboot.trace import Progress
             self.progress = Progress(self.kernel, progress, self.monitor)
-            self.kernel.slice_hook = self.progress
-            self.kernel.slice_interval = self.progress.interval
+            self.kernel.scheduler.slice_hook = self.progress
+            self.kernel.scheduler.slice_interval = self.progress.interval
         self.insn_tracers = []
         self.process = None
         self.program = None
@@ -154,16 +154,16 @@ class Emulator:
             return
         kernel = self.kernel
         if self.max_processes and len(kernel.processes) > self.max_processes:
-            kernel.stop_run("process limit", f"{process.image_name} would be process number "
+            kernel.scheduler.stop_run("process limit", f"{process.image_name} would be process number "
                                               f"{len(kernel.processes)}; the limit is {self.max_processes}")
         if self.max_memory:
             mem = process.memory
             mem.commit_limit = self.max_memory
 
             def over(requested, process=process):
-                kernel.stop_run("memory limit",
-                                f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
-                                f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
+                kernel.scheduler.stop_run("memory limit",
+                                          f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
+                                          f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
             mem.on_commit_limit = over
 
     def trace_instructions(self, where=None, process=None, limit: int = 0):
@@ -205,7 +205,7 @@ class Emulator:
         if our_limit and result.reason == "instruction limit":
             result.reason = "paused"        # our own count ran out (run_to insn / step): resumable
         if result.reason in PAUSED:
-            self.kernel.resume_after_break()   # ready to go on, by run() or by kernel.run()
+            self.kernel.scheduler.resume_after_break()   # ready to go on, by run() or by kernel.run()
         else:
             self._finish()
         if self.progress is not None:
@@ -262,10 +262,10 @@ class Emulator:
                 return None
             self.remove_hook(handle[0])
             handle[0] = None
-            self.kernel.current_thread.request = Request("return", eip=addr)
+            self.kernel.scheduler.current_thread.request = Request("return", eip=addr)
             what = f"call {nth} of " if nth > 1 else ""
-            self.kernel.stop_run("breakpoint", f"stopped before {what}"
-                                 f"{self.kernel.describe_address(self.process, addr)}")
+            self.kernel.scheduler.stop_run("breakpoint", f"stopped before {what}"
+                                           f"{self.process.describe_address(addr)}")
             return SKIP_HANDLER
         handle[0] = self.add_code_hook(address, reached)
         result = self._go()
@@ -276,7 +276,7 @@ class Emulator:
     def _run_instructions(self, n: int, absolute: bool = False) -> RunResult | None:
         opts = self.kernel.options
         saved = opts.max_instructions
-        target = n if absolute else self.kernel.instructions + n
+        target = n if absolute else self.kernel.scheduler.instructions + n
         if saved and saved < target:
             target = saved
         opts.max_instructions = target
@@ -296,7 +296,7 @@ class Emulator:
     def stop(self, reason: str = "paused", message: str = "stopped by the Python API") -> None:
         """From a hook or callback: end the run after the current instruction.  With the default
         reason the run stays resumable (`run()` goes on)."""
-        self.kernel.stop_run(reason, message)
+        self.kernel.scheduler.stop_run(reason, message)
 
     def close(self) -> None:
         self._finish()
@@ -386,7 +386,7 @@ class Emulator:
 
     def registers(self) -> dict:
         regs = self.process.machine.registers()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if thread is not None and thread.process is self.process and thread.request is not None \
                 and thread.request.kind == "return":
             regs["eip"] = thread.request.eip      # where the stopped thread goes on
@@ -394,7 +394,7 @@ class Emulator:
 
     def set_register(self, name: str, value: int) -> None:
         name = name.lower()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
             thread.request.eip = value & 0xFFFFFFFF
         self.process.machine.set_reg(name, value)

@@ -251,10 +251,10 @@ def build_minidump(kernel, process, *, timestamp: int | None = None, memory_cap:
     streams.append((HandleDataStream, len(data), w.put(data)))
 
     # exception (the process ended with an unhandled exception)
-    report = getattr(kernel, "fault_report", None)
+    report = kernel.exceptions.fault_report
     faulted = None
     if report is not None and process.exit_reason == "unhandled exception":
-        faulted = next((t for t in process.threads if t is getattr(kernel, "current_thread", None)),
+        faulted = next((t for t in process.threads if t is kernel.scheduler.current_thread),
                        process.threads[0] if process.threads else None)
     if faulted is not None:
         ctx_rva = w.put(contexts[faulted.tid])

@@ -175,7 +175,7 @@ def thread_list(kernel, process) -> list[dict]:
 
 def _where(kernel, process, address: int) -> str:
     try:
-        return kernel.describe_address(process, address)
+        return process.describe_address(address)
     except Exception:
         return f"{address:#010x}"
 
@@ -240,7 +240,7 @@ def _registers_now(process) -> dict | None:
 def stop_details(kernel, result, monitor) -> dict:
     """Where and how an abnormal stop happened."""
     fault = result.fault
-    thread = kernel.current_thread
+    thread = kernel.scheduler.current_thread
     process = thread.process if thread is not None else (kernel.processes[0] if kernel.processes else None)
     registers = dict(getattr(fault, "registers", None) or {}) if fault is not None else {}
     if not registers and process is not None and process.machine is not None:
@@ -342,7 +342,7 @@ def build_report(kernel, result, *, program: str, args=(), monitor=None, capture
                    "started_at": (datetime.datetime.fromtimestamp(started_at, datetime.timezone.utc)
                                   .isoformat(timespec="seconds") if started_at else None),
                    "virtual_seconds": round(virtual, 7)},
-        "instructions": {"counted": bool(kernel.instructions), "count": kernel.instructions or None},
+        "instructions": {"counted": bool(kernel.scheduler.instructions), "count": kernel.scheduler.instructions or None},
         "limits": dict(limits or {}),
         "processes": processes,
         "stdout": blob(bytes(first.stdout) if first else b"", cap=OUTPUT_CAP),

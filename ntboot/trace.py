@@ -219,7 +219,7 @@ def decode_value(kernel, process, api_name: str, pname: str, tname: str, value):
     if tname in _MODULE_TYPES:
         if not value:
             return "NULL", None
-        where = kernel.describe_address(process, value)
+        where = process.describe_address(value)
         name = where[:-4] if where.endswith("+0x0") else where
         return f"{value:#010x} ({name})", name
     if tname in ("POBJECT_ATTRIBUTES", "PUNICODE_STRING") and value:
@@ -386,7 +386,7 @@ class CallRecord:
 
 def _where(kernel, process, address: int) -> str:
     try:
-        return kernel.describe_address(process, address)
+        return process.describe_address(address)
     except Exception:
         return f"{address:#010x}"
 
@@ -425,13 +425,13 @@ class CallMonitor:
             counts = self.service_counts if service else self.api_counts
             counts[name] = counts.get(name, 0) + 1
         if self.max_calls and self.calls > self.max_calls:
-            self.kernel.stop_run("API call limit",
-                                 f"the run reached its limit of {self.max_calls} emulated calls at {name} "
-                                 f"called from {_where(self.kernel, process, caller)}")
+            self.kernel.scheduler.stop_run("API call limit",
+                                           f"the run reached its limit of {self.max_calls} emulated calls at {name} "
+                                           f"called from {_where(self.kernel, process, caller)}")
         traced = self.trace_syscall if service else self.trace_api
         if self.ring is None and not traced:
             return None
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         rec = CallRecord(self, self.calls, process, thread.tid if thread is not None else 0, entry,
                          tuple(args), caller)
         if self.ring is not None:
@@ -451,7 +451,7 @@ class CallMonitor:
         return rec.done
 
     def _finished(self, rec: CallRecord) -> None:
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         rec.blocked = thread is not None and thread.state == "waiting"
         if rec in self.open:
             self.open.remove(rec)
@@ -541,7 +541,7 @@ class InstructionTracer:
         return hit
 
     def _on_insn(self, address: int) -> None:
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         tid = thread.tid if thread is not None else 0
         regs = self._registers()
         prev = self.pending.get(tid)
@@ -667,8 +667,8 @@ class Progress:
         self.last = now
         k = self.kernel
         parts = [f"{now - self.started:6.1f}s"]
-        if k.instructions:
-            parts.append(f"{k.instructions:,} insns")
+        if k.scheduler.instructions:
+            parts.append(f"{k.scheduler.instructions:,} insns")
         alive = sum(1 for p in k.processes if p.alive)
         parts.append(f"{alive}/{len(k.processes)} processes")
         if self.monitor is not None:

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from kernel.io.manager import IoManager
+from kernel.ke.clock import Clock
 from kernel.nt.file import (FileBothDirectoryInformation, FileDirectoryInformation, FileFullDirectoryInformation,
                             FileIdBothDirectoryInformation, FileIdFullDirectoryInformation, FileNamesInformation,
                             FileRenameInformation, DirectoryQuery, DELETE, FILE_OPEN, directory_entries,
@@ -241,6 +242,8 @@ def test_directory_buffer_links_aligned_entries_and_resumes():
 # -- folders listed and renamed through the Nt layer, inside the sandbox only -------------------------------
 
 class KernelStub:
+    clock = Clock()
+    processes = ()
     default_current_directory = "C:\\"
     system_directory = "C:\\Windows\\System32"
     windows_directory = "C:\\Windows"

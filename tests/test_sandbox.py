@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from kernel.io.manager import IoManager
+from kernel.ke.clock import Clock
 from kernel.nt.file import (DELETE, FILE_CREATE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                             FILE_OPEN_IF, FILE_OVERWRITE_IF, FILE_WRITE_DATA, GENERIC_WRITE, HostFile,
                             open_file, read_file, write_file)
@@ -35,6 +36,8 @@ NTDLL = b"MZ fake ntdll image"
 
 
 class KernelStub:
+    clock = Clock()
+    processes = ()
     default_current_directory = "C:\\"
     system_directory = "C:\\Windows\\System32"
     windows_directory = "C:\\Windows"

@@ -86,14 +86,13 @@ class FakeThread:
         self.user_apcs = []
 
 
-class FakeKernel:
-    """Just what the objects call back: signal / wake_waiters / timers / the clock."""
+class FakeScheduler:
+    """Just what the objects call back: signal / timers / user APCs."""
 
-    def __init__(self):
+    def __init__(self, kernel):
+        self.kernel = kernel
         self.signalled = []
         self.timers = []
-        self.clock = Clock()
-        self.clock.now = 1000
         self.apcs = []
 
     def signal(self, obj):
@@ -102,11 +101,20 @@ class FakeKernel:
 
     def fire_due_timers(self):
         from kernel.ke.sync_objects import fire_due_timers
-        fire_due_timers(self)
+        fire_due_timers(self.kernel)
 
     def queue_user_apc(self, thread, routine, context, arg1, arg2, source=None):
         self.apcs.append((thread.tid, routine, context, arg1, arg2))
         return ("apc",)
+
+
+class FakeKernel:
+    """The components the objects reach: the scheduler and the clock."""
+
+    def __init__(self):
+        self.clock = Clock()
+        self.clock.now = 1000
+        self.scheduler = FakeScheduler(self)
 
 
 def test_mutant_recursion_release_and_abandonment():
@@ -162,24 +170,24 @@ def test_timer_fires_in_order_rearms_periodically_and_queues_one_apc_at_a_time()
     once = KTimer(kernel, NotificationTimer)
     periodic.set(kernel, 1000 + 50_000, 10, (setter, 0x401000, 0x1234))
     once.set(kernel, 1000 + 50_000, 0, None)
-    assert kernel.timers == [periodic, once] and not kernel.signalled
+    assert kernel.scheduler.timers == [periodic, once] and not kernel.scheduler.signalled
     kernel.clock.advance(50_000)
-    kernel.fire_due_timers()
-    assert kernel.signalled == [periodic, once]                      # same due time: in the order set
-    assert once.due is None and once not in kernel.timers
+    kernel.scheduler.fire_due_timers()
+    assert kernel.scheduler.signalled == [periodic, once]                      # same due time: in the order set
+    assert once.due is None and once not in kernel.scheduler.timers
     assert periodic.due == kernel.clock.now + 100_000                    # 10 ms later
-    assert kernel.apcs == [(7, 0x401000, 0x1234, kernel.clock.now & 0xFFFFFFFF, kernel.clock.now >> 32)]
+    assert kernel.scheduler.apcs == [(7, 0x401000, 0x1234, kernel.clock.now & 0xFFFFFFFF, kernel.clock.now >> 32)]
     kernel.clock.advance(100_000)
-    kernel.fire_due_timers()
-    assert len(kernel.apcs) == 1                                     # the first one has not run yet
+    kernel.scheduler.fire_due_timers()
+    assert len(kernel.scheduler.apcs) == 1                                     # the first one has not run yet
     periodic.on_apc_delivered()
     kernel.clock.advance(100_000)
-    kernel.fire_due_timers()
-    assert len(kernel.apcs) == 2
+    kernel.scheduler.fire_due_timers()
+    assert len(kernel.scheduler.apcs) == 2
     setter.state = "terminated"                                      # its thread ended: cancelled
     kernel.clock.advance(100_000)
-    kernel.fire_due_timers()
-    assert periodic.due is None and not kernel.timers
+    kernel.scheduler.fire_due_timers()
+    assert periodic.due is None and not kernel.scheduler.timers
 
 
 @pytest.mark.parametrize("name,expected", [

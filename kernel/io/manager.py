@@ -346,14 +346,13 @@ class IoManager:
 
     # -- the clock and the processes the file system must know of -------------------------------------
     def now(self) -> int:
-        clock = getattr(self.kernel, "system_time", None)
-        return clock() if clock is not None else SYSTEM_FILE_TIME
+        return self.kernel.clock.system_time()
 
     def _current_directories(self) -> list[str]:
         """The current directory of every live process: each holds it open without FILE_SHARE_DELETE."""
         out = []
-        for p in getattr(self.kernel, "processes", ()):
-            if getattr(p, "alive", False):
+        for p in self.kernel.processes:
+            if p.alive:
                 out.append(paths.normalize(p.current_directory).upper())
         return out
 

@@ -95,7 +95,7 @@ class KernelSpace:
             self.engines.remove(machine)
 
     # -- KUSER_SHARED_DATA ----------------------------------------------------------------------------
-    def build_kuser_shared_data(self, process: EProcess) -> None:
+    def build_kuser_shared_data(self, process) -> None:
         S = process.structs
         mem = process.memory
         mem.reserve(KUSER_SHARED_DATA, PAGE_SIZE, tag="KUSER_SHARED_DATA", align=PAGE_SIZE)
@@ -130,7 +130,7 @@ class KernelSpace:
         })
         self.update_kuser_time(process)
 
-    def complete_kuser_shared_data(self, process: EProcess, ntdll_base: int, synth) -> None:
+    def complete_kuser_shared_data(self, process, ntdll_base: int, synth) -> None:
         S = process.structs
         write_fields(process.memory.write, KUSER_SHARED_DATA, S.KUSER_SHARED_DATA, {
             "SystemCall": ntdll_base + synth.labels["KiFastSystemCall"],
@@ -138,7 +138,7 @@ class KernelSpace:
         })
         process.memory.protect(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READONLY)
 
-    def update_kuser_time(self, process: EProcess) -> None:
+    def update_kuser_time(self, process) -> None:
         S = process.structs
         interrupt = self.clock.interrupt_time()
         ticks = interrupt // 10_000

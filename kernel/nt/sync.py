@@ -292,7 +292,7 @@ def NtSetTimer(ctx, TimerHandle: HANDLE, DueTime: PLARGE_INTEGER, TimerApcRoutin
 @export
 def NtCancelTimer(ctx, TimerHandle: HANDLE, CurrentState: PVOID) -> NTSTATUS:
     timer = reference(ctx, TimerHandle, KTimer, MODIFY_STATE)
-    ctx.kernel.fire_due_timers()
+    ctx.kernel.scheduler.fire_due_timers()
     _put(ctx, CurrentState, "<B", timer.cancel(ctx.kernel))
     return 0
 
@@ -303,7 +303,7 @@ def NtQueryTimer(ctx, TimerHandle: HANDLE, TimerInformationClass: ULONG, TimerIn
     timer = reference(ctx, TimerHandle, KTimer, QUERY_STATE)
     if TimerInformationClass != 0:                  # TimerBasicInformation {RemainingTime, TimerState}
         return STATUS_INVALID_INFO_CLASS
-    ctx.kernel.fire_due_timers()
+    ctx.kernel.scheduler.fire_due_timers()
     remaining = max(0, timer.due - ctx.kernel.clock.system_time()) if timer.due is not None else 0
     data = struct.pack("<qB7x", remaining, int(timer.signaled))
     return _query(ctx, data, TimerInformation, TimerInformationLength, ReturnLength)
@@ -326,6 +326,6 @@ def NtQueueApcThread(ctx, ThreadHandle: HANDLE, ApcRoutine: PVOID, ApcArgument1:
     """The APC runs ApcRoutine(ApcArgument1, ApcArgument2, ApcArgument3) in the thread, the next time
     it waits alertably."""
     thread = reference_object(ctx, ThreadHandle, EThread)
-    if ctx.kernel.queue_user_apc(thread, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3) is None:
+    if ctx.kernel.scheduler.queue_user_apc(thread, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3) is None:
         return STATUS["STATUS_UNSUCCESSFUL"]
     return 0

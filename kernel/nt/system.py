@@ -46,10 +46,10 @@ def NtDelayExecution(ctx, Alertable: BOOLEAN, DelayInterval: PLARGE_INTEGER) -> 
     if timeout is not None and timeout >= 0x7FFFFFFFFFFFFFFF:
         timeout = None
     if timeout == 0 and not (Alertable and ctx.thread.user_apcs):
-        ctx.kernel.yield_thread(ctx.thread)
+        ctx.kernel.scheduler.yield_thread(ctx.thread)
         return 0
-    status = ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution",
-                                 alertable=bool(Alertable), on_end=delay_status)
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution",
+                                           alertable=bool(Alertable), on_end=delay_status)
     return 0 if status is None else status
 
 
@@ -60,7 +60,7 @@ def delay_status(status: int) -> int:
 
 @export
 def NtYieldExecution(ctx) -> NTSTATUS:
-    ctx.kernel.yield_thread(ctx.thread)
+    ctx.kernel.scheduler.yield_thread(ctx.thread)
     return 0
 
 

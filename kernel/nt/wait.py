@@ -23,8 +23,8 @@ def timeout_of(ctx, timeout_ptr: int) -> int | None:
 
 
 def wait(ctx, objects: list, wait_all: bool, timeout: int | None, what: str, alertable: bool = False) -> int:
-    status = ctx.kernel.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what,
-                                 alertable=alertable)
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what,
+                                           alertable=alertable)
     return 0 if status is None else status     # a blocked wait's status reaches EAX when it ends
 
 

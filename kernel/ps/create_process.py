@@ -133,7 +133,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     if creation_flags & CREATE_SUSPENDED:
         thread.suspend_count = 1
     else:
-        kernel.ready(thread)
+        kernel.scheduler.ready(thread)
     trace.step("1.13", "NtResumeThread", tid=thread.tid, suspended=bool(creation_flags & CREATE_SUSPENDED),
                process_handle=process.process_handle, thread_handle=process.thread_handle)
     return process, thread
@@ -428,7 +428,7 @@ def create_thread(kernel, process: EProcess, start_address: int, parameter: int,
     thread = psp_create_thread(kernel, process, context, stack)
     thread.suspend_count = 1 if suspended else 0
     if not suspended:
-        kernel.ready(thread)
+        kernel.scheduler.ready(thread)
     return thread
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 
 from emu import Machine
+from kernel.rtl import paths
 from kernel.structs.guestmem import write_fields
 from kernel.ob.object import HandleTable, KernelObject
 from kernel.rtl.status import STATUS
@@ -83,6 +84,19 @@ class EProcess(KernelObject):
     def write_mirror(self, **fields) -> None:
         """Write EPROCESS fields (dotted paths allowed) into the kernel-space mirror."""
         write_fields(self.kernel.space.kwrite, self.eprocess, self.structs.EPROCESS, fields)
+
+    def describe_address(self, address: int) -> str:
+        """module+offset for an address in an image, or the address and what region it is in."""
+        for base, section in self.mapped_images.items():
+            if base <= address < base + section.image.info.size_of_image:
+                return f"{paths.basename(section.path)}+{address - base:#x}"
+        try:
+            region = self.memory.query(address)
+            if region.tag:
+                return f"{address:#010x} ({region.tag})"
+        except Exception:
+            pass
+        return f"{address:#010x}"
 
 
 class EThread(KernelObject):

@@ -7,6 +7,7 @@ from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LP
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess, EThread
+from kernel.ps.exit import terminate_process, terminate_thread
 from ..ntdll.thread import exit_process
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
@@ -42,7 +43,7 @@ def ExitProcess(ctx, uExitCode: UINT) -> VOID:
 @export
 def TerminateProcess(ctx, hProcess: HANDLE, uExitCode: UINT) -> BOOL:
     process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
-    ctx.kernel.terminate_process(process, uExitCode,
+    terminate_process(ctx.kernel, process, uExitCode,
                                  reason="exited" if process is ctx.process else "terminated")
     return 1
 
@@ -223,9 +224,9 @@ def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
     thread = reference_object(ctx, hThread, EThread)
     alive = [t for t in thread.process.threads if t.state != "terminated"]
     if alive == [thread]:
-        ctx.kernel.terminate_process(thread.process, dwExitCode)
+        terminate_process(ctx.kernel, thread.process, dwExitCode)
     else:
-        ctx.kernel.terminate_thread(thread, dwExitCode)
+        terminate_thread(ctx.kernel, thread, dwExitCode)
     return 1
 
 
@@ -265,8 +266,8 @@ def SetPriorityClass(ctx, hProcess: HANDLE, dwPriorityClass: DWORD) -> BOOL:
 @export
 def SwitchToThread(ctx) -> BOOL:
     kernel = ctx.kernel
-    others = any(t.state == "ready" for t in kernel.ready_queue)
-    kernel.yield_thread(ctx.thread)
+    others = any(t.state == "ready" for t in kernel.scheduler.ready_queue)
+    kernel.scheduler.yield_thread(ctx.thread)
     return 1 if others else 0
 
 

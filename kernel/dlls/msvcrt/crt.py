@@ -260,7 +260,7 @@ def _initterm(ctx, start: PVOID, end: PVOID) -> VOID:
     pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
     for fn in pointers:
         if fn:
-            yield GuestCall(fn, (), f"_initterm initializer {ctx.kernel.describe_address(ctx.process, fn)}")
+            yield GuestCall(fn, (), f"_initterm initializer {ctx.process.describe_address(fn)}")
 
 
 @export(conv="cdecl")
@@ -279,7 +279,7 @@ def run_exit_handlers(ctx):
     state = crt(ctx)
     while state.onexit:
         fn = state.onexit.pop()
-        yield GuestCall(fn, (), f"atexit handler {ctx.kernel.describe_address(ctx.process, fn)}")
+        yield GuestCall(fn, (), f"atexit handler {ctx.process.describe_address(fn)}")
 
 
 def do_exit(ctx, code: int, *, run_handlers: bool = True):

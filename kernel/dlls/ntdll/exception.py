@@ -73,7 +73,7 @@ def call_vectored_handlers(ctx, record: int, context: int):
     ctx.write(pointers, struct.pack("<II", record, context))
     for node in handlers:
         routine = _decode_pointer(ctx, node.encoded)
-        result = yield GuestCall(routine, (pointers,), f"vectored exception handler {ctx.kernel.describe_address(ctx.process, routine)}")
+        result = yield GuestCall(routine, (pointers,), f"vectored exception handler {ctx.process.describe_address(routine)}")
         if result & 0xFFFFFFFF == EXCEPTION_CONTINUE_EXECUTION:
             return True
     return False
@@ -101,7 +101,7 @@ def rtl_dispatch_exception(ctx, ExceptionRecord: PEXCEPTION_RECORD, ContextRecor
         handler = ctx.read_u32(frame + 4)
         ctx.write_u32(dispatcher_context, 0)
         disposition = yield GuestCall(handler, (ExceptionRecord, frame, ContextRecord, dispatcher_context),
-                                      f"exception handler {ctx.kernel.describe_address(ctx.process, handler)}")
+                                      f"exception handler {ctx.process.describe_address(handler)}")
         if nested_frame == frame:
             flags = ctx.read_u32(ExceptionRecord + 4)
             ctx.write_u32(ExceptionRecord + 4, flags & ~EXCEPTION_NESTED_CALL)
@@ -130,7 +130,7 @@ def rtl_dispatch_exception(ctx, ExceptionRecord: PEXCEPTION_RECORD, ContextRecor
 def _raise_nested(ctx, code: int, record: int, context: int):
     """A new, noncontinuable exception whose ExceptionRecord field chains the one being handled."""
     new = exception_record(code, 0, flags=EXCEPTION_NONCONTINUABLE, nested=record)
-    ctx.kernel.raise_exception(ctx.thread, new, ctx.read(context, 0x2CC))
+    ctx.kernel.exceptions.raise_exception(ctx.thread, new, ctx.read(context, 0x2CC))
     return
     yield
 
@@ -158,7 +158,7 @@ def RtlUnwind(ctx, TargetFrame: PVOID, TargetIp: PVOID, ExceptionRecord: PEXCEPT
         handler = ctx.read_u32(frame + 4)
         ctx.write_u32(dispatcher_context, 0)
         yield GuestCall(handler, (record, frame, context, dispatcher_context),
-                        f"unwind handler {ctx.kernel.describe_address(ctx.process, handler)}")
+                        f"unwind handler {ctx.process.describe_address(handler)}")
         nxt = ctx.read_u32(frame)
         _set_exception_list(ctx, nxt)
         frame = nxt
@@ -179,7 +179,7 @@ def raise_from_call(ctx, record: bytes) -> None:
     from emu.context import CONTEXT_FULL, capture
     context = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
     struct.pack_into("<I", context, 0xB8, ctx.return_eip)
-    ctx.kernel.raise_exception(ctx.thread, record, bytes(context))
+    ctx.kernel.exceptions.raise_exception(ctx.thread, record, bytes(context))
 
 
 class _VectoredHandler:
@@ -243,7 +243,7 @@ def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: P
         from .thread import exit_process
         yield from exit_process(ctx, code)
         return ExceptionContinueSearch
-    ctx.kernel.unhandled_exception(ctx.thread, code)
+    ctx.kernel.exceptions.unhandled_exception(ctx.thread, code)
     return ExceptionContinueSearch
 
 
@@ -253,7 +253,7 @@ def unhandled_exception_filter(ctx, pointers: int):
     process.filter_said_execute = False
     top = getattr(process, "unhandled_exception_filter", 0)
     if top:
-        result = yield GuestCall(top, (pointers,), f"unhandled-exception filter {ctx.kernel.describe_address(process, top)}")
+        result = yield GuestCall(top, (pointers,), f"unhandled-exception filter {process.describe_address(top)}")
         result &= 0xFFFFFFFF
         if result == EXCEPTION_CONTINUE_EXECUTION:
             return EXCEPTION_CONTINUE_EXECUTION

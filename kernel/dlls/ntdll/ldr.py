@@ -7,6 +7,7 @@ from ...hle.registry import export
 from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
                           ULONG, VOID)
 from kernel.ldr_services import LoaderServices
+from kernel.ps.exit import terminate_process
 from kernel.rtl.status import STATUS, NtError
 
 
@@ -48,7 +49,7 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
             yield from loader.initialize_process()
         except NtError as e:
             kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
-            kernel.terminate_process(ctx.process, e.status, reason="loader error", message=str(e))
+            terminate_process(kernel, ctx.process, e.status, reason="loader error", message=str(e))
             return
     else:
         loader = ctx.process.ldr

@@ -322,7 +322,7 @@ def _initterm_e(ctx, start: PVOID, end: PVOID) -> INT:
     pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
     for fn in pointers:
         if fn:
-            result = yield GuestCall(fn, (), f"_initterm_e initializer {ctx.kernel.describe_address(ctx.process, fn)}")
+            result = yield GuestCall(fn, (), f"_initterm_e initializer {ctx.process.describe_address(fn)}")
             if result:
                 return result
     return 0
