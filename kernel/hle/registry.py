@@ -84,6 +84,9 @@ class DllSpec:
     syscalls: bool = False                       # ntdll: Nt*/Zw* exports are system-call stubs
     imports: dict = field(default_factory=dict)  # DLL name -> [function names] it imports (real import directory)
     ordinals: dict = field(default_factory=dict)  # export name -> the real DLL's fixed ordinal (others: assigned)
+    # the class of the DLL's per-process state, state(process, base): made when a process maps the
+    # DLL, dropped when the view is unmapped or the process ends (EProcess.dll_state)
+    state: object = None
 
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}

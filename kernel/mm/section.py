@@ -101,15 +101,20 @@ class MemoryManager:
                 if p not in prot_pages:
                     mem.decommit(base + p * PAGE_SIZE, PAGE_SIZE)
         mem.flush_code(base, size)
-        if section.synthesized is not None:
-            process.dispatcher.add_stub_dll(section.synthesized, base)
         process.mapped_images[base] = section
+        if section.synthesized is not None:
+            spec = section.synthesized.spec
+            process.dispatcher.add_stub_dll(section.synthesized, base)
+            if spec.state is not None:
+                process.dll_state[spec.name.lower()] = spec.state(process, base)
         return base, status
 
     def unmap_view_of_section(self, process, base: int) -> None:
         section = process.mapped_images.pop(base, None)
         if section is None:
             raise NtError("STATUS_NOT_MAPPED_VIEW", f"no image view at {base:#x}")
+        if section.synthesized is not None:
+            process.dll_state.pop(section.synthesized.spec.name.lower(), None)
         process.memory.release(base)
 
 

@@ -77,7 +77,8 @@ def release_address_space(kernel, process: EProcess) -> None:
     # state, saved CPU contexts and pending guest calls of its threads
     process.heap = None
     process.heaps = []
-    process.crt = None
+    process.dll_state.clear()
+    process.crt_active = None
     for t in process.threads:
         t.cpu = None
         t.frames = []

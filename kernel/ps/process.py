@@ -63,6 +63,10 @@ class EProcess(KernelObject):
         self.terminating = False
         self.exit_reason = ""
         self.exit_message = ""
+        # per-process state of the system DLLs mapped in the process, by lower-case DLL name: each
+        # DLL declares its class (DllSpec.state) and a typed accessor (msvcrt_state(process) ...)
+        self.dll_state: dict[str, object] = {}
+        self.crt_active = None                # the C runtime (msvcrt's or ucrtbase's) whose export runs
 
     @property
     def memory(self):

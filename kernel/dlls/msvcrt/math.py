@@ -194,20 +194,15 @@ _CIatan2 = _ci_binary("_CIatan2", lambda ctx, y, x: _checked(ctx, math.atan2, y,
 _CIfmod = _ci_binary("_CIfmod", lambda ctx, x, y: fmod(ctx, x, y))
 
 
-_CW_DEFAULT = 0x0009001F          # msvcrt's abstract control word at start-up (_controlfp(0, 0))
-
-
 @export(conv="cdecl")
 def _controlfp(ctx, new: INT, mask: INT) -> INT:
     """The CRT's abstract floating-point control word: bits in `mask` take `new`'s values; returns
     the resulting word.  (Kept per process; the emulated x87 control word is not changed.)"""
     from .crt import crt
-    state = crt(ctx).__dict__
-    cw = state.get("controlfp", _CW_DEFAULT)
+    state = crt(ctx)
     mask &= 0xFFFFFFFF
-    cw = ((cw & ~mask) | (new & mask)) & 0xFFFFFFFF
-    state["controlfp"] = cw
-    return cw
+    state.controlfp = ((state.controlfp & ~mask) | (new & mask)) & 0xFFFFFFFF
+    return state.controlfp
 
 
 @export(conv="cdecl")
