@@ -143,6 +143,11 @@ class Kernel:
         self.console_stderr = bytearray()
         self.boot_trace_calls = True
         self.internal_details = ""
+        self.named_jobs = {}                 # kernel32: job objects by name
+        self.random_stream = None            # advapi32: RtlGenRandom's deterministic stream, made on first use
+        self._registry = None                # the configuration manager's registry (kernel/cm/registry.py)
+        self._registry_saved = False         # close() wrote it back to Options.registry_file
+        self.registry_error = ""             # why that failed
         self.warnings: list[str] = []        # notes for the user (RunResult.warnings; stderr when echoing)
         self.lenient_reported: set[str] = set()   # --lenient: unimplemented functions already reported
         # the components: the clock (first: files have times), kernel space, the scheduler (with
@@ -372,7 +377,7 @@ class Kernel:
 
     def close(self) -> None:
         """Release engines and the temporary sandbox root; save the registry to its file."""
-        if self.options.registry_file and not getattr(self, "_registry_saved", False):
+        if self.options.registry_file and not self._registry_saved:
             self._registry_saved = True
             from kernel.cm.registry_file import RegistryFileError, save_kernel_registry
             try:

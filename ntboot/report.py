@@ -137,9 +137,9 @@ def _u32(process, address: int) -> int | None:
 def module_list(kernel, process) -> list[dict]:
     """Loaded modules in load order (the loader's list; mapped images when it has none yet)."""
     out = []
-    ldr = getattr(process, "ldr", None)
+    ldr = process.ldr
     seen = set()
-    for m in (getattr(ldr, "modules", None) or []):
+    for m in (ldr.modules if ldr is not None else []):
         info = m.image.info
         seen.add(m.base)
         out.append({"name": m.base_name, "path": m.full_name, "base": m.base, "size": m.size,
@@ -204,8 +204,8 @@ def stack_walk(kernel, process, thread, registers: dict, limit: int = STACK_FRAM
     A stop inside an emulated export's stub (a frameless trap) adds the stub's return address."""
     eip, esp, ebp = registers.get("eip", 0), registers.get("esp", 0), registers.get("ebp", 0)
     frames = [{"frame": 0, "address": eip, "location": _where(kernel, process, eip), "frame_pointer": ebp}]
-    low = getattr(thread, "stack_allocation", 0) or getattr(thread, "stack_limit", 0)
-    high = getattr(thread, "stack_base", 0)
+    low = thread.stack_allocation or thread.stack_limit
+    high = thread.stack_base
 
     def on_stack(a):
         return low <= a < high if high else 0x10000 <= a < 0x7FFF0000
@@ -280,7 +280,7 @@ def _counts(monitor, services: bool) -> dict:
 
 
 def _registry_changes(kernel):
-    registry = getattr(kernel, "registry", None)
+    registry = kernel.registry
     changes = getattr(registry, "changes", None) if registry is not None else None
     if changes is None:
         return {"available": False, "changes": []}

@@ -152,7 +152,7 @@ def describe_handle(kernel, process, value: int) -> str:
         return PSEUDO_HANDLES[value]
     if value in STD_HANDLES:
         return STD_HANDLES[value]
-    console = getattr(process, "console_handles", {}).get(value)
+    console = process.console_handles.get(value)
     if console is not None:              # before the table: 0x7 is a console handle, not handle 0x4
         return f"Console {console}"
     entry = process.handles.entries.get(value & ~3) if value else None

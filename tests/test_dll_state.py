@@ -74,3 +74,24 @@ def test_ucrtbase_has_its_own_state_and_child_states_go_with_the_process():
         assert "msvcrt.dll" in emu.kernel.processes[0].dll_state     # the first process keeps its engine
     finally:
         emu.close()
+
+
+def test_each_dll_state_is_made_when_its_dll_is_mapped():
+    from kernel.dlls.advapi32.state import Advapi32State
+    from kernel.dlls.kernel32.state import Kernel32State, kernel32_state, kernel32_state_or_none
+    from kernel.dlls.ntdll.state import NtdllState, ntdll_state
+    emu = Emulator(timeout=60)
+    try:
+        process = emu.create_process(sample("registry.exe"))
+        # the kernel maps ntdll with the process; the loader maps the rest when the thread starts
+        assert isinstance(ntdll_state(process), NtdllState)
+        assert ntdll_state(process).base == process.ntdll_base
+        assert kernel32_state_or_none(process) is None
+        result = emu.run()
+        assert result.reason == "exited", result.message
+        state = kernel32_state(process)
+        assert isinstance(state, Kernel32State)
+        assert state.base == process.ldr.find_module("kernel32.dll").base
+        assert isinstance(process.dll_state["advapi32.dll"], Advapi32State)
+    finally:
+        emu.close()

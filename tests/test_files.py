@@ -257,7 +257,7 @@ def box(tmp_path):
     (outside / "secret.txt").write_bytes(SECRET)
     io = IoManager(KernelStub(), str(root), {"kernel32.dll": ("kernel32.dll", lambda: b"MZ")})
     process = SimpleNamespace(current_directory="C:\\", handles=HandleTable(), console_handles={})
-    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io), process=process)
+    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io, file_write_capture=None), process=process)
     yield SimpleNamespace(tmp=tmp_path, root=root, outside=outside, io=io, ctx=ctx)
     process.handles.close_all()
 

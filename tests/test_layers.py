@@ -109,3 +109,21 @@ def test_image_errors_carry_the_status_value(data, status):
     assert type(info.value) is NtError
     assert info.value.status == STATUS[status]
     assert "x.exe" in str(info.value)
+
+
+_STATE_OWNERS = r"(process|thread|kernel|ctx\.process|ctx\.thread|ctx\.kernel|self\.kernel|self\.process|emu\.kernel)"
+
+
+@pytest.mark.parametrize("package", ["kernel", "ntboot"])
+def test_no_state_hung_on_processes_threads_or_the_kernel_on_the_fly(package):
+    """Per-process and per-DLL state is declared (EProcess/EThread/Kernel attributes, DllSpec.state
+    classes): nothing reads it with a default or stores it through __dict__."""
+    import re
+    pattern = re.compile(r"getattr\(" + _STATE_OWNERS + r",\s*\"\w+\",|"
+                         + r"\b" + _STATE_OWNERS + r"\.__dict__\b|hasattr\(" + _STATE_OWNERS + r",")
+    offenders = []
+    for path in _python_files(package):
+        for number, line in enumerate(open(path, encoding="utf-8"), 1):
+            if pattern.search(line):
+                offenders.append(f"{os.path.relpath(path, ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -59,7 +59,7 @@ def box(tmp_path):
     io = IoManager(KernelStub(), str(root), system_files)
     io.mount("C:\\app", str(app), writable=False)
     process = SimpleNamespace(current_directory="C:\\", handles=HandleTable(), console_handles={})
-    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io), process=process)
+    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io, file_write_capture=None), process=process)
     yield SimpleNamespace(tmp=tmp_path, root=root, outside=outside, app=app, io=io, ctx=ctx)
     process.handles.close_all()
 

@@ -100,7 +100,6 @@ class KernelSpace:
         mem = process.memory
         mem.reserve(KUSER_SHARED_DATA, PAGE_SIZE, tag="KUSER_SHARED_DATA", align=PAGE_SIZE)
         mem.commit(KUSER_SHARED_DATA, PAGE_SIZE, PAGE_READWRITE)
-        process.kuser_pending = True
         root = "C:\\Windows".encode("utf-16-le")
         features = bytearray(64)
         for pf in (1, 2, 3, 6, 7, 8, 9, 10, 12, 13, 17):   # cmpxchg8b, mmx, xmmi, 3dnow?, rdtsc, pae, xmmi64, nx, sse3, ...

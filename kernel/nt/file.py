@@ -190,7 +190,7 @@ def write_file(ctx, handle: int, data: bytes, offset: int | None = None) -> int:
     file.position = pos + n
     if n:
         io.written(file)
-        capture = getattr(ctx.kernel, "file_write_capture", None)
+        capture = ctx.kernel.file_write_capture
         if capture is not None:              # reports: what the guest wrote (kernel.report.FileCapture)
             capture(ctx.process, file.node.guest_path, pos, data[:n])
     return n

@@ -43,6 +43,8 @@ class EProcess(KernelObject):
         self.create_time = kernel.clock.system_time()
         self.exit_time = 0
         self.eprocess = 0                     # kernel-space mirror address
+        self.ntdll_base = 0                   # where the kernel mapped ntdll
+        self.sysenter_hook = None             # the engine's SYSENTER hook (system services)
         self.ldr = None                       # the user-mode loader's state (loader.ldr.Loader)
         self.api_context = None
         self.dispatcher = None
@@ -55,6 +57,8 @@ class EProcess(KernelObject):
         self.thread_handle = 0
         self.current_thread = None            # the thread whose registers the engine holds
         self.console_handles = {0x3: "input", 0x7: "output", 0xB: "error"}
+        self.console_handle_flags: dict[int, int] = {}   # console handle -> HANDLE_FLAG_* (SetHandleInformation)
+        self.process_group = 0                # console process group; 0: the process's own (its id)
         self.address_waits = {}               # (kind, guest address) -> wait object of a user-mode lock
         self.console_attached = True
         self.job = None
@@ -67,6 +71,9 @@ class EProcess(KernelObject):
         # DLL declares its class (DllSpec.state) and a typed accessor (msvcrt_state(process) ...)
         self.dll_state: dict[str, object] = {}
         self.crt_active = None                # the C runtime (msvcrt's or ucrtbase's) whose export runs
+        self.token = None                     # the primary token (advapi32's Token), made on first use
+        self.affinity_mask = 0                # SetProcessAffinityMask; 0: every processor of the system
+        self.peak_committed = 0               # the largest committed size GetProcessMemoryInfo has seen
 
     @property
     def memory(self):
@@ -136,6 +143,12 @@ class EThread(KernelObject):
         self.exit_time = 0
         self.suspend_count = 0
         self.exception_reports = []           # first-chance fault reports, for when one goes unhandled
+        # what user-mode DLLs keep per thread (on Windows: in the TEB or the DLL's thread data)
+        self.locale = 0                       # kernel32: SetThreadLocale's LCID; 0: the user default
+        self.affinity_mask = 0                # kernel32: SetThreadAffinityMask; 0: the process's
+        self.exception_scratch = 0            # ntdll: guest buffer of the exception dispatch, made on first use
+        self.seh3_pointers = 0                # msvcrt: _except_handler3's EXCEPTION_POINTERS, made on first use
+        self.cxx_current = None               # msvcrt: (object, ThrowInfo) of the C++ catch block running
 
     def describe(self) -> str:
         return f"Thread {self.tid} of {self.process.image_name}"

@@ -4,6 +4,7 @@ from . import (consoleapi, errhandlingapi, fibersapi, fileapi, handleapi, heapap
                libloaderapi, memoryapi, processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase,
                winnls)
 
+from .state import Kernel32State
 from . import consoleapi3, timezoneapi, winbase_mem   # GetConsoleWindow; time zones; Global*/Local* memory
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
@@ -51,3 +52,4 @@ DLL = DllSpec(
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
+DLL.state = Kernel32State

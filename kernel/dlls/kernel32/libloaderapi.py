@@ -4,6 +4,7 @@ GetModuleFileName), all through the user-mode loader."""
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, FARPROC, HANDLE, HMODULE, LPCSTR, LPCWSTR, LPSTR, LPVOID, LPWSTR
 from kernel.rtl.status import STATUS, NtError, dos_error
+from .state import kernel32_state
 
 ERROR_MOD_NOT_FOUND = 126
 ERROR_PROC_NOT_FOUND = 127
@@ -163,5 +164,5 @@ def SetDefaultDllDirectories(ctx, DirectoryFlags: DWORD) -> BOOL:
     if not DirectoryFlags or DirectoryFlags & ~LOAD_LIBRARY_SEARCH_DIRS:
         ctx.set_last_error(87)
         return 0
-    ctx.process.default_dll_directories = DirectoryFlags
+    kernel32_state(ctx.process).default_dll_directories = DirectoryFlags
     return 1

@@ -24,6 +24,7 @@ import struct
 from kernel.rtl.status import NtError
 
 from ...hle.registry import export
+from .state import kernel32_state
 from ...hle.types import BOOL, HGLOBAL, HLOCAL, LPCVOID, LPVOID, SIZE_T, UINT
 from ...rtl.heap import HEAP_REALLOC_IN_PLACE_ONLY, HEAP_ZERO_MEMORY
 
@@ -90,13 +91,13 @@ class HandleTable:
 
 
 def _table(ctx, create: bool = False) -> HandleTable | None:
-    table = ctx.process.__dict__.get("global_memory_handles")
-    if table is None and create:
+    state = kernel32_state(ctx.process)
+    if state.global_memory_handles is None and create:
         try:
-            table = ctx.process.__dict__["global_memory_handles"] = HandleTable(ctx.process)
+            state.global_memory_handles = HandleTable(ctx.process)
         except NtError:
             return None
-    return table
+    return state.global_memory_handles
 
 
 def _is_handle(value: int) -> bool:

@@ -121,7 +121,7 @@ def GetSystemDefaultUILanguage(ctx) -> LANGID:
 
 @export
 def GetThreadLocale(ctx) -> LCID:
-    return getattr(ctx.thread, "locale", L.EN_US)
+    return ctx.thread.locale or L.EN_US
 
 
 @export

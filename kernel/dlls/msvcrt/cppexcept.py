@@ -175,7 +175,7 @@ def _CxxThrowException(ctx, pExceptionObject: PVOID, pThrowInfo: PVOID) -> VOID:
     rethrows the exception the thread's current catch block handles."""
     from ..ntdll.exception import raise_from_call
     if not pExceptionObject and not pThrowInfo:
-        current = getattr(ctx.thread, "cxx_current", None)
+        current = ctx.thread.cxx_current
         if current:
             pExceptionObject, pThrowInfo = current
     record = exception_record(CXX_EXCEPTION, ctx.return_eip,
@@ -242,7 +242,7 @@ def __CxxFrameHandler(ctx, rec: PVOID, frame: PVOID, context: PVOID, dispatch: P
     yield from _local_unwind(ctx, fi, frame, block.try_low)
     ctx.write_u32(frame + 8, (block.try_high + 1) & 0xFFFFFFFF)
     # 4. the catch funclet: returns where to continue
-    saved = getattr(ctx.thread, "cxx_current", None)
+    saved = ctx.thread.cxx_current
     ctx.thread.cxx_current = (obj, throw_info)
     continuation = yield GuestCall(handler.handler, (), "C++ catch block", regs={"ebp": ebp})
     ctx.thread.cxx_current = saved

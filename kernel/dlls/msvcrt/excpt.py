@@ -22,7 +22,7 @@ TRYLEVEL_NONE = 0xFFFFFFFF
 
 def _pointers_block(ctx) -> int:
     t = ctx.thread
-    if not getattr(t, "seh3_pointers", 0):
+    if not t.seh3_pointers:
         t.seh3_pointers = ctx.process.heap.allocate(8, 0x8)
     return t.seh3_pointers
 

@@ -6,6 +6,7 @@ import struct
 
 from ...hle.registry import DllSpec
 from . import exception, heap, ldr, path, rtl, synch, thread
+from .state import NtdllState
 
 
 def _code(resolve, origin: int, profile):
@@ -102,3 +103,4 @@ DLL = DllSpec(
     code=_code,
     syscalls=True,
 )
+DLL.state = NtdllState

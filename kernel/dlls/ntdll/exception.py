@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 
 from ...hle.registry import export
+from ..kernel32.state import kernel32_state_or_none
+from .state import ntdll_state
 from ...hle.types import BOOLEAN, INT, PCONTEXT, PEXCEPTION_RECORD, PVOID, ULONG, VOID
 from kernel.ke.dispatch import GuestCall
 from kernel.ke.exception import EXCEPTION_NONCONTINUABLE, exception_record
@@ -59,14 +61,14 @@ SCRATCH_SIZE = 0x80 + 0x2CC
 
 def _scratch(ctx) -> int:
     t = ctx.thread
-    if getattr(t, "exception_scratch", 0) == 0:
+    if not t.exception_scratch:
         t.exception_scratch = ctx.process.heap.allocate(SCRATCH_SIZE, 0x8)
     return t.exception_scratch
 
 
 def call_vectored_handlers(ctx, record: int, context: int):
     """Generator: RtlpCallVectoredHandlers.  True when one returned EXCEPTION_CONTINUE_EXECUTION."""
-    handlers = list(getattr(ctx.process, "vectored_handlers", ()))
+    handlers = list(ntdll_state(ctx.process).vectored_handlers)
     if not handlers:
         return False
     pointers = _scratch(ctx) + SCRATCH_VEH_POINTERS
@@ -191,7 +193,7 @@ class _VectoredHandler:
 @export
 def RtlAddVectoredExceptionHandler(ctx, FirstHandler: ULONG, VectoredHandler: PVOID) -> PVOID:
     from .rtl import RtlEncodePointer
-    handlers = ctx.process.__dict__.setdefault("vectored_handlers", [])
+    handlers = ntdll_state(ctx.process).vectored_handlers
     node = ctx.process.heap.allocate(16, 0x8)          # the handle is a node in guest memory, as in Windows
     entry = _VectoredHandler(RtlEncodePointer(ctx, VectoredHandler), node)
     ctx.write(node + 8, struct.pack("<II", 1, entry.encoded))
@@ -205,7 +207,7 @@ def RtlAddVectoredExceptionHandler(ctx, FirstHandler: ULONG, VectoredHandler: PV
 
 @export
 def RtlRemoveVectoredExceptionHandler(ctx, Handle: PVOID) -> ULONG:
-    handlers = getattr(ctx.process, "vectored_handlers", [])
+    handlers = ntdll_state(ctx.process).vectored_handlers
     for h in handlers:
         if h.address == Handle:
             handlers.remove(h)
@@ -238,7 +240,8 @@ def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: P
     if verdict == EXCEPTION_CONTINUE_EXECUTION:
         return ExceptionContinueExecution
     code = ctx.read_u32(ExceptionRecord)
-    if verdict == EXCEPTION_EXECUTE_HANDLER and getattr(ctx.process, "filter_said_execute", False):
+    k32 = kernel32_state_or_none(ctx.process)
+    if verdict == EXCEPTION_EXECUTE_HANDLER and k32 is not None and k32.filter_said_execute:
         # a program's own top-level filter asked for the __except block: ExitProcess(code)
         from .thread import exit_process
         yield from exit_process(ctx, code)
@@ -250,15 +253,17 @@ def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: P
 def unhandled_exception_filter(ctx, pointers: int):
     """Generator: kernel32!UnhandledExceptionFilter's decision with no debugger attached."""
     process = ctx.process
-    process.filter_said_execute = False
-    top = getattr(process, "unhandled_exception_filter", 0)
+    k32 = kernel32_state_or_none(process)          # kernel32's filter (SetUnhandledExceptionFilter)
+    if k32 is not None:
+        k32.filter_said_execute = False
+    top = k32.unhandled_exception_filter if k32 is not None else 0
     if top:
         result = yield GuestCall(top, (pointers,), f"unhandled-exception filter {process.describe_address(top)}")
         result &= 0xFFFFFFFF
         if result == EXCEPTION_CONTINUE_EXECUTION:
             return EXCEPTION_CONTINUE_EXECUTION
         if result == EXCEPTION_EXECUTE_HANDLER:
-            process.filter_said_execute = True
+            k32.filter_said_execute = True
             return EXCEPTION_EXECUTE_HANDLER
     # no filter, or it declined: Windows Error Reporting ends the process
     return EXCEPTION_EXECUTE_HANDLER
