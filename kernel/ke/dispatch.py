@@ -142,6 +142,7 @@ class Dispatcher:
 
     def __init__(self, kernel, process):
         self.kernel = kernel
+        self.scheduler = kernel.scheduler
         self.process = process
         self.machine = process.machine
         self.ctx = process.api_context
@@ -207,16 +208,16 @@ class Dispatcher:
         number = m.reg32(REG_EAX)
         user_esp = m.reg32(REG_EDX)
         entry = self.services.get(number)
-        thread = self.kernel.scheduler.current_thread
+        thread = self.scheduler.current_thread
         thread.last_services.append(number)
         if len(thread.last_services) > 32:
             del thread.last_services[:16]
         if entry is None:
             name = self.kernel.service_names.get(number, f"service {number:#x}")
             if not self.kernel.options.lenient:
-                self.kernel.scheduler.stop_run("unsupported API",
-                                               f"system service ntdll!{name} ({number:#x}) is not implemented; "
-                                               f"called from {self.process.describe_address(machine.read_u32(user_esp + 4))}")
+                self.scheduler.stop_run("unsupported API",
+                                        f"system service ntdll!{name} ({number:#x}) is not implemented; "
+                                        f"called from {self.process.describe_address(machine.read_u32(user_esp + 4))}")
                 return
             entry = self.services[number] = self._lenient_service(number, name)
         # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
@@ -250,11 +251,11 @@ class Dispatcher:
                     result = stop.value
                 else:
                     frame = GenFrame(result, entry, return_eip, entry_esp, entry.api.restype, on_result=done)
-                    self.kernel.scheduler.current_thread.frames.append(frame)
+                    self.scheduler.current_thread.frames.append(frame)
                     self._begin_guest_call(frame, call)
                     return
         except UnsupportedApi as e:
-            self.kernel.scheduler.stop_run("unsupported API", str(e))
+            self.scheduler.stop_run("unsupported API", str(e))
             return
         except NtError as e:
             # a failed Nt service returns its status; a failed Win32 API sets the last error
@@ -265,9 +266,9 @@ class Dispatcher:
             else:
                 self.ctx.set_last_error(dos_error(e.status))
                 result = 0
-        if kernel.scheduler.reschedule:
+        if self.scheduler.reschedule:
             machine.stop()
-            thread = kernel.scheduler.current_thread
+            thread = self.scheduler.current_thread
             if thread.request is None and thread.state != "terminated":
                 # continue after the call when the thread runs again, not at the trap
                 thread.request = Request("return", eip=return_eip)
@@ -293,9 +294,9 @@ class Dispatcher:
             self._call(entry, esp + 4, esp, entry.return_eip)
             return
         caller = self.machine.read_u32(esp)
-        self.kernel.scheduler.stop_run("unsupported API",
-                                       f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
-                                       f"{self.process.describe_address(caller)}")
+        self.scheduler.stop_run("unsupported API",
+                                f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
+                                f"{self.process.describe_address(caller)}")
 
     # -- --lenient: unimplemented exports and services return instead of stopping the run -------------
     def _lenient_stub(self, api: Unimplemented, address: int) -> _Entry:
@@ -334,7 +335,7 @@ class Dispatcher:
     # -- guest calls ------------------------------------------------------------------------------
     def _begin_guest_call(self, frame: GenFrame, call: GuestCall) -> None:
         if isinstance(call, ResumeContext):
-            thread = self.kernel.scheduler.current_thread
+            thread = self.scheduler.current_thread
             new_esp = struct.unpack_from("<I", call.context, 0xC4)[0]
             keep = []
             for f in thread.frames:
@@ -347,13 +348,13 @@ class Dispatcher:
                         rec.monitor.abandon(rec)
             thread.frames = keep
             thread.request = Request("context", data=call.context)
-            self.kernel.scheduler.reschedule = True
+            self.scheduler.reschedule = True
             self.machine.stop()
             return
         if not hasattr(call, "address"):
             raise TypeError(f"{frame.api.name} yielded {call!r}, not a GuestCall")
         frame.current = call
-        thread = self.kernel.scheduler.current_thread
+        thread = self.scheduler.current_thread
         thread.request = Request("call", data=(frame, call))
         self.machine.stop()
 
@@ -379,7 +380,7 @@ class Dispatcher:
 
     def on_return_trap(self, _dispatcher) -> None:
         """A guest function called from Python returned: resume its generator."""
-        thread = self.kernel.scheduler.current_thread
+        thread = self.scheduler.current_thread
         frame = thread.frames[-1]
         eax = self.machine.reg32(REG_EAX)
         self.machine.set_reg32(REG_ESP, frame.call_esp)
@@ -398,7 +399,7 @@ class Dispatcher:
             thread.request = Request("return", eip=frame.return_eip)
             self.machine.stop()
         except UnsupportedApi as e:
-            self.kernel.scheduler.stop_run("unsupported API", str(e))
+            self.scheduler.stop_run("unsupported API", str(e))
         else:
             self._begin_guest_call(frame, call)
 
