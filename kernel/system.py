@@ -14,7 +14,6 @@ fault reports: kernel/ke/exception.py); threads and processes end through kernel
 from __future__ import annotations
 
 import os
-import struct
 import sys
 import tempfile
 import traceback
@@ -25,14 +24,13 @@ from kernel.ps.create_process import create_process as _create_process
 from .hle.synth import synthesize
 from kernel.io.manager import IoManager
 from kernel.ke.clock import Clock
-from kernel.ke.dispatch import Dispatcher, Request
 from kernel.ke.exception import ExceptionDispatcher, FaultReport  # noqa: F401  (FaultReport: RunResult.fault)
 from kernel.ke.scheduler import Scheduler
-from kernel.mm.kernel_space import KERNEL_STACK_SIZE, KernelSpace
+from kernel.mm.kernel_space import KernelSpace
 from kernel.mm.section import MemoryManager
 from kernel.ob.object import CidTable, HandleTable, KernelObject
 from .profiles import get_profile
-from kernel.ps.process import EProcess, EThread
+from kernel.ps.process import EProcess
 from kernel.rtl.status import NtError
 from .events import BootTrace
 
@@ -170,33 +168,6 @@ class Kernel:
         from kernel.cm.registry import registry_of
         return registry_of(self)
 
-    # -- kernel space -----------------------------------------------------------------------------
-    # -- address spaces ------------------------------------------------------------------------------
-    def attach_address_space(self, process: EProcess) -> None:
-        """MmCreateProcessAddressSpace: kernel space, KUSER_SHARED_DATA, traps, the EPROCESS mirror."""
-        m = process.machine
-        self.space.attach(m)
-        from .hle.context import ApiContext
-        process.api_context = ApiContext(self, process)
-        process.dispatcher = Dispatcher(self, process)
-        process.sysenter_hook = m.hook_sysenter(process.dispatcher.dispatch_system_service)
-        process.dispatcher.add_trap(self.space.ki_thread_startup, self.scheduler.ki_thread_startup)
-        services = {}
-        from .nt import service_table
-        for name, api in service_table().items():
-            number = self.profile.syscall_numbers.get(name)
-            if number is not None:
-                from kernel.ke.dispatch import _Entry
-                services[number] = _Entry(api, "ntdll!" + name, 0, service=True)
-        process.dispatcher.services = services
-        # EPROCESS mirror
-        S = process.structs
-        process.eprocess = self.space.kalloc(S.EPROCESS.sizeof(), f"EPROCESS of {process.image_name}")
-        name = process.image_name.encode("latin-1", "replace")[:15]
-        process.write_mirror(ImageFileName=name, CreateTime=process.create_time,
-                             InheritedFromUniqueProcessId=process.parent_pid)
-        self.space.build_kuser_shared_data(process)
-
     # -- system DLLs ------------------------------------------------------------------------------
     def _dll_image_provider(self, name: str):
         return lambda: self.synthesized(name).image
@@ -214,67 +185,11 @@ class Kernel:
                 return self.synthesized(known)
         return None
 
-    def map_ntdll(self, process: EProcess) -> int:
-        """ntdll is mapped into every process by the kernel, before any user code runs."""
-        file = self.io.open_image_file(paths.to_nt_path(self.system_directory + "\\ntdll.dll"))
-        section = self.mm.create_image_section(file)
-        base, _ = self.mm.map_view_of_section(process, section)
-        synth = section.synthesized
-        process.ntdll_base = base
-        process.dispatcher.sysret_eip = base + synth.labels["KiFastSystemCallRet"]
-        process.dispatcher.return_trap = base + synth.labels[".return_trap"]
-        process.dispatcher.add_trap(process.dispatcher.return_trap, process.dispatcher.on_return_trap)
-        self.space.complete_kuser_shared_data(process, base, synth)
-        return base
-
     def export_address(self, process: EProcess, dll: str, name: str) -> int:
         for base, section in process.mapped_images.items():
             if section.synthesized is not None and section.synthesized.spec.name.lower() == dll.lower():
                 return base + section.synthesized.exports[name]
         raise NtError("STATUS_DLL_NOT_FOUND", f"{dll} is not mapped in {process.image_name}")
-
-    # -- process and thread plumbing ---------------------------------------------------------------
-    def insert_active_process(self, process: EProcess) -> None:
-        S = process.structs
-        links = process.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
-        head = self.space.ps_active_process_head
-        last = struct.unpack("<I", self.space.kread(head + 4, 4))[0]
-        self.space.kwrite(links, struct.pack("<II", head, last))
-        self.space.kwrite(last, struct.pack("<I", links))          # last.Flink
-        self.space.kwrite(head + 4, struct.pack("<I", links))      # head.Blink
-        process.write_mirror(UniqueProcessId=process.pid)
-        self.tracing_process = process
-
-    def create_ethread_mirror(self, thread: EThread) -> None:
-        process = thread.process
-        S = process.structs
-        thread.ethread = self.space.kalloc(S.ETHREAD.sizeof(), f"ETHREAD of {process.image_name}")
-        thread.write_mirror(CreateTime=thread.create_time)
-
-    def initialize_thread_context(self, thread: EThread) -> None:
-        """KiInitializeContextThread: the thread will begin in KiThreadStartup on its kernel stack."""
-        stack = self.space.kalloc(KERNEL_STACK_SIZE, f"kernel stack of thread {thread.tid}")
-        thread.kernel_stack = stack + KERNEL_STACK_SIZE
-        thread.write_mirror(**{"Cid.UniqueProcess": thread.process.pid, "Cid.UniqueThread": thread.tid,
-                               "StartAddress": thread.start_address,
-                               "Win32StartAddress": thread.win32_start_address,
-                               "Tcb.InitialStack": thread.kernel_stack, "Tcb.StackLimit": stack,
-                               "Tcb.KernelStack": thread.kernel_stack - 0x10})
-        thread.request = Request("start")
-
-    def insert_thread_list(self, thread: EThread) -> None:
-        process = thread.process
-        S = process.structs
-        head = process.eprocess + S.EPROCESS.offsetof("ThreadListHead")
-        entry = thread.ethread + S.ETHREAD.offsetof("ThreadListEntry")
-        flink, blink = struct.unpack("<II", self.space.kread(head, 8))
-        if flink == 0:
-            flink = blink = head
-            self.space.kwrite(head, struct.pack("<II", head, head))
-        self.space.kwrite(entry, struct.pack("<II", head, blink))
-        self.space.kwrite(blink, struct.pack("<I", entry))
-        self.space.kwrite(head + 4, struct.pack("<I", entry))
-        process.write_mirror(ActiveThreads=len(process.threads))
 
     def hle_entry_point_spec(self, process: EProcess, base: int):
         section = process.mapped_images.get(base)
