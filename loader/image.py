@@ -126,7 +126,7 @@ class PeImage:
         # an MZ file without a PE header is an MS-DOS program (or a 16-bit NE/LE one) to Windows
         if e_lfanew + 4 > len(data) or e_lfanew > 0x10000000:
             raise NtError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
+                          f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
         signature = data[e_lfanew:e_lfanew + 4]
         if signature[:2] == b"NE":
             raise NtError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
@@ -134,7 +134,7 @@ class PeImage:
             raise NtError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
         if signature != b"PE\0\0":
             raise NtError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
+                          f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
         if e_lfanew + 0x18 > len(data):
             raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
         machine, nsections, timestamp, _, _, opt_size, characteristics = struct.unpack_from(
@@ -145,7 +145,7 @@ class PeImage:
         magic = struct.unpack_from("<H", data, opt)[0]
         if magic == IMAGE_NT_OPTIONAL_HDR64_MAGIC or machine == IMAGE_FILE_MACHINE_AMD64:
             raise NtError("STATUS_INVALID_IMAGE_WIN_64",
-                             f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
+                          f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
         if magic != IMAGE_NT_OPTIONAL_HDR32_MAGIC:
             raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
         if opt + 0x60 > len(data) or opt_size < 0x60:
@@ -161,12 +161,12 @@ class PeImage:
         ndirs = struct.unpack_from("<I", data, opt + 0x5C)[0]
         if not _valid_alignment(sect_align, file_align):
             raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
+                          f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
         if image_base & 0xFFFF:
             raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
         if size_of_headers > len(data) and sect_align >= PAGE:
             raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
+                          f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
         dirs = []
         for i in range(min(ndirs, 16)):
             off = opt + 0x60 + 8 * i
@@ -176,7 +176,7 @@ class PeImage:
         sect_table = opt + opt_size
         if sect_table + 40 * nsections > len(data):
             raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the section table runs past the end of the file")
+                          f"{name}: the section table runs past the end of the file")
         sections = []
         for i in range(nsections):
             raw = data[sect_table + 40 * i: sect_table + 40 * (i + 1)]
@@ -189,10 +189,10 @@ class PeImage:
             vsz = s.virtual_size or s.raw_size
             if s.rva + vsz > size_of_image_aligned or (sect_align >= PAGE and s.rva % sect_align):
                 raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
+                              f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
             if s.raw_size and _align_down(s.raw_offset, 0x200) + min(s.raw_size, _align(vsz, file_align)) > len(data):
                 raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
+                              f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
         info = ImageInfo(entry, image_base, size_of_image, size_of_headers, stack_reserve, stack_commit,
                          heap_reserve, heap_commit, subsystem, (ss_major, ss_minor), (os_major, os_minor),
                          machine, characteristics, dll_chars, checksum, timestamp)
@@ -273,7 +273,7 @@ def apply_relocations(image: PeImage, view: bytearray, new_base: int) -> int:
                 struct.pack_into("<H", view, where, ((v << 16) + delta) >> 16 & 0xFFFF)
             else:
                 raise NtError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
+                              f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
             count += 1
     # the header's ImageBase follows the image, as Windows does
     e_lfanew = struct.unpack_from("<I", view, 0x3C)[0]

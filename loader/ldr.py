@@ -189,8 +189,8 @@ class Loader:
         if path is None:
             who = importer.base_name if importer else self.exe.base_name
             raise NtError("STATUS_DLL_NOT_FOUND",
-                              f"{name} was not found (imported by {who}); searched the program folder, "
-                              f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
+                          f"{name} was not found (imported by {who}); searched the program folder, "
+                          f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
         try:
             base, not_at_base, image = self.services.map_image(path)
         except NtError as e:
@@ -198,7 +198,7 @@ class Loader:
         if not image.is_dll:
             self.services.unmap_image(base)
             raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
-                              f"{importer.base_name if importer else self.exe.base_name})")
+                          f"{importer.base_name if importer else self.exe.base_name})")
         m = Module(base, _size(image), _entry(base, image), path, _basename(path), image,
                    load_count=0xFFFF if static else 1, static=static)
         self.services.trace("4.4", "LdrpMapDll", dll=m.base_name, base=base,
@@ -307,18 +307,18 @@ class Loader:
             o = by_name.get(name)
             if o is None:
                 raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
-                                  f"the procedure entry point {name} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
+                              f"the procedure entry point {name} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
         else:
             o = ordinal
         target = by_ordinal.get(o)
         if target is None:
             if name is None:
                 raise NtError("STATUS_ORDINAL_NOT_FOUND",
-                                  f"the ordinal {ordinal} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
+                              f"the ordinal {ordinal} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
             raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
-                              f"the procedure entry point {name} could not be located in {dep.base_name}")
+                          f"the procedure entry point {name} could not be located in {dep.base_name}")
         if isinstance(target, int):
             return dep.base + target
         # a forwarder "DLL.Name" or "DLL.#ordinal"
@@ -427,8 +427,8 @@ class Loader:
                                     returned=ok)
                 if not ok & 0xFF:
                     raise NtError("STATUS_DLL_INIT_FAILED",
-                                      f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
-                                      f"for DLL_PROCESS_ATTACH")
+                                  f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
+                                  f"for DLL_PROCESS_ATTACH")
 
     def load_dll(self, name: str):
         """Generator: LdrLoadDll.  Returns the module; raises NtError."""
