@@ -45,7 +45,9 @@ def _top(uc) -> int:
     return (uc.reg_read(UC_X86_REG_FPSW) >> 11) & 7
 
 
-def push(uc, value: float) -> None:
+def push(machine, value: float) -> None:
+    """Push a double on the x87 stack (how x86 functions return one, in ST0)."""
+    uc = machine.uc
     sw = uc.reg_read(UC_X86_REG_FPSW)
     top = ((sw >> 11) - 1) & 7
     uc.reg_write(UC_X86_REG_FP0 + top, double_to_x87(value))
@@ -53,13 +55,15 @@ def push(uc, value: float) -> None:
     uc.reg_write(UC_X86_REG_FPTAG, uc.reg_read(UC_X86_REG_FPTAG) & ~(3 << (2 * top)))
 
 
-def read_st(uc, i: int = 0) -> float:
+def read_st(machine, i: int = 0) -> float:
+    uc = machine.uc
     reg = uc.reg_read(UC_X86_REG_FP0 + ((_top(uc) + i) & 7))
     return x87_to_double(reg[0], reg[1])
 
 
-def pop(uc) -> float:
-    value = read_st(uc, 0)
+def pop(machine) -> float:
+    uc = machine.uc
+    value = read_st(machine, 0)
     sw = uc.reg_read(UC_X86_REG_FPSW)
     top = (sw >> 11) & 7
     uc.reg_write(UC_X86_REG_FPTAG, uc.reg_read(UC_X86_REG_FPTAG) | 3 << (2 * top))

@@ -7,7 +7,6 @@ interface so that `loader/` never reaches into the kernel's objects.
 from __future__ import annotations
 
 from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
-from loader.image import ImageError
 
 from kernel.rtl import paths
 from kernel.rtl.status import NtError
@@ -68,15 +67,9 @@ class LoaderServices:
 
     def map_image(self, path: str):
         """NtOpenFile + NtCreateSection(SEC_IMAGE) + NtMapViewOfSection."""
-        try:
-            file = self.kernel.io.open_image_file(paths.to_nt_path(path))
-            section = self.kernel.mm.create_image_section(file)
-        except NtError as e:
-            raise ImageError(e.status_name, str(e)) from None
-        try:
-            base, status = self.kernel.mm.map_view_of_section(self.process, section)
-        except NtError as e:
-            raise ImageError(e.status_name, str(e)) from None
+        file = self.kernel.io.open_image_file(paths.to_nt_path(path))
+        section = self.kernel.mm.create_image_section(file)
+        base, status = self.kernel.mm.map_view_of_section(self.process, section)
         return base, status != 0, section.image
 
     def unmap_image(self, base: int) -> None:
@@ -84,7 +77,7 @@ class LoaderServices:
 
     # threads
     def current_teb(self) -> int:
-        return self.kernel.current_thread.teb
+        return self.kernel.scheduler.current_thread.teb
 
     def all_tebs(self) -> list[int]:
         return [t.teb for t in self.process.threads if t.state != "terminated"]

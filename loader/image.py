@@ -1,7 +1,7 @@
 """PE32 images: validation, the SEC_IMAGE layout, relocation, exports, imports, TLS.
 
 `PeImage.from_bytes` checks a file the way the memory manager checks an image section
-(MiCreateImageFileMap) and raises `ImageError` with the NTSTATUS Windows returns.  `layout()`
+(MiCreateImageFileMap) and raises `NtError` with the NTSTATUS Windows returns.  `layout()`
 gives the pages of the mapped view, with the protection of each section as SEC_IMAGE maps it.
 Everything else reads the *mapped* image (after relocation), as ntdll's loader does.
 """
@@ -11,6 +11,8 @@ import struct
 from dataclasses import dataclass, field
 
 import pefile
+
+from emu.status import NtError
 
 PAGE = 0x1000
 
@@ -36,14 +38,6 @@ _SECTION_PROTECTION = {
 }
 PAGE_READONLY = 0x02
 PAGE_EXECUTE_WRITECOPY = 0x80
-
-
-class ImageError(Exception):
-    """An image Windows would refuse; `status` is the NTSTATUS name it returns."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -127,37 +121,37 @@ class PeImage:
     @classmethod
     def from_bytes(cls, data: bytes, name: str) -> "PeImage":
         if len(data) < 0x40 or data[:2] != b"MZ":
-            raise ImageError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
+            raise NtError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
         e_lfanew = struct.unpack_from("<I", data, 0x3C)[0]
         # an MZ file without a PE header is an MS-DOS program (or a 16-bit NE/LE one) to Windows
         if e_lfanew + 4 > len(data) or e_lfanew > 0x10000000:
-            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
+            raise NtError("STATUS_INVALID_IMAGE_PROTECT",
+                          f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
         signature = data[e_lfanew:e_lfanew + 4]
         if signature[:2] == b"NE":
-            raise ImageError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
+            raise NtError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
         if signature[:2] in (b"LE", b"LX"):
-            raise ImageError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
+            raise NtError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
         if signature != b"PE\0\0":
-            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
+            raise NtError("STATUS_INVALID_IMAGE_PROTECT",
+                          f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
         if e_lfanew + 0x18 > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
         machine, nsections, timestamp, _, _, opt_size, characteristics = struct.unpack_from(
             "<HHIIIHH", data, e_lfanew + 4)
         opt = e_lfanew + 0x18
         if opt + 2 > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
         magic = struct.unpack_from("<H", data, opt)[0]
         if magic == IMAGE_NT_OPTIONAL_HDR64_MAGIC or machine == IMAGE_FILE_MACHINE_AMD64:
-            raise ImageError("STATUS_INVALID_IMAGE_WIN_64",
-                             f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
+            raise NtError("STATUS_INVALID_IMAGE_WIN_64",
+                          f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
         if magic != IMAGE_NT_OPTIONAL_HDR32_MAGIC:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
         if opt + 0x60 > len(data) or opt_size < 0x60:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
         if not characteristics & IMAGE_FILE_EXECUTABLE_IMAGE:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name} is not marked executable")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name} is not marked executable")
         (entry, base_of_code) = struct.unpack_from("<II", data, opt + 0x10)
         image_base, sect_align, file_align = struct.unpack_from("<III", data, opt + 0x1C)
         os_major, os_minor, _, _, ss_major, ss_minor = struct.unpack_from("<6H", data, opt + 0x28)
@@ -166,13 +160,13 @@ class PeImage:
         stack_reserve, stack_commit, heap_reserve, heap_commit = struct.unpack_from("<4I", data, opt + 0x48)
         ndirs = struct.unpack_from("<I", data, opt + 0x5C)[0]
         if not _valid_alignment(sect_align, file_align):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
         if image_base & 0xFFFF:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
         if size_of_headers > len(data) and sect_align >= PAGE:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
         dirs = []
         for i in range(min(ndirs, 16)):
             off = opt + 0x60 + 8 * i
@@ -181,8 +175,8 @@ class PeImage:
             dirs.append(struct.unpack_from("<II", data, off))
         sect_table = opt + opt_size
         if sect_table + 40 * nsections > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the section table runs past the end of the file")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: the section table runs past the end of the file")
         sections = []
         for i in range(nsections):
             raw = data[sect_table + 40 * i: sect_table + 40 * (i + 1)]
@@ -194,16 +188,16 @@ class PeImage:
         for s in sections:
             vsz = s.virtual_size or s.raw_size
             if s.rva + vsz > size_of_image_aligned or (sect_align >= PAGE and s.rva % sect_align):
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                              f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
             if s.raw_size and _align_down(s.raw_offset, 0x200) + min(s.raw_size, _align(vsz, file_align)) > len(data):
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                              f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
         info = ImageInfo(entry, image_base, size_of_image, size_of_headers, stack_reserve, stack_commit,
                          heap_reserve, heap_commit, subsystem, (ss_major, ss_minor), (os_major, os_minor),
                          machine, characteristics, dll_chars, checksum, timestamp)
         if machine != IMAGE_FILE_MACHINE_I386:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: machine {machine:#x} is not i386")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: machine {machine:#x} is not i386")
         return cls(name, bytes(data), info, sections, sect_align, file_align, dirs)
 
     @property
@@ -278,8 +272,8 @@ def apply_relocations(image: PeImage, view: bytearray, new_base: int) -> int:
                 v = struct.unpack_from("<H", view, where)[0]
                 struct.pack_into("<H", view, where, ((v << 16) + delta) >> 16 & 0xFFFF)
             else:
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                              f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
             count += 1
     # the header's ImageBase follows the image, as Windows does
     e_lfanew = struct.unpack_from("<I", view, 0x3C)[0]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from .image import ImageError, PeImage, apply_relocations, read_imports, read_tls
+from emu.status import STATUS, NtError
+
+from .image import PeImage, apply_relocations, read_imports, read_tls
 
 DLL_PROCESS_DETACH, DLL_PROCESS_ATTACH, DLL_THREAD_ATTACH, DLL_THREAD_DETACH = 0, 1, 2, 3
 REASON_NAMES = {0: "DLL_PROCESS_DETACH", 1: "DLL_PROCESS_ATTACH", 2: "DLL_THREAD_ATTACH",
@@ -29,14 +31,6 @@ LDRP_PROCESS_ATTACH_CALLED = 0x00080000
 
 PAGE_READWRITE = 0x04
 PAGE_EXECUTE_READWRITE = 0x40
-
-
-class LoaderError(Exception):
-    """A load that fails; `status` is the NTSTATUS name ntdll returns."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -117,7 +111,7 @@ class Loader:
 
     # -- process initialization (LdrInitializeThunk for the first thread) ---------------------------
     def initialize_process(self):
-        """Generator: the whole of LdrpInitializeProcess.  Raises LoaderError on failure."""
+        """Generator: the whole of LdrpInitializeProcess.  Raises NtError on failure."""
         S = self.S
         sv = self.services
         self.ldr_data = sv.heap_alloc(S.PEB_LDR_DATA.sizeof())
@@ -194,17 +188,17 @@ class Loader:
         path = self.services.find_dll(name, importer.full_name if importer else self.exe.full_name)
         if path is None:
             who = importer.base_name if importer else self.exe.base_name
-            raise LoaderError("STATUS_DLL_NOT_FOUND",
-                              f"{name} was not found (imported by {who}); searched the program folder, "
-                              f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
+            raise NtError("STATUS_DLL_NOT_FOUND",
+                          f"{name} was not found (imported by {who}); searched the program folder, "
+                          f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
         try:
             base, not_at_base, image = self.services.map_image(path)
-        except ImageError as e:
-            raise LoaderError(e.status, f"{path}: {e}") from None
+        except NtError as e:
+            raise NtError(e.status, f"{path}: {e}") from None
         if not image.is_dll:
             self.services.unmap_image(base)
-            raise LoaderError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
-                              f"{importer.base_name if importer else self.exe.base_name})")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
+                          f"{importer.base_name if importer else self.exe.base_name})")
         m = Module(base, _size(image), _entry(base, image), path, _basename(path), image,
                    load_count=0xFFFF if static else 1, static=static)
         self.services.trace("4.4", "LdrpMapDll", dll=m.base_name, base=base,
@@ -312,24 +306,24 @@ class Loader:
         if name is not None:
             o = by_name.get(name)
             if o is None:
-                raise LoaderError("STATUS_ENTRYPOINT_NOT_FOUND",
-                                  f"the procedure entry point {name} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
+                raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
+                              f"the procedure entry point {name} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
         else:
             o = ordinal
         target = by_ordinal.get(o)
         if target is None:
             if name is None:
-                raise LoaderError("STATUS_ORDINAL_NOT_FOUND",
-                                  f"the ordinal {ordinal} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
-            raise LoaderError("STATUS_ENTRYPOINT_NOT_FOUND",
-                              f"the procedure entry point {name} could not be located in {dep.base_name}")
+                raise NtError("STATUS_ORDINAL_NOT_FOUND",
+                              f"the ordinal {ordinal} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
+            raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
+                          f"the procedure entry point {name} could not be located in {dep.base_name}")
         if isinstance(target, int):
             return dep.base + target
         # a forwarder "DLL.Name" or "DLL.#ordinal"
         if depth > 16:
-            raise LoaderError("STATUS_INVALID_IMAGE_FORMAT", f"forwarder loop at {dep.base_name}!{name or ordinal}")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"forwarder loop at {dep.base_name}!{name or ordinal}")
         fwd_dll, _, fwd_name = target.rpartition(".")
         fwd = self._load(fwd_dll, static=static, importer=dep, chain=chain)
         # LdrpSnapThunk loads the forwarded-to DLL while it snaps the IAT of the module being bound,
@@ -346,13 +340,14 @@ class Loader:
                                     depth=depth + 1, snapping=owner)
 
     def get_procedure_address(self, m: Module, name: str | None, ordinal: int | None):
-        """Generator (a forwarder may load and initialize a DLL): the VA, or LoaderError."""
+        """Generator (a forwarder may load and initialize a DLL): the VA, or NtError."""
         before = set(id(x) for x in self.modules)
         try:
             address = self._resolve_import(m, name, ordinal, importer=m, chain=[m.base_name], static=False)
-        except LoaderError as e:
-            raise LoaderError("STATUS_PROCEDURE_NOT_FOUND" if e.status in
-                              ("STATUS_ENTRYPOINT_NOT_FOUND", "STATUS_ORDINAL_NOT_FOUND") else e.status, str(e)) from None
+        except NtError as e:
+            raise NtError("STATUS_PROCEDURE_NOT_FOUND" if e.status in
+                          (STATUS["STATUS_ENTRYPOINT_NOT_FOUND"], STATUS["STATUS_ORDINAL_NOT_FOUND"]) else e.status,
+                          str(e)) from None
         new = [x for x in self.modules if id(x) not in before]
         if new:
             yield from self._run_initializers(self._init_order_of(new), static=False)
@@ -431,12 +426,12 @@ class Loader:
                 self.services.trace("4.4", "DllMain", dll=m.base_name, reason="DLL_PROCESS_ATTACH",
                                     returned=ok)
                 if not ok & 0xFF:
-                    raise LoaderError("STATUS_DLL_INIT_FAILED",
-                                      f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
-                                      f"for DLL_PROCESS_ATTACH")
+                    raise NtError("STATUS_DLL_INIT_FAILED",
+                                  f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
+                                  f"for DLL_PROCESS_ATTACH")
 
     def load_dll(self, name: str):
-        """Generator: LdrLoadDll.  Returns the module; raises LoaderError."""
+        """Generator: LdrLoadDll.  Returns the module; raises NtError."""
         before = set(id(x) for x in self.modules)
         m = self._load(name, static=False, importer=None, chain=[name])
         new = [x for x in self.modules if id(x) not in before]
@@ -446,7 +441,7 @@ class Loader:
                 self._add_dynamic_tls(x)
             try:
                 yield from self._run_initializers(self._init_order_of(new), static=False)
-            except LoaderError:
+            except NtError:
                 for x in reversed(new):
                     self._unload(x)
                 raise

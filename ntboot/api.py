@@ -135,8 +135,8 @@ class Emulator:
         if progress is not None:
             from ntboot.trace import Progress
             self.progress = Progress(self.kernel, progress, self.monitor)
-            self.kernel.slice_hook = self.progress
-            self.kernel.slice_interval = self.progress.interval
+            self.kernel.scheduler.slice_hook = self.progress
+            self.kernel.scheduler.slice_interval = self.progress.interval
         self.insn_tracers = []
         self.host_cwd = host_cwd
         self.host_cwd_writable = host_cwd_writable
@@ -197,16 +197,16 @@ class Emulator:
             return
         kernel = self.kernel
         if self.max_processes and len(kernel.processes) > self.max_processes:
-            kernel.stop_run("process limit", f"{process.image_name} would be process number "
+            kernel.scheduler.stop_run("process limit", f"{process.image_name} would be process number "
                                               f"{len(kernel.processes)}; the limit is {self.max_processes}")
         if self.max_memory:
             mem = process.memory
             mem.commit_limit = self.max_memory
 
             def over(requested, process=process):
-                kernel.stop_run("memory limit",
-                                f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
-                                f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
+                kernel.scheduler.stop_run("memory limit",
+                                          f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
+                                          f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
             mem.on_commit_limit = over
 
     def trace_instructions(self, where=None, process=None, limit: int = 0):
@@ -251,7 +251,7 @@ class Emulator:
         if our_limit and result.reason == "instruction limit":
             result.reason = "paused"        # our own count ran out (run_to insn / step): resumable
         if result.reason in PAUSED:
-            self.kernel.resume_after_break()   # ready to go on, by run() or by kernel.run()
+            self.kernel.scheduler.resume_after_break()   # ready to go on, by run() or by kernel.run()
         else:
             self._finish()
         if self.progress is not None:
@@ -317,10 +317,10 @@ class Emulator:
             at, fired = self._fired
             self._skip = (addr, set(fired) if at == addr else set())
             stopped[0] = True               # kept registered for that one instruction, then removed
-            self.kernel.current_thread.request = Request("return", eip=addr)
+            self.kernel.scheduler.current_thread.request = Request("return", eip=addr)
             what = f"call {nth} of " if nth > 1 else ""
-            self.kernel.stop_run("breakpoint", f"stopped before {what}"
-                                 f"{self.kernel.describe_address(self.process, addr)}")
+            self.kernel.scheduler.stop_run("breakpoint", f"stopped before {what}"
+                                           f"{self.process.describe_address(addr)}")
             return SKIP_HANDLER
         handle[0] = self._add_hook(address, reached)
         result = self._go()
@@ -331,7 +331,7 @@ class Emulator:
     def _run_instructions(self, n: int, absolute: bool = False) -> RunResult | None:
         opts = self.kernel.options
         saved = opts.max_instructions
-        target = n if absolute else self.kernel.instructions + n
+        target = n if absolute else self.kernel.scheduler.instructions + n
         if saved and saved < target:
             target = saved
         opts.max_instructions = target
@@ -351,7 +351,7 @@ class Emulator:
     def stop(self, reason: str = "paused", message: str = "stopped by the Python API") -> None:
         """From a hook or callback: end the run after the current instruction.  With the default
         reason the run stays resumable (`run()` goes on)."""
-        self.kernel.stop_run(reason, message)
+        self.kernel.scheduler.stop_run(reason, message)
 
     def close(self) -> None:
         """End the run's bookkeeping (traces flushed) and release the engines, the temporary sandbox root
@@ -471,7 +471,7 @@ class Emulator:
         """The CPU registers of the stopped thread by name (eax ... eip, eflags); eip is where the thread
         goes on."""
         regs = self.process.machine.registers()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if thread is not None and thread.process is self.process and thread.request is not None \
                 and thread.request.kind == "return":
             regs["eip"] = thread.request.eip      # where the stopped thread goes on
@@ -480,7 +480,7 @@ class Emulator:
     def set_register(self, name: str, value: int) -> None:
         """Change a register of the stopped thread ("eax", "eip" ...); the run goes on with it."""
         name = name.lower()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
             thread.request.eip = value & 0xFFFFFFFF
         self.process.machine.set_reg(name, value)
@@ -835,7 +835,6 @@ IMPORT_STATUSES = ("implemented", "not_implemented", "own", "unresolvable")
 
 def _open_image(path: str, name: str):
     """_mapped_reader of a host file, or ProgramError with the status `run` would give."""
-    from loader.image import ImageError
     from kernel.rtl.status import STATUS
     if os.path.isdir(path):
         raise ProgramError(STATUS["STATUS_FILE_IS_A_DIRECTORY"], f"{path} is a folder, not a program")
@@ -849,8 +848,8 @@ def _open_image(path: str, name: str):
         raise ProgramError(STATUS["STATUS_ACCESS_DENIED"], f"{path}: {e.strerror}") from None
     try:
         return _mapped_reader(data, name)
-    except ImageError as e:
-        raise ProgramError(STATUS.get(e.status, STATUS["STATUS_INVALID_IMAGE_FORMAT"]), str(e)) from None
+    except NtError as e:
+        raise ProgramError(e.status, str(e)) from None
 
 
 def imports_table(program: str, profile: str | None = None) -> dict:

@@ -73,7 +73,6 @@ class _Writer:
 def thread_context(process, thread) -> bytes:
     """The thread's CONTEXT (x86, CONTEXT_ALL) as the dump shows it."""
     m = process.machine
-    uc = m.uc
     req = thread.request
     if req is not None and req.kind == "start" or (thread.cpu is None and process.current_thread is not thread):
         ctx = bytearray(thread.initial_context or bytes(CONTEXT_SIZE))
@@ -81,14 +80,14 @@ def thread_context(process, thread) -> bytes:
     if req is not None and req.kind == "context":
         return bytes(bytearray(req.data).ljust(CONTEXT_SIZE, b"\0")[:CONTEXT_SIZE])
     if process.current_thread is thread:
-        ctx = capture(uc, CONTEXT_ALL)
+        ctx = capture(m, CONTEXT_ALL)
     else:
-        saved = uc.context_save()
+        saved = m.save_cpu()
         try:
-            uc.context_restore(thread.cpu)
-            ctx = capture(uc, CONTEXT_ALL)
+            m.restore_cpu(thread.cpu)
+            ctx = capture(m, CONTEXT_ALL)
         finally:
-            uc.context_restore(saved)
+            m.restore_cpu(saved)
     if req is not None and req.kind == "return":
         struct.pack_into("<I", ctx, 0xB8, req.eip)          # where the thread goes on: its EIP
     elif process.current_thread is not thread and thread.resume_eip:
@@ -252,10 +251,10 @@ def build_minidump(kernel, process, *, timestamp: int | None = None, memory_cap:
     streams.append((HandleDataStream, len(data), w.put(data)))
 
     # exception (the process ended with an unhandled exception)
-    report = getattr(kernel, "fault_report", None)
+    report = kernel.exceptions.fault_report
     faulted = None
     if report is not None and process.exit_reason == "unhandled exception":
-        faulted = next((t for t in process.threads if t is getattr(kernel, "current_thread", None)),
+        faulted = next((t for t in process.threads if t is kernel.scheduler.current_thread),
                        process.threads[0] if process.threads else None)
     if faulted is not None:
         ctx_rva = w.put(contexts[faulted.tid])

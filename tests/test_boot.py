@@ -13,7 +13,7 @@ def test_cpu_executes_the_boot_path_in_order(emulator, os_profile):
     ntdll = process.ntdll_base
     entry = process.image_base + process.section.image.pe.OPTIONAL_HEADER.AddressOfEntryPoint
     points = {
-        "KiThreadStartup": emu.kernel.ki_thread_startup,
+        "KiThreadStartup": emu.kernel.space.ki_thread_startup,
         "KiUserApcDispatcher": export_va(emu, ntdll, "KiUserApcDispatcher"),
         "LdrInitializeThunk": export_va(emu, ntdll, "LdrInitializeThunk"),
         **start_points(emu, process, os_profile),

@@ -13,7 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from kernel.profiles import get_profile
+
 from kernel.io.manager import IoManager
+from kernel.ke.clock import Clock
 from kernel.nt.file import (FileBothDirectoryInformation, FileDirectoryInformation, FileFullDirectoryInformation,
                             FileIdBothDirectoryInformation, FileIdFullDirectoryInformation, FileNamesInformation,
                             FileRenameInformation, DirectoryQuery, DELETE, FILE_OPEN, directory_entries,
@@ -264,6 +267,9 @@ def test_directory_buffer_links_aligned_entries_and_resumes():
 # -- folders listed and renamed through the Nt layer, inside the sandbox only -------------------------------
 
 class KernelStub:
+    clock = Clock()
+    profile = get_profile("win7sp1")
+    processes = ()
     default_current_directory = "C:\\"
     system_directory = "C:\\Windows\\System32"
     windows_directory = "C:\\Windows"
@@ -277,7 +283,7 @@ def box(tmp_path):
     (outside / "secret.txt").write_bytes(SECRET)
     io = IoManager(KernelStub(), str(root), {"kernel32.dll": ("kernel32.dll", lambda: b"MZ")})
     process = SimpleNamespace(current_directory="C:\\", handles=HandleTable(), console_handles={})
-    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io), process=process)
+    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io, file_write_capture=None), process=process)
     yield SimpleNamespace(tmp=tmp_path, root=root, outside=outside, io=io, ctx=ctx)
     process.handles.close_all()
 

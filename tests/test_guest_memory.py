@@ -148,7 +148,7 @@ def test_eprocess_and_ethread_mirrors(at_entry, os_profile):
     assert emu.read(p.eprocess + S.EPROCESS.offsetof("ImageFileName"), 15).rstrip(b"\0") == b"hello.exe"
     assert field(emu, S.EPROCESS, p.eprocess, "Peb") == p.peb
     links = p.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
-    head = k.ps_active_process_head
+    head = k.space.ps_active_process_head
     assert emu.read_u32(head) == links and emu.read_u32(links) == head and emu.read_u32(links + 4) == head
     thread_head = p.eprocess + S.EPROCESS.offsetof("ThreadListHead")
     entry = t.ethread + S.ETHREAD.offsetof("ThreadListEntry")

@@ -331,9 +331,9 @@ def decode_value(type_: int, data: bytes):
 
 def registry_of(kernel) -> Registry:
     """The kernel's registry, built on first use."""
-    reg = getattr(kernel, "_registry", None)
+    reg = kernel._registry
     if reg is None:
-        reg = kernel._registry = Registry(kernel.system_time)
+        reg = kernel._registry = Registry(kernel.clock.system_time)
         populate(reg, kernel)
     return reg
 

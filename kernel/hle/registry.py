@@ -88,6 +88,9 @@ class DllSpec:
     imports: dict = field(default_factory=dict)  # DLL name -> [function names] it imports (real import directory)
     ordinals: dict = field(default_factory=dict)  # export name -> the real DLL's fixed ordinal (others: assigned)
     absent: frozenset = frozenset()              # names this profile's DLL does not export (a newer Windows' functions)
+    # the class of the DLL's per-process state, state(process, base): made when a process maps the
+    # DLL, dropped when the view is unmapped or the process ends (EProcess.dll_state)
+    state: object = None
 
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}

@@ -57,7 +57,6 @@ FILE_DELETE_ON_CLOSE = 0x1000
 FILE_SUPERSEDED, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN = 0, 1, 2, 3
 
 FILETIME_UNIX_EPOCH = 116444736000000000       # 1970-01-01 in 100 ns units since 1601
-SYSTEM_FILE_TIME = 129347064000000000          # without a kernel: Windows 7 SP1's (the profile's system_file_time)
 VOLUME_SERIAL_NUMBER = 0x5A7E0C01
 CLUSTER_SIZE = 4096
 SECTOR_SIZE = 512
@@ -350,18 +349,16 @@ class IoManager:
     @property
     def system_file_time(self) -> int:
         """The time the installation's own files (and the volume) carry: the profile's."""
-        profile = getattr(self.kernel, "profile", None)
-        return profile.system_file_time if profile is not None else SYSTEM_FILE_TIME
+        return self.kernel.profile.system_file_time
 
     def now(self) -> int:
-        clock = getattr(self.kernel, "system_time", None)
-        return clock() if clock is not None else SYSTEM_FILE_TIME
+        return self.kernel.clock.system_time()
 
     def _current_directories(self) -> list[str]:
         """The current directory of every live process: each holds it open without FILE_SHARE_DELETE."""
         out = []
-        for p in getattr(self.kernel, "processes", ()):
-            if getattr(p, "alive", False):
+        for p in self.kernel.processes:
+            if p.alive:
                 out.append(paths.normalize(p.current_directory).upper())
         return out
 

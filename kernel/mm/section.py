@@ -8,7 +8,7 @@ like any other; mapping one also arms its stub traps in that process.
 """
 from __future__ import annotations
 
-from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, MemoryError_, page_ceil
+from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, page_ceil
 from loader.image import PeImage
 
 from kernel.rtl import paths
@@ -81,7 +81,7 @@ class MemoryManager:
         status = 0
         try:
             base = mem.reserve(base or preferred, size, type=MEM_IMAGE, tag=f"image {section.path}")
-        except MemoryError_:
+        except NtError:
             if not section.image.has_relocations:
                 raise NtError("STATUS_CONFLICTING_ADDRESSES",
                               f"{section.path} cannot be mapped at its base {preferred:#x} (in use) "
@@ -101,15 +101,20 @@ class MemoryManager:
                 if p not in prot_pages:
                     mem.decommit(base + p * PAGE_SIZE, PAGE_SIZE)
         mem.flush_code(base, size)
-        if section.synthesized is not None:
-            process.dispatcher.add_stub_dll(section.synthesized, base)
         process.mapped_images[base] = section
+        if section.synthesized is not None:
+            spec = section.synthesized.spec
+            process.dispatcher.add_stub_dll(section.synthesized, base)
+            if spec.state is not None:
+                process.dll_state[spec.name.lower()] = spec.state(process, base)
         return base, status
 
     def unmap_view_of_section(self, process, base: int) -> None:
         section = process.mapped_images.pop(base, None)
         if section is None:
             raise NtError("STATUS_NOT_MAPPED_VIEW", f"no image view at {base:#x}")
+        if section.synthesized is not None:
+            process.dll_state.pop(section.synthesized.spec.name.lower(), None)
         process.memory.release(base)
 
 

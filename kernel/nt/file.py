@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import struct
 
-from loader.image import ImageError
 
 from kernel.rtl import paths
 from kernel.io.console import console_kind, console_read, console_write
@@ -190,7 +189,7 @@ def write_file(ctx, handle: int, data: bytes, offset: int | None = None) -> int:
     file.position = pos + n
     if n:
         io.written(file)
-        capture = getattr(ctx.kernel, "file_write_capture", None)
+        capture = ctx.kernel.file_write_capture
         if capture is not None:              # reports: what the guest wrote (kernel.report.FileCapture)
             capture(ctx.process, file.node.guest_path, pos, data[:n])
     return n
@@ -705,10 +704,7 @@ def NtCreateSection(ctx, SectionHandle: PHANDLE, DesiredAccess: ACCESS_MASK, Obj
     if not AllocationAttributes & SEC_IMAGE or not FileHandle:
         return STATUS["STATUS_NOT_SUPPORTED"]
     file = ctx.process.handles.lookup(FileHandle, FileObject)
-    try:
-        section = ctx.kernel.mm.create_image_section(file)
-    except ImageError as e:
-        raise NtError(e.status, str(e)) from None
+    section = ctx.kernel.mm.create_image_section(file)
     ctx.write_u32(SectionHandle, ctx.process.handles.insert(section, DesiredAccess))
     return 0
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import struct
 
-from emu.memory import PAGE_READWRITE, PAGE_SIZE, MemoryError_
+from emu.memory import PAGE_READWRITE, PAGE_SIZE
+from kernel.rtl.status import NtError
 
 HEAP_NO_SERIALIZE = 0x1
 HEAP_GROWABLE = 0x2
@@ -70,7 +71,7 @@ class Heap:
         if size >= VIRTUAL_THRESHOLD:
             try:
                 base = self.mem.allocate(None, size + 0x20, PAGE_READWRITE, tag="heap (large block)")
-            except MemoryError_:
+            except NtError:
                 return 0
             ptr = base + 0x20
             self.large[ptr] = base

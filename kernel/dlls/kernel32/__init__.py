@@ -6,6 +6,7 @@ from . import (consoleapi, errhandlingapi, fibersapi, fileapi, handleapi, heapap
                libloaderapi, memoryapi, processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase,
                winnls)
 
+from .state import Kernel32State
 from . import consoleapi3, timezoneapi, winbase_mem   # GetConsoleWindow; time zones; Global*/Local* memory
 from . import startup          # NT 5.x's BaseProcessStartThunk / BaseThreadStartThunk
 
@@ -55,6 +56,7 @@ DLL = DllSpec(
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
     code=startup.code,
 )
+DLL.state = Kernel32State
 
 
 def for_profile(profile) -> DllSpec:

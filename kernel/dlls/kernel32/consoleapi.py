@@ -1,6 +1,7 @@
 """consoleapi.h / processenv.h std handles: GetStdHandle, WriteConsole, ReadConsole, console modes."""
 from kernel.io.console import console_kind, console_read, console_write
 from ...hle.registry import export
+from .state import kernel32_state, kernel32_state_or_none
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPVOID, UINT, LPCVOID, PVOID
 
 STD_HANDLES = {0xFFFFFFF6: "StandardInput", 0xFFFFFFF5: "StandardOutput", 0xFFFFFFF4: "StandardError"}
@@ -128,7 +129,7 @@ def console_flags_address(process) -> int:
 def process_group(process) -> int:
     """The console process group: the process's own PID for the first process and for one created with
     CREATE_NEW_PROCESS_GROUP, else its parent's group."""
-    return getattr(process, "process_group", process.pid)
+    return process.process_group or process.pid
 
 
 @export
@@ -139,7 +140,7 @@ def SetConsoleCtrlHandler(ctx, HandlerRoutine: LPVOID, Add: BOOL) -> BOOL:
         flags = flags | CONSOLE_IGNORE_CTRL_C if Add else flags & ~CONSOLE_IGNORE_CTRL_C
         ctx.write_u32(console_flags_address(process), flags)
         return 1
-    handlers = process.__dict__.setdefault("console_ctrl_handlers", [])
+    handlers = kernel32_state(process).console_ctrl_handlers
     if Add:
         handlers.append(HandlerRoutine)
         return 1
@@ -168,13 +169,13 @@ def GenerateConsoleCtrlEvent(ctx, dwCtrlEvent: DWORD, dwProcessGroupId: DWORD) -
     if dwCtrlEvent not in (CTRL_C_EVENT, CTRL_BREAK_EVENT):
         ctx.set_last_error(ERROR_INVALID_PARAMETER)
         return 0
-    if not getattr(ctx.process, "console_attached", True):
+    if not ctx.process.console_attached:
         ctx.set_last_error(6)            # ERROR_INVALID_HANDLE: no console
         return 0
     if dwCtrlEvent == CTRL_C_EVENT and dwProcessGroupId:
         return 1
     for process in list(kernel.processes):
-        if not process.alive or process.terminating or not getattr(process, "console_attached", True):
+        if not process.alive or process.terminating or not process.console_attached:
             continue
         if dwProcessGroupId and process_group(process) != dwProcessGroupId:
             continue
@@ -195,7 +196,8 @@ def CtrlRoutine(ctx, lpThreadParameter: LPVOID) -> DWORD:
     ctrl_type = lpThreadParameter
     if ctrl_type == CTRL_C_EVENT and ctx.read_u32(console_flags_address(process)) & CONSOLE_IGNORE_CTRL_C:
         return 0
-    for handler in reversed(list(getattr(process, "console_ctrl_handlers", ()))):
+    state = kernel32_state_or_none(process)
+    for handler in reversed(list(state.console_ctrl_handlers if state is not None else ())):
         handled = yield GuestCall(handler, (ctrl_type,), f"console control handler {ctrl_type}")
         if handled:
             return 0

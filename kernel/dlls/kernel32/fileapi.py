@@ -16,6 +16,7 @@ import struct
 from kernel.rtl import paths
 from kernel.io.console import console_kind, is_console_handle
 from ...hle.registry import export
+from .state import kernel32_state
 from ...hle.types import (BOOL, DWORD, HANDLE, LARGE_INTEGER, LONG, LPCSTR, LPCVOID, LPCWSTR, LPDWORD, LPFILETIME,
                           LPOVERLAPPED, LPSECURITY_ATTRIBUTES, LPSTR, LPVOID, LPWSTR, PLARGE_INTEGER, PLONG, UINT, VOID)
 from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL,
@@ -854,7 +855,7 @@ def get_temp_file_name(ctx, path: str | None, prefix: str | None, unique: int, o
         name = f"{base}{unique:X}.tmp"
         ctx.write(out, encode(ctx, name, wide) + (b"\0\0" if wide else b"\0"))
         return unique
-    number = ctx.kernel.tick_count() & 0xFFFF or 1
+    number = ctx.kernel.clock.tick_count() & 0xFFFF or 1
     for _ in range(0x10000):
         name = f"{base}{number:X}.tmp"
         try:
@@ -925,19 +926,19 @@ def _final_path(ctx, handle, buffer, size, flags, wide) -> int:
 
 @export
 def AreFileApisANSI(ctx) -> BOOL:
-    return 0 if getattr(ctx.process, "file_apis_oem", False) else 1
+    return 0 if kernel32_state(ctx.process).file_apis_oem else 1
 
 
 @export
 def SetFileApisToOEM(ctx) -> VOID:
     """Records the choice (AreFileApisANSI then says FALSE); the A file functions keep converting
     names with the ANSI code page (known difference)."""
-    ctx.process.file_apis_oem = True
+    kernel32_state(ctx.process).file_apis_oem = True
 
 
 @export
 def SetFileApisToANSI(ctx) -> VOID:
-    ctx.process.file_apis_oem = False
+    kernel32_state(ctx.process).file_apis_oem = False
 
 
 # -- byte-range locks -------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LP
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess, EThread
+from kernel.ps.exit import terminate_process, terminate_thread
+from .state import kernel32_state
 from ..ntdll.thread import exit_process
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
@@ -42,7 +44,7 @@ def ExitProcess(ctx, uExitCode: UINT) -> VOID:
 @export
 def TerminateProcess(ctx, hProcess: HANDLE, uExitCode: UINT) -> BOOL:
     process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
-    ctx.kernel.terminate_process(process, uExitCode,
+    terminate_process(ctx.kernel, process, uExitCode,
                                  reason="exited" if process is ctx.process else "terminated")
     return 1
 
@@ -65,14 +67,14 @@ def _startup_info(ctx, out: int, wide: bool) -> None:
     title = ctx.read_u32(params + P.offsetof("WindowTitle.Buffer"))
     if not wide:
         # the ANSI strings live in a per-process buffer made once (kernel32 does the same)
-        cache = getattr(ctx.process, "startup_ansi", None)
-        if cache is None:
+        state = kernel32_state(ctx.process)
+        if state.startup_ansi is None:
             d = ctx.read_unicode_string(params + P.offsetof("DesktopInfo")).encode("cp1252", "replace") + b"\0"
             t = ctx.read_unicode_string(params + P.offsetof("WindowTitle")).encode("cp1252", "replace") + b"\0"
             base = ctx.process.heap.allocate(len(d) + len(t))
             ctx.write(base, d + t)
-            cache = ctx.process.startup_ansi = (base, base + len(d))
-        desktop, title = cache
+            state.startup_ansi = (base, base + len(d))
+        desktop, title = state.startup_ansi
     info = struct.pack("<IIII7IIHHIIII", 68, 0, desktop, title, 0, 0, 0, 0, 0, 0, 0,
                        read("WindowFlags"), read("ShowWindowFlags") & 0xFFFF, 0, 0,
                        read("StandardInput"), read("StandardOutput"), read("StandardError"))
@@ -223,9 +225,9 @@ def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
     thread = reference_object(ctx, hThread, EThread)
     alive = [t for t in thread.process.threads if t.state != "terminated"]
     if alive == [thread]:
-        ctx.kernel.terminate_process(thread.process, dwExitCode)
+        terminate_process(ctx.kernel, thread.process, dwExitCode)
     else:
-        ctx.kernel.terminate_thread(thread, dwExitCode)
+        terminate_thread(ctx.kernel, thread, dwExitCode)
     return 1
 
 
@@ -265,8 +267,8 @@ def SetPriorityClass(ctx, hProcess: HANDLE, dwPriorityClass: DWORD) -> BOOL:
 @export
 def SwitchToThread(ctx) -> BOOL:
     kernel = ctx.kernel
-    others = any(t.state == "ready" for t in kernel.ready_queue)
-    kernel.yield_thread(ctx.thread)
+    others = any(t.state == "ready" for t in kernel.scheduler.ready_queue)
+    kernel.scheduler.yield_thread(ctx.thread)
     return 1 if others else 0
 
 
@@ -388,13 +390,12 @@ def OpenProcess(ctx, dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: 
 
 @export
 def GetCommandLineA(ctx) -> LPSTR:
-    cache = getattr(ctx.process, "command_line_ansi", None)
-    if cache is None:
+    state = kernel32_state(ctx.process)
+    if state.command_line_ansi is None:
         data = ctx.process.command_line.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
-        cache = ctx.process.heap.allocate(len(data))
-        ctx.write(cache, data)
-        ctx.process.command_line_ansi = cache
-    return cache
+        state.command_line_ansi = ctx.process.heap.allocate(len(data))
+        ctx.write(state.command_line_ansi, data)
+    return state.command_line_ansi
 
 
 @export
@@ -411,7 +412,7 @@ def _system_affinity(ctx) -> int:
 def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD, lpSystemAffinityMask: LPDWORD) -> BOOL:
     process = reference_object(ctx, hProcess, EProcess)
     system = _system_affinity(ctx)
-    ctx.write_u32(lpProcessAffinityMask, getattr(process, "affinity_mask", system))
+    ctx.write_u32(lpProcessAffinityMask, (process.affinity_mask or system))
     ctx.write_u32(lpSystemAffinityMask, system)
     return 1
 
@@ -431,11 +432,11 @@ def SetThreadAffinityMask(ctx, hThread: HANDLE, dwThreadAffinityMask: DWORD) -> 
     """The thread's previous mask; a mask outside the process's: 0 with ERROR_INVALID_PARAMETER.
     (The schedule does not depend on it: one virtual CPU runs every thread.)"""
     thread = reference_object(ctx, hThread, EThread)
-    allowed = getattr(thread.process, "affinity_mask", _system_affinity(ctx))
+    allowed = thread.process.affinity_mask or _system_affinity(ctx)
     if not dwThreadAffinityMask or dwThreadAffinityMask & ~allowed:
         ctx.set_last_error(87)
         return 0
-    previous = getattr(thread, "affinity_mask", allowed)
+    previous = thread.affinity_mask or allowed
     thread.affinity_mask = dwThreadAffinityMask
     return previous
 
@@ -447,7 +448,7 @@ def GetProcessTimes(ctx, hProcess: HANDLE, lpCreationTime: LPVOID, lpExitTime: L
     Kernel and user times: the virtual time since creation counts as user time, no kernel time
     (ntboot does not account CPU time per mode)."""
     process = reference_object(ctx, hProcess, EProcess)
-    now = ctx.kernel.system_time()
+    now = ctx.kernel.clock.system_time()
     end = process.exit_time or now
     ctx.write(lpCreationTime, struct.pack("<Q", process.create_time))
     ctx.write(lpExitTime, struct.pack("<Q", process.exit_time))
@@ -466,7 +467,7 @@ def K32GetProcessMemoryInfo(ctx, Process: HANDLE, ppsmemCounters: LPVOID, cb: DW
         ctx.set_last_error(122)
         return 0
     committed = process.memory.committed
-    peak = max(getattr(process, "peak_committed", 0), committed)
+    peak = max(process.peak_committed, committed)
     process.peak_committed = peak
     data = struct.pack("<10I", 40, 0, peak, committed, 0, 0, 0, 0, committed, peak)
     if cb >= 44:
@@ -483,7 +484,7 @@ def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL
     """The process's CPU cycles: its (virtual) time since creation at the processor's 3300 MHz, so
     runs repeat (ntboot counts no real cycles)."""
     process = reference_object(ctx, ProcessHandle, EProcess)
-    end = process.exit_time or ctx.kernel.system_time()
+    end = process.exit_time or ctx.kernel.clock.system_time()
     ticks = max(end - process.create_time, 0)               # 100 ns units
     ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
     return 1

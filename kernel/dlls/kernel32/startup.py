@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 
+from .state import kernel32_state
 from ...hle.registry import export
 from ...hle.types import DWORD, INT, PVOID, VOID
 from ..msvcrt import excpt
@@ -139,8 +140,8 @@ def base_exception_exit(ctx, ExceptionCode: DWORD) -> VOID:
     """The __except block of BaseProcessStart/BaseThreadStart: ExitProcess(GetExceptionCode()).  When
     no filter of the program chose the handler, the fault report (Dr. Watson) ends the process
     first: ntboot reports it as an unhandled exception, as on Windows 7."""
-    if getattr(ctx.process, "filter_said_execute", False):
+    if kernel32_state(ctx.process).filter_said_execute:
         from ..ntdll.thread import exit_process
         yield from exit_process(ctx, ExceptionCode)
         return
-    ctx.kernel.unhandled_exception(ctx.thread, ExceptionCode)
+    ctx.kernel.exceptions.unhandled_exception(ctx.thread, ExceptionCode)

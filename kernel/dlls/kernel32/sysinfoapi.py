@@ -58,27 +58,27 @@ def GetNativeSystemInfo(ctx, lpSystemInfo: LPSYSTEM_INFO) -> VOID:
 
 @export
 def GetTickCount(ctx) -> DWORD:
-    ctx.kernel.advance_clock(10)
-    return ctx.kernel.tick_count() & 0xFFFFFFFF
+    ctx.kernel.clock.advance(10)
+    return ctx.kernel.clock.tick_count() & 0xFFFFFFFF
 
 
 @export
 def GetTickCount64(ctx) -> ULONGLONG:
-    ctx.kernel.advance_clock(10)
-    return ctx.kernel.tick_count()
+    ctx.kernel.clock.advance(10)
+    return ctx.kernel.clock.tick_count()
 
 
 @export
 def GetSystemTimeAsFileTime(ctx, lpSystemTimeAsFileTime: LPFILETIME) -> VOID:
-    ctx.kernel.advance_clock(10)
-    ctx.write(lpSystemTimeAsFileTime, struct.pack("<Q", ctx.kernel.system_time()))
+    ctx.kernel.clock.advance(10)
+    ctx.write(lpSystemTimeAsFileTime, struct.pack("<Q", ctx.kernel.clock.system_time()))
 
 
 @export
 def QueryPerformanceCounter(ctx, lpPerformanceCount: PLARGE_INTEGER) -> BOOL:
     kernel = ctx.kernel
-    kernel.advance_clock(10)
-    ctx.write(lpPerformanceCount, struct.pack("<Q", (kernel.system_time() - kernel.boot_clock)
+    kernel.clock.advance(10)
+    ctx.write(lpPerformanceCount, struct.pack("<Q", (kernel.clock.system_time() - kernel.clock.boot_time)
                                                * PERFORMANCE_FREQUENCY // 10_000_000))
     return 1
 

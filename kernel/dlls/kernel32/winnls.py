@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from ...hle.registry import export
 from ...hle.types import BOOL, BYTE, DWORD, INT, LANGID, LCID, LPSTR, LPVOID, LPWSTR, UINT
@@ -121,7 +121,7 @@ def GetSystemDefaultUILanguage(ctx) -> LANGID:
 
 @export
 def GetThreadLocale(ctx) -> LCID:
-    return getattr(ctx.thread, "locale", L.EN_US)
+    return ctx.thread.locale or L.EN_US
 
 
 @export
@@ -290,7 +290,7 @@ def _guarded(fn):
     """lstrlen/lstrcpy/lstrcat catch an access violation and fail quietly, as Windows' SEH does."""
     try:
         return fn()
-    except UcError:
+    except MemoryFault:
         return 0
 
 

@@ -1,7 +1,7 @@
 """msvcrt.dll (the system C runtime MinGW programs link), handlers grouped by C header."""
 from ...hle.registry import DllSpec
 from . import cppexcept, crt, ctype, excpt, locale, lowio, math, stdio, stdlib, string, time
-from .crt import DATA, msvcrt_init
+from .crt import DATA, CrtState, msvcrt_init
 
 DLL = DllSpec(
     name="msvcrt.dll",
@@ -9,4 +9,5 @@ DLL = DllSpec(
     modules=[crt, ctype, locale, lowio, math, stdio, stdlib, string, time, cppexcept, excpt],
     data=DATA,
     init=msvcrt_init,
+    state=CrtState,
 )

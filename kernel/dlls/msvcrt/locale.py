@@ -50,10 +50,9 @@ def set_locale(ctx, category: int, locale: str | None, wide: bool) -> int:
         if category in (LC_ALL, 2):         # LC_ALL, LC_CTYPE
             _apply(ctx, name)
         state.locale_name = name if category in (LC_ALL, 2) else state.locale_name
-        state.__dict__.setdefault("categories", {})
         for cat in (range(1, 6) if category == LC_ALL else [category]):
             state.categories[cat] = name
-    cats = state.__dict__.get("categories", {})
+    cats = state.categories
     if category == LC_ALL:
         names = [cats.get(c, "C") for c in range(1, 6)]
         text = names[0] if len(set(names)) == 1 else ";".join(

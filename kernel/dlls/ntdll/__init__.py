@@ -6,6 +6,7 @@ import struct
 
 from ...hle.registry import DllSpec
 from . import crt, exception, heap, ldr, path, rtl, synch, thread
+from .state import NtdllState
 
 
 def _code(resolve, origin: int, profile):
@@ -108,3 +109,4 @@ DLL = DllSpec(
     code=_code,
     syscalls=True,
 )
+DLL.state = NtdllState

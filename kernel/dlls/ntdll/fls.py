@@ -140,7 +140,7 @@ def run_callbacks(ctx, thread):
         callback = callback_of(process, index)
         if value and callback:
             yield GuestCall(callback, (value,),
-                            f"FLS callback {ctx.kernel.describe_address(process, callback)} (index {index})")
+                            f"FLS callback {process.describe_address(callback)} (index {index})")
             m.write_u32(slot(data, index), 0)
 
 

@@ -1,13 +1,14 @@
 """ntdll's loader exports (Ldr*): the Python side of LdrInitializeThunk, LdrLoadDll & co."""
 from __future__ import annotations
 
-from loader.ldr import Loader, LoaderError
+from loader.ldr import Loader
 
 from ...hle.registry import export
 from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
                           ULONG, VOID)
 from kernel.ldr_services import LoaderServices
-from kernel.rtl.status import STATUS
+from kernel.ps.exit import terminate_process
+from kernel.rtl.status import STATUS, NtError
 
 
 def create_loader(ctx) -> Loader:
@@ -46,10 +47,9 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
         loader = create_loader(ctx)
         try:
             yield from loader.initialize_process()
-        except LoaderError as e:
-            status = STATUS[e.status]
-            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status, message=str(e))
-            kernel.terminate_process(ctx.process, status, reason="loader error", message=str(e))
+        except NtError as e:
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
+            terminate_process(kernel, ctx.process, e.status, reason="loader error", message=str(e))
             return
     else:
         loader = ctx.process.ldr
@@ -61,18 +61,14 @@ def loader_of(ctx) -> Loader:
     return ctx.process.ldr
 
 
-def _status(e: LoaderError) -> int:
-    return STATUS[e.status]
-
-
 @export
 def LdrLoadDll(ctx, PathToFile: PCWSTR, Flags: PULONG, ModuleFileName: PUNICODE_STRING,
                ModuleHandle: PHANDLE) -> NTSTATUS:
     name = ctx.read_unicode_string(ModuleFileName)
     try:
         module = yield from loader_of(ctx).load_dll(name)
-    except LoaderError as e:
-        return _status(e)
+    except NtError as e:
+        return e.status
     ctx.write_u32(ModuleHandle, module.base)
     return 0
 
@@ -101,8 +97,8 @@ def LdrGetProcedureAddress(ctx, DllHandle: PVOID, ProcedureName: PANSI_STRING, P
         name = ctx.read(buf, length).decode("latin-1")
     try:
         address = yield from loader.get_procedure_address(module, name, None if name else ProcedureNumber)
-    except LoaderError as e:
-        return _status(e)
+    except NtError as e:
+        return e.status
     ctx.write_u32(ProcedureAddress, address)
     return 0
 
