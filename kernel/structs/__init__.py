@@ -404,14 +404,20 @@ def _build(mcls_super, mcls, clsname, bases, ns, is_union):
     cls._nt_meta_ = tuple(meta)
     cls._nt_size_ = total
     cls._nt_align_ = max_align
+    return cls
 
+
+def _check_built(cls, clsname):
+    """After ctypes laid the class out (in the metaclass's __new__ up to Python 3.12, in its
+    __init__ from 3.13 on): its size and offsets must be the ones computed from the declaration."""
+    total = cls._nt_size_
+    meta = cls._nt_meta_
     if ctypes.sizeof(cls) != total:
         raise LayoutError(f"{clsname}: ctypes size {ctypes.sizeof(cls):#x} != {total:#x}")
     for fi in meta:
         if getattr(cls, fi.cname).offset != fi.offset:
             raise LayoutError(f"{clsname}.{fi.cname}: ctypes disagrees on offset")
     _add_accessors(cls)
-    return cls
 
 
 def _bit_property(storage: str, bit: BitInfo, ctype, path: tuple[str, ...] = ()):
@@ -543,12 +549,22 @@ class _StructMeta(_StructMetaBase):
             return super().__new__(mcls, clsname, bases, ns, **kw)
         return _build(super(), mcls, clsname, bases, ns, is_union=False)
 
+    def __init__(cls, clsname, bases, ns, **kw):
+        super().__init__(clsname, bases, ns, **kw)
+        if "_fields_" in ns:
+            _check_built(cls, clsname)
+
 
 class _UnionMeta(_UnionMetaBase):
     def __new__(mcls, clsname, bases, ns, **kw):
         if "_fields_" not in ns:
             return super().__new__(mcls, clsname, bases, ns, **kw)
         return _build(super(), mcls, clsname, bases, ns, is_union=True)
+
+    def __init__(cls, clsname, bases, ns, **kw):
+        super().__init__(clsname, bases, ns, **kw)
+        if "_fields_" in ns:
+            _check_built(cls, clsname)
 
 
 class Struct(_Common, ctypes.LittleEndianStructure, metaclass=_StructMeta):
