@@ -7,8 +7,9 @@ Host exit status of `ntboot run`:
     the same for a process killed by an unhandled exception or a loader failure, whose exit code
     is the NTSTATUS (0xC0000005, 0xC0000135 ...);
   * 127: the program file does not exist; 126: Windows would refuse the image;
-    124: the time or instruction limit was reached; 125: the run stopped on an unsupported API
-    (not with --lenient) or a deadlock; 70: an internal error of ntboot.  A one-line message names what and where.
+    124: the time, instruction or memory limit was reached (also an image --max-memory cannot
+    hold); 125: the run stopped on an unsupported API (not with --lenient) or a deadlock;
+    70: an internal error of ntboot.  A one-line message names what and where.
 """
 from __future__ import annotations
 
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             return regress_main(ns.file, update=ns.update, select=ns.select)
     except ProgramError as e:
         print(f"ntboot: {e}", file=sys.stderr)
+        if e.status == 0xC000012D:          # STATUS_COMMITMENT_LIMIT: --max-memory cannot hold the image
+            return EXIT_LIMIT
         return EXIT_NOT_FOUND if e.status == 0xC0000034 else EXIT_BAD_IMAGE
     except (ValueError, OSError) as e:      # a bad range, moment, export name, case file or path
         print(f"ntboot: {e}", file=sys.stderr)

@@ -22,13 +22,14 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from unicorn import UcError
 from unicorn import x86_const as X
 
 
 from .hle import types as T
 from .hle.registry import ApiSpec
 from .hle.synth import Unimplemented
-from .status import NtError, dos_error
+from .status import STATUS, NtError, dos_error
 
 THREAD_SLICE = 200_000          # instructions per slice while more than one thread is runnable
 
@@ -357,8 +358,9 @@ class Dispatcher:
         thread.request = Request("call", data=(frame, call))
         self.machine.stop()
 
-    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int:
-        """In the run loop: push the call's frame on the guest stack; returns the EIP to run."""
+    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int | None:
+        """In the run loop: push the call's frame on the guest stack; returns the EIP to run, or None
+        when the stack cannot take it (the process then ends with STATUS_ACCESS_VIOLATION)."""
         m = self.machine
         esp = m.reg("esp")
         frame.call_esp = esp
@@ -367,11 +369,16 @@ class Dispatcher:
             frame.saved_regs = {r: m.reg(r) for r in ("ebx", "esi", "edi", "ebp")}
             for r, v in call.regs.items():
                 m.set_reg(r, v)
-        for arg in reversed(call.args):
-            esp -= 4
-            m.write_u32(esp, arg)
-        esp -= 4
-        m.write_u32(esp, self.return_trap)
+        frame_bytes = struct.pack(f"<{len(call.args) + 1}I", self.return_trap,
+                                  *(a & 0xFFFFFFFF for a in call.args))
+        esp -= len(frame_bytes)
+        try:
+            if not 0x10000 <= esp <= 0x7FFF0000 - len(frame_bytes):
+                raise UcError(7)        # UC_ERR_WRITE_UNMAPPED: user mode has no stack there
+            m.write(esp, frame_bytes)
+        except UcError:     # no stack to call on: the fault cannot be dispatched either (KiDispatchException)
+            self.kernel.unhandled_exception(thread, STATUS["STATUS_ACCESS_VIOLATION"])
+            return None
         m.set_reg("esp", esp)
         if self.kernel.boot_trace_calls and call.what:
             self.kernel.trace.event("guest-call", call.what, address=call.address)

@@ -135,6 +135,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         self.processes: list[EProcess] = []
         self.host_process = HostProcess()
         self.process_notify_routines = []
+        self.address_space_routines = []        # callable(process) when its address space exists
         self.image_file_execution_options = {k.lower(): v for k, v in
                                              self.options.image_file_execution_options.items()}
         self.windows_directory = "C:\\Windows"
@@ -263,6 +264,8 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
     def attach_address_space(self, process: EProcess) -> None:
         """MmCreateProcessAddressSpace: kernel space, KUSER_SHARED_DATA, traps, the EPROCESS mirror."""
         m = process.machine
+        for routine in self.address_space_routines:
+            routine(process)
         for base, size, protect, tag in self._kernel_allocations:
             m.kernel_memory.allocate(base, size, protect, tag=tag)
             m.write(base, bytes(self._kernel_bytes[base]))
@@ -751,7 +754,7 @@ class Kernel(WaitMixin, ApcMixin, ExceptionMixin):
         thunk_dll, thunk_name = self.profile.start_thunk
         thunk = self.export_address(process, thunk_dll, thunk_name)
         info = process.section.image.info
-        entry = process.image_base + info.entry_point_rva
+        entry = info.entry_va(process.image_base)
         hooks = []
         seen = set()
 

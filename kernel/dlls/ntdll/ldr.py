@@ -1,6 +1,7 @@
 """ntdll's loader exports (Ldr*): the Python side of LdrInitializeThunk, LdrLoadDll & co."""
 from __future__ import annotations
 
+from emu.memory import MemoryError_
 from loader.ldr import Loader, LoaderError
 
 from ...hle.registry import export
@@ -15,8 +16,12 @@ def create_loader(ctx) -> Loader:
     kernel = ctx.kernel
     from ...rtl.heap import Heap
     info = process.section.image.info
-    process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
-                        tag="process heap")
+    try:
+        process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
+                            tag="process heap")
+    except MemoryError_ as e:               # RtlCreateHeap fails: so does process initialization
+        raise LoaderError("STATUS_NO_MEMORY", f"the process heap (reserve {info.heap_reserve:#x}, commit "
+                                              f"{info.heap_commit:#x}) cannot be created: {e}") from None
     process.heaps.append(process.heap)
     S = process.structs
     ctx.write_u32(process.peb + S.PEB.offsetof("ProcessHeap"), process.heap.base)
@@ -43,8 +48,8 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
     kernel = ctx.kernel
     kernel.trace.step("4.4", "LdrInitializeThunk", tid=ctx.thread.tid, ntdll_base=SystemArgument1)
     if ctx.process.ldr is None:
-        loader = create_loader(ctx)
         try:
+            loader = create_loader(ctx)
             yield from loader.initialize_process()
         except LoaderError as e:
             status = STATUS[e.status]
@@ -53,8 +58,12 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
             return
     else:
         loader = ctx.process.ldr
-        loader.allocate_thread_tls(ctx.thread.teb)
-        yield from loader.attach_thread()
+        try:
+            loader.allocate_thread_tls(ctx.thread.teb)
+            yield from loader.attach_thread()
+        except LoaderError as e:             # LdrpInitialize ends a thread it cannot initialize
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status, message=str(e))
+            kernel.terminate_thread(ctx.thread, STATUS[e.status])
 
 
 def loader_of(ctx) -> Loader:
