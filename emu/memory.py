@@ -279,12 +279,18 @@ class AddressSpace:
         alloc = self.allocation_at(start)
         if alloc is None or end > alloc.end:
             raise NtError("STATUS_MEMORY_NOT_ALLOCATED", f"{addr:#x} is not allocated")
-        for i in range((start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE):
-            if alloc.pages[i]:
-                page = alloc.base + i * PAGE_SIZE
-                self.uc.mem_unmap(page, PAGE_SIZE)
+        first, last = (start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE
+        run_start = None                 # one unmap per run of committed pages, not one per page
+        for i in range(first, last + 1):
+            committed = i < last and alloc.pages[i] != 0
+            if committed:
                 alloc.pages[i] = 0
                 self.committed -= PAGE_SIZE
+                if run_start is None:
+                    run_start = i
+            elif run_start is not None:
+                self.uc.mem_unmap(alloc.base + run_start * PAGE_SIZE, (i - run_start) * PAGE_SIZE)
+                run_start = None
         self.flush_code(start, end - start)
 
     def release(self, base: int) -> Allocation:

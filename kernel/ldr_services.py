@@ -6,6 +6,8 @@ interface so that `loader/` never reaches into the kernel's objects.
 """
 from __future__ import annotations
 
+from emu.status import MemoryFault
+
 from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
 
 from kernel.rtl import paths
@@ -18,17 +20,28 @@ class LoaderServices:
         self.process = process
         self.mem = process.memory
 
-    # memory
+    # memory: the loader runs in user mode, so what it touches must be user memory it may access;
+    # anything else is the access violation ntdll's loader takes there (the load fails with it)
     def read(self, addr: int, size: int) -> bytes:
-        return self.process.machine.read(addr, size)
+        _check_user_range(addr, size, "read")
+        try:
+            return self.process.machine.read(addr, size)
+        except MemoryFault:
+            raise NtError("STATUS_ACCESS_VIOLATION",
+                              f"the loader read {size} bytes at {addr:#x}: not readable memory") from None
 
     def write(self, addr: int, data: bytes) -> None:
-        self.process.machine.write(addr, data)
+        _check_user_range(addr, len(data), "wrote")
+        try:
+            self.process.machine.write(addr, data)
+        except MemoryFault:
+            raise NtError("STATUS_ACCESS_VIOLATION",
+                              f"the loader wrote {len(data)} bytes at {addr:#x}: not writable memory") from None
 
     def heap_alloc(self, size: int) -> int:
         ptr = self.process.heap.allocate(size, 0x8)
         if not ptr:
-            raise NtError("STATUS_NO_MEMORY", "the process heap is exhausted")
+            raise NtError("STATUS_NO_MEMORY", f"the process heap cannot give {size:#x} bytes")
         return ptr
 
     def protect_all_writable(self, base: int, size: int) -> list:
@@ -84,3 +97,9 @@ class LoaderServices:
 
     def trace(self, step: str, name: str, **details) -> None:
         self.kernel.trace.step(step, name, **details)
+
+
+def _check_user_range(addr: int, size: int, verb: str) -> None:
+    if addr < 0x10000 or addr + size > 0x7FFF0000:
+        raise NtError("STATUS_ACCESS_VIOLATION",
+                          f"the loader {verb} {size} bytes at {addr:#x}: outside user space")

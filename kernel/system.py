@@ -130,6 +130,7 @@ class Kernel:
         self.processes: list[EProcess] = []
         self.host_process = HostProcess()
         self.process_notify_routines = []
+        self.address_space_routines = []        # callable(process) when its address space exists
         self.image_file_execution_options = {k.lower(): v for k, v in
                                              self.options.image_file_execution_options.items()}
         self.windows_directory = "C:\\Windows"

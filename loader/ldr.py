@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from emu.status import STATUS, NtError
 
-from .image import PeImage, apply_relocations, read_imports, read_tls
+from .image import PAGE, PeImage, read_imports, read_tls, relocate
 
 DLL_PROCESS_DETACH, DLL_PROCESS_ATTACH, DLL_THREAD_ATTACH, DLL_THREAD_DETACH = 0, 1, 2, 3
 REASON_NAMES = {0: "DLL_PROCESS_DETACH", 1: "DLL_PROCESS_ATTACH", 2: "DLL_THREAD_ATTACH",
@@ -212,15 +212,10 @@ class Loader:
     def _relocate(self, m: Module) -> None:
         """LdrRelocateImage: apply base relocations with the pages temporarily writable."""
         sv = self.services
-        view = bytearray(sv.read(m.base, m.size))
-        before = bytes(view)
-        count = apply_relocations(m.image, view, m.base)
+        pages, count = relocate(lambda rva, n: sv.read(m.base + rva, n), m.image, m.size, m.base)
         old = sv.protect_all_writable(m.base, m.size)
-        page = 0
-        while page < m.size:
-            if view[page:page + 0x1000] != before[page:page + 0x1000]:
-                sv.write(m.base + page, bytes(view[page:page + 0x1000]))
-            page += 0x1000
+        for rva, data in sorted(pages.items()):
+            sv.write(m.base + rva, bytes(data))
         sv.restore_protections(old)
         sv.trace("4.4", "LdrRelocateImage", dll=m.base_name, base=m.base,
                  preferred_base=m.image.info.image_base, fixups=count)
@@ -297,7 +292,7 @@ class Loader:
     def exports_of(self, m: Module):
         if m._exports is None:
             from .image import read_exports
-            m._exports = read_exports(_SnapshotReader(self.services.read, m.base, m.size), m.base)
+            m._exports = read_exports(_PageCache(self.services.read), m.base)
         return m._exports
 
     def _resolve_import(self, dep: Module, name: str | None, ordinal: int | None, *, importer: Module,
@@ -379,12 +374,16 @@ class Loader:
         array = sv.heap_alloc(4 * max(len(self.tls_modules), 1))
         for m in self.tls_modules:
             tls = read_tls(self._read, m.base)
-            size = tls.end - tls.start
-            block = sv.heap_alloc(size + tls.zero_fill + 4)
-            if size:
-                sv.write(block, sv.read(tls.start, size))
-            if tls.zero_fill:
-                sv.write(block + size, bytes(tls.zero_fill))
+            # unsigned 32-bit arithmetic, as ntdll's: an end before the start is a huge template
+            size = (tls.end - tls.start) & 0xFFFFFFFF
+            total = size + tls.zero_fill
+            if total >= 0x80000000:
+                raise NtError("STATUS_NO_MEMORY", f"{m.base_name}: a TLS block of {total:#x} bytes "
+                                                      f"(template {tls.start:#x}-{tls.end:#x}, zero fill {tls.zero_fill:#x})")
+            block = sv.heap_alloc(total + 4)         # zeroed: the zero fill needs no writing
+            for done in range(0, size, 0x10000):     # the template, 64 KiB at a time
+                n = min(0x10000, size - done)
+                sv.write(block + done, sv.read(tls.start + done, n))
             self._w32(array + 4 * m.tls_index, block)
         self._w32(teb + self.S.TEB.offsetof("ThreadLocalStoragePointer"), array)
 
@@ -526,18 +525,23 @@ class Loader:
             yield from self._call_tls_callbacks(self.exe, DLL_PROCESS_DETACH)
 
 
-class _SnapshotReader:
-    """Reads an image from one snapshot of its mapped bytes (export parsing makes many reads)."""
+class _PageCache:
+    """Reads guest memory a page at a time, each page once (export parsing makes many small reads)."""
 
-    def __init__(self, read, base: int, size: int):
-        self.base = base
-        self.data = read(base, size)
+    def __init__(self, read):
+        self.read = read
+        self.pages: dict[int, bytes] = {}
 
     def __call__(self, addr: int, size: int) -> bytes:
-        off = addr - self.base
-        if 0 <= off and off + size <= len(self.data):
-            return self.data[off:off + size]
-        return b"\0" * size if off >= len(self.data) else self.data[max(off, 0):off + size].ljust(size, b"\0")
+        out = b""
+        while len(out) < size:
+            at = addr + len(out)
+            page = at & ~(PAGE - 1)
+            data = self.pages.get(page)
+            if data is None:
+                data = self.pages[page] = self.read(page, PAGE)
+            out += data[at - page:at - page + size - len(out)]
+        return out
 
 
 def _basename(path: str) -> str:
@@ -549,4 +553,4 @@ def _size(image: PeImage) -> int:
 
 
 def _entry(base: int, image: PeImage) -> int:
-    return base + image.info.entry_point_rva if image.info.entry_point_rva else 0
+    return image.info.entry_va(base) if image.info.entry_point_rva else 0

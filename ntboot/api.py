@@ -129,8 +129,10 @@ class Emulator:
             self.capture.install(self.kernel)
         self.max_memory = max_memory
         self.max_processes = max_processes
-        if max_memory or max_processes:
+        if max_processes:
             self.kernel.process_notify_routines.append(self._on_process_created)
+        if max_memory:      # from the first page: the image, its stack and heaps count too
+            self.kernel.address_space_routines.append(self._limit_memory)
         self.progress = None
         if progress is not None:
             from ntboot.trace import Progress
@@ -199,15 +201,17 @@ class Emulator:
         if self.max_processes and len(kernel.processes) > self.max_processes:
             kernel.scheduler.stop_run("process limit", f"{process.image_name} would be process number "
                                               f"{len(kernel.processes)}; the limit is {self.max_processes}")
-        if self.max_memory:
-            mem = process.memory
-            mem.commit_limit = self.max_memory
 
-            def over(requested, process=process):
-                kernel.scheduler.stop_run("memory limit",
-                                          f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
-                                          f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
-            mem.on_commit_limit = over
+    def _limit_memory(self, process) -> None:
+        kernel = self.kernel
+        mem = process.memory
+        mem.commit_limit = self.max_memory
+
+        def over(requested, process=process):
+            kernel.scheduler.stop_run("memory limit",
+                            f"{process.image_name} would commit {requested:#x} more bytes "
+                            f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
+        mem.on_commit_limit = over
 
     def trace_instructions(self, where=None, process=None, limit: int = 0):
         """Trace every instruction in a range of `process` (default: the main image's .text)."""
@@ -442,7 +446,7 @@ class Emulator:
     def entry_point(self) -> int:
         """The main image's entry point address (image base + AddressOfEntryPoint)."""
         info = self.process.section.image.info
-        return self.process.image_base + info.entry_point_rva
+        return info.entry_va(self.process.image_base)
 
     @property
     def structs(self):
@@ -772,13 +776,15 @@ def _mapped_reader(data: bytes, name: str):
     """read(addr, n) over the SEC_IMAGE view of an image file (RVAs as addresses)."""
     from loader.image import PeImage
     image = PeImage.from_bytes(data, name)
-    size = (image.info.size_of_image + 0xFFF) & ~0xFFF
-    view = bytearray(size)
-    for rva, chunk, _ in image.layout():
-        view[rva:rva + len(chunk)] = chunk[:size - rva]
+    _, pieces, _ = image.view_pieces()       # the file's bytes where they map; zeros elsewhere
 
     def read(addr, n):
-        return bytes(view[addr:addr + n]).ljust(n, b"\0")
+        out = bytearray(n)
+        for rva, chunk in pieces:
+            lo, hi = max(addr, rva), min(addr + n, rva + len(chunk))
+            if lo < hi:
+                out[lo - addr:hi - addr] = chunk[lo - rva:hi - rva]
+        return bytes(out)
     return read
 
 

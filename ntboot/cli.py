@@ -42,7 +42,8 @@ EXIT_STATUSES = """\
 exit status of run and dump:
   0..255  the guest's exit code (above 255: its low 8 bits; stderr names the full code)
   NTSTATUS & 0xFF  an unhandled exception or loader failure (0xC0000005 gives 5)
-  124     --timeout, --max-insns, --max-api-calls, --max-memory or --max-processes reached
+  124     --timeout, --max-insns, --max-api-calls, --max-memory (also an image it cannot hold)
+          or --max-processes reached
   125     the run stopped: an unimplemented function (without --lenient), or a deadlock
   126     Windows would refuse the image (not a PE, truncated, x64, a DLL, a folder ...)
   127     the program file does not exist
@@ -364,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             return regress_main(ns.file, update=ns.update, select=ns.select, junit_xml=ns.junit_xml)
     except ProgramError as e:
         print(f"ntboot: {e}", file=sys.stderr)
+        if e.status == 0xC000012D:          # STATUS_COMMITMENT_LIMIT: --max-memory cannot hold the image
+            return EXIT_LIMIT
         return EXIT_NOT_FOUND if e.status == 0xC0000034 else EXIT_BAD_IMAGE
     except BrokenPipeError:                 # `ntboot dump peb x.exe | head -1`: stop quietly
         try:

@@ -150,7 +150,7 @@ def module_list(kernel, process) -> list[dict]:
             continue
         info = section.image.info
         out.append({"name": section.path.rsplit("\\", 1)[-1], "path": section.path, "base": base,
-                    "size": info.size_of_image, "entry_point": base + info.entry_point_rva if info.entry_point_rva else 0,
+                    "size": info.size_of_image, "entry_point": info.entry_va(base) if info.entry_point_rva else 0,
                     "timestamp": info.timestamp, "checksum": info.checksum,
                     "system": section.synthesized is not None})
     return out

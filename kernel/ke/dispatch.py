@@ -28,7 +28,8 @@ from emu.cpu import REG_EAX, REG_EDX, REG_ESP
 from kernel.hle import types as T
 from kernel.hle.registry import ApiSpec
 from kernel.hle.synth import Unimplemented
-from kernel.rtl.status import NtError, dos_error
+from kernel.rtl.status import STATUS, NtError, dos_error
+from emu.status import MemoryFault
 
 THREAD_SLICE = 200_000          # instructions per slice while more than one thread is runnable
 
@@ -358,21 +359,27 @@ class Dispatcher:
         thread.request = Request("call", data=(frame, call))
         self.machine.stop()
 
-    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int:
-        """In the run loop: push the call's frame on the guest stack; returns the EIP to run."""
+    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int | None:
+        """In the run loop: push the call's frame on the guest stack; returns the EIP to run, or None
+        when the stack cannot take it (the process then ends with STATUS_ACCESS_VIOLATION)."""
         m = self.machine
         esp = m.reg("esp")
         frame.call_esp = esp
         frame.saved_regs = None
-        if getattr(call, "regs", None):
+        if getattr(call, "regs", None):     # the loader's calls have none
             frame.saved_regs = {r: m.reg(r) for r in ("ebx", "esi", "edi", "ebp")}
             for r, v in call.regs.items():
                 m.set_reg(r, v)
-        for arg in reversed(call.args):
-            esp -= 4
-            m.write_u32(esp, arg)
-        esp -= 4
-        m.write_u32(esp, self.return_trap)
+        frame_bytes = struct.pack(f"<{len(call.args) + 1}I", self.return_trap,
+                                  *(a & 0xFFFFFFFF for a in call.args))
+        esp -= len(frame_bytes)
+        try:
+            if not 0x10000 <= esp <= 0x7FFF0000 - len(frame_bytes):
+                raise MemoryFault(esp, len(frame_bytes), write=True)     # user mode has no stack there
+            m.write(esp, frame_bytes)
+        except MemoryFault:  # no stack to call on: the fault cannot be dispatched either (KiDispatchException)
+            self.kernel.exceptions.unhandled_exception(thread, STATUS["STATUS_ACCESS_VIOLATION"])
+            return None
         m.set_reg("esp", esp)
         if self.kernel.boot_trace_calls and call.what:
             self.kernel.trace.event("guest-call", call.what, address=call.address)

@@ -275,7 +275,7 @@ class Scheduler(WaitMixin, ApcMixin):
         thunk_dll, thunk_name = self.kernel.profile.start_thunk
         thunk = thread.start_address          # the initial CONTEXT's Eip (kernel32 may not be mapped yet)
         info = process.section.image.info
-        entry = process.image_base + info.entry_point_rva
+        entry = info.entry_va(process.image_base)
         hooks = []
         seen = set()
 

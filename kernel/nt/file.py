@@ -734,7 +734,7 @@ def NtQuerySection(ctx, SectionHandle: HANDLE, SectionInformationClass: ULONG, S
     if SectionInformationClass != 1:        # SectionImageInformation
         return STATUS["STATUS_INVALID_INFO_CLASS"]
     info = section.image.info
-    data = struct.pack("<IIIIIHHIHHHHBBBBII", info.image_base + info.entry_point_rva, 0,
+    data = struct.pack("<IIIIIHHIHHHHBBBBII", info.entry_va(info.image_base), 0,
                        info.stack_reserve, info.stack_commit, info.subsystem,
                        info.subsystem_version[1], info.subsystem_version[0], 0, info.characteristics,
                        info.dll_characteristics, info.machine, 0, 1, 0, 0, 0, 0, 0)

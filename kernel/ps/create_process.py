@@ -67,7 +67,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     # 1.5 what kind of image
     info = section.image.info
     trace.step("1.5", "NtQuerySection", information_class="SectionImageInformation",
-               transfer_address=info.image_base + info.entry_point_rva,
+               transfer_address=info.entry_va(info.image_base),
                stack_reserve=info.stack_reserve, stack_commit=info.stack_commit,
                subsystem=info.subsystem, subsystem_version="%d.%d" % info.subsystem_version,
                machine=info.machine, characteristics=info.characteristics)
@@ -118,7 +118,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     # 1.9 the stack, 1.10 the initial context
     stack_base, stack_limit, allocation = base_create_stack(kernel, process, info.stack_reserve, info.stack_commit)
     # the entry point where the image really is (a relocated image is not at info.image_base)
-    context = base_initialize_context(kernel, process, process.image_base + info.entry_point_rva, stack_base)
+    context = base_initialize_context(kernel, process, info.entry_va(process.image_base), stack_base)
 
     # 1.11 the thread
     trace.step("1.11", "NtCreateThread", create_suspended=True)
@@ -311,10 +311,17 @@ def base_create_stack(kernel, process: EProcess, reserve: int, commit: int) -> t
     if commit + PAGE_SIZE >= reserve:
         commit = reserve - 2 * PAGE_SIZE
     mem = process.memory
-    allocation = mem.reserve(None, reserve, tag=f"stack of thread {len(process.threads) + 1}")
+    try:
+        allocation = mem.reserve(None, reserve, tag=f"stack of thread {len(process.threads) + 1}")
+    except NtError as e:           # a reserve no free range holds: NtAllocateVirtualMemory's failure
+        raise NtError("STATUS_NO_MEMORY", f"no room for a stack of {reserve:#x} bytes: {e}") from None
     top = allocation + reserve
-    mem.commit(top - commit, commit, PAGE_READWRITE)
-    mem.commit(top - commit - PAGE_SIZE, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+    try:
+        mem.commit(top - commit, commit, PAGE_READWRITE)
+        mem.commit(top - commit - PAGE_SIZE, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+    except NtError as e:
+        mem.release(allocation)
+        raise NtError(e.status, f"the stack's {commit:#x} committed bytes: {e}") from None
     kernel.trace.step("1.9", "BaseCreateStack", reserve=reserve, commit=commit,
                       stack_base=top, stack_limit=top - commit, guard_page=top - commit - PAGE_SIZE)
     return top, top - commit, allocation
@@ -446,6 +453,8 @@ __all__ = ["create_process", "psp_create_process", "psp_create_thread", "mm_crea
 def attach_address_space(kernel, process: EProcess) -> None:
     """MmCreateProcessAddressSpace: kernel space, KUSER_SHARED_DATA, traps, the EPROCESS mirror."""
     m = process.machine
+    for routine in kernel.address_space_routines:      # e.g. the memory limit, from the first commit on
+        routine(process)
     kernel.space.attach(m)
     from kernel.hle.context import ApiContext
     from kernel.ke.dispatch import Dispatcher, _Entry

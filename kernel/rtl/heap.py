@@ -37,6 +37,7 @@ class Heap:
         self.flags = flags
         self.growable = bool(flags & HEAP_GROWABLE) or reserve == 0
         reserve = max((reserve + 0xFFFF) & ~0xFFFF, 0x10000)
+        commit = min(commit, reserve)       # RtlCreateHeap commits no more than it reserves
         self.base = self.mem.reserve(None, reserve, tag=tag)
         self.segments = [(self.base, reserve)]
         self.reserve_size = reserve

@@ -7,7 +7,7 @@ from ...hle.registry import export
 from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
                           ULONG, VOID)
 from kernel.ldr_services import LoaderServices
-from kernel.ps.exit import terminate_process
+from kernel.ps.exit import terminate_process, terminate_thread
 from kernel.rtl.status import STATUS, NtError
 
 
@@ -16,8 +16,12 @@ def create_loader(ctx) -> Loader:
     kernel = ctx.kernel
     from ...rtl.heap import Heap
     info = process.section.image.info
-    process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
-                        tag="process heap")
+    try:
+        process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
+                            tag="process heap")
+    except NtError as e:               # RtlCreateHeap fails: so does process initialization
+        raise NtError("STATUS_NO_MEMORY", f"the process heap (reserve {info.heap_reserve:#x}, commit "
+                                              f"{info.heap_commit:#x}) cannot be created: {e}") from None
     process.heaps.append(process.heap)
     S = process.structs
     ctx.write_u32(process.peb + S.PEB.offsetof("ProcessHeap"), process.heap.base)
@@ -44,8 +48,8 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
     kernel = ctx.kernel
     kernel.trace.step("4.4", "LdrInitializeThunk", tid=ctx.thread.tid, ntdll_base=SystemArgument1)
     if ctx.process.ldr is None:
-        loader = create_loader(ctx)
         try:
+            loader = create_loader(ctx)
             yield from loader.initialize_process()
         except NtError as e:
             kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
@@ -53,8 +57,12 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
             return
     else:
         loader = ctx.process.ldr
-        loader.allocate_thread_tls(ctx.thread.teb)
-        yield from loader.attach_thread()
+        try:
+            loader.allocate_thread_tls(ctx.thread.teb)
+            yield from loader.attach_thread()
+        except NtError as e:                 # LdrpInitialize ends a thread it cannot initialize
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
+            terminate_thread(kernel, ctx.thread, e.status)
 
 
 def loader_of(ctx) -> Loader:
