@@ -8,7 +8,7 @@ like any other; mapping one also arms its stub traps in that process.
 """
 from __future__ import annotations
 
-from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, MemoryError_, page_ceil
+from emu.memory import MEM_IMAGE, PAGE_SIZE, MemoryError_, page_ceil
 from loader.image import PeImage
 
 from . import paths
@@ -88,18 +88,11 @@ class MemoryManager:
                               f"and has no relocations") from None
             base = mem.reserve(None, size, type=MEM_IMAGE, tag=f"image {section.path}")
             status = STATUS_IMAGE_NOT_AT_BASE
-        mem.commit(base, size, PAGE_READWRITE)
-        mem.write(base, view)
-        covered = 0
+        # each run of pages of one protection is committed as it will stay (one mapping, never split
+        # again by a re-protection); pages no section covers stay reserved
         for rva, length, protection in runs:
-            mem.protect(base + rva, length, protection)
-            covered += length
-        if covered < size:
-            # pages no section covers stay reserved
-            prot_pages = {p for rva, length, _ in runs for p in range(rva // PAGE_SIZE, (rva + length) // PAGE_SIZE)}
-            for p in range(size // PAGE_SIZE):
-                if p not in prot_pages:
-                    mem.decommit(base + p * PAGE_SIZE, PAGE_SIZE)
+            mem.commit(base + rva, length, protection)
+            mem.write(base + rva, view[rva:rva + length])
         mem.flush_code(base, size)
         if section.synthesized is not None:
             process.dispatcher.add_stub_dll(section.synthesized, base)

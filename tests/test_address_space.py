@@ -181,3 +181,39 @@ def test_code_written_again_into_a_recommitted_page_runs_the_new_code():
     assert m.run(page) == "fault" and m.fault.kind == "memory" and m.fault.access == 8
     mem.protect(page, PAGE_SIZE, PAGE_EXECUTE_READ)
     assert m.run(page) == "fault" and m.fault.vector == 3 and m.reg("eax") == 3
+
+
+def test_image_view_pages_no_section_covers_stay_reserved(tmp_path):
+    """kernel/mm.py commits each run of one protection as it stays; a gap between sections is reserved."""
+    import pecraft as pc
+    from kernel.api import Emulator
+
+    pe = pc.PE()
+    imp = pc.Imports({"kernel32.dll": pc.KERNEL32_BASICS})
+    pe.put_imports(imp, 0x2000)
+    asm = pc.Asm(pe.va(0x1000), pe.base)
+    pc.write_stdout_then_exit(asm, pe.iat(imp), "gap\n", 3)
+    pe.add_section(".text", 0x1000, asm.assemble(), pc.CODE)
+    pe.add_section(".idata", 0x2000, imp.blob, pc.DATA)
+    pe.add_section(".rdata", 0x6000, b"\x5A" * 0x1800, pc.RDATA)          # 0x3000-0x5FFF: no section
+    pe.entry = 0x1000
+    path = tmp_path / "gap.exe"
+    pe.write(path)
+    emu = Emulator(timeout=30)
+    try:
+        emu.create_process(str(path), [])
+        assert emu.run_to("entry") is None
+        mem, b = emu.process.memory, pe.base
+        gap = mem.query(b + 0x3000)
+        assert (gap.base, gap.size, gap.state, gap.allocation_base) == (b + 0x3000, 0x3000, MEM_RESERVE, b)
+        with pytest.raises(UcError):
+            emu.read(b + 0x4000, 4)
+        rdata = mem.query(b + 0x6000)
+        assert (rdata.state, rdata.protect, rdata.size) == (MEM_COMMIT, PAGE_READONLY, 0x2000)
+        assert emu.read(b + 0x6000, 0x2000) == b"\x5A" * 0x1800 + bytes(0x800)
+        assert mem.query(b + 0x1000).protect == PAGE_EXECUTE_READ
+        assert sum(r.size for r in mem.regions() if r.allocation_base == b and r.state == MEM_COMMIT) == 0x5000
+        r = emu.run()
+    finally:
+        emu.close()
+    assert (r.reason, r.exit_code, r.stdout) == ("exited", 3, b"gap\n")
