@@ -9,7 +9,8 @@ shows medians.  Per run: wall time of the whole process (Emulator() to exit), MB
 share of the wall time spent in the address space's memory-management calls (reserve, commit,
 protect, decommit, release, clear_guard of emu.memory.AddressSpace: each wrapped with a timer here,
 in the worker only, outermost call counted once).  s/MB shows whether time grows linearly with the
-input.
+input; on a busy machine the CPU time of the worker process (CPU s, CPU s/MB) shows it better than
+the wall time.
 
 --before PATH runs a second checkout the same way (for example the main branch as a worktree:
 `git worktree add --detach /tmp/perf-before main`) and adds its figures and the ratio; runs that
@@ -94,15 +95,15 @@ def worker(repo: str, op: str, folder: str) -> None:
     for name in MEMORY_CALLS:
         setattr(memory.AddressSpace, name, timed(getattr(memory.AddressSpace, name)))
     args = ["a", r"C:\t.7z", r"C:\in.txt"] if op == "compress" else ["x", r"C:\t.7z", r"-oC:\out"]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     emu = Emulator(timeout=0, root=folder)
     try:
         emu.create_process(EXE, args)
         result = emu.run()
     finally:
         emu.close()
-    wall = time.perf_counter() - t
-    print(json.dumps({"wall": wall, "memory": spent["time"], "calls": spent["calls"],
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    print(json.dumps({"wall": wall, "cpu": cpu, "memory": spent["time"], "calls": spent["calls"],
                       "reason": result.reason, "exit_code": result.exit_code}))
 
 
@@ -117,6 +118,8 @@ def run_one(repo: str, op: str, folder: str, timeout: float) -> dict | None:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["reason"] != "exited" or result["exit_code"] != 0:
         raise SystemExit(f"{op} in {repo}: 7za ended with {result['reason']} / exit code {result['exit_code']}")
+    print(f"  {op} in {repo}: {result['wall']:.2f} s (CPU {result['cpu']:.2f} s), memory {result['memory']:.3f} s in {result['calls']} calls",
+          file=sys.stderr, flush=True)
     return result
 
 
@@ -148,8 +151,8 @@ def main() -> None:
                     shutil.copy(source, os.path.join(folder, "in.txt"))
                     done = run_one(repo, "compress", folder, opts.timeout)
                     results.setdefault((label, "compress", mb), []).append(done)
-                    if done is None:
-                        results.setdefault((label, "extract", mb), []).append(None)
+                    if done is None:                     # nothing to extract
+                        results.setdefault((label, "extract", mb), []).append("skipped")
                         continue
                     done = run_one(repo, "extract", folder, opts.timeout)
                     results.setdefault((label, "extract", mb), []).append(done)
@@ -164,7 +167,8 @@ def main() -> None:
     import unicorn
     print(f"7za.exe 21.07 x86 in ntboot, unicorn {unicorn.__version__}; medians of {opts.rounds} interleaved "
           f"round(s); memory = time in AddressSpace calls")
-    head = f"{'work':18} {'code':7} {'wall s':>9} {'s/MB':>7} {'MB/s':>7} {'memory s':>9} {'memory':>7} {'calls':>6}"
+    head = (f"{'work':18} {'code':7} {'wall s':>9} {'s/MB':>7} {'MB/s':>7} {'CPU s':>9} {'CPU s/MB':>9} "
+            f"{'memory s':>9} {'memory':>7} {'calls':>6}")
     if opts.before:
         head += f" {'before/after':>12}"
     print(head)
@@ -174,8 +178,12 @@ def main() -> None:
             walls = {}
             for label in repos:
                 runs = results[(label, op, mb)]
-                done = [x for x in runs if x is not None]
+                done = [x for x in runs if isinstance(x, dict)]
                 name = f"{op} {mb} MB"
+                if "skipped" in runs:
+                    print(f"{name:18} {label:7} {'-':>9}   (not run: the compression passed the timeout)")
+                    walls[label] = "skipped"
+                    continue
                 if len(done) < len(runs):
                     print(f"{name:18} {label:7} {'> %d' % opts.timeout:>9}   ({len(runs) - len(done)} of {len(runs)} "
                           f"run(s) passed the timeout)")
@@ -183,13 +191,18 @@ def main() -> None:
                     continue
                 wall = statistics.median(x["wall"] for x in done)
                 mem = statistics.median(x["memory"] for x in done)
+                cpu = statistics.median(x["cpu"] for x in done)
                 calls = statistics.median(x["calls"] for x in done)
                 walls[label] = wall
-                line = (f"{name:18} {label:7} {wall:9.2f} {wall / mb:7.2f} {mb / wall:7.3f} {mem:9.3f} "
+                line = (f"{name:18} {label:7} {wall:9.2f} {wall / mb:7.2f} {mb / wall:7.3f} {cpu:9.2f} {cpu / mb:9.2f} "
+                        f"{mem:9.3f} "
                         f"{100 * mem / wall:6.1f}% {calls:6.0f}")
                 if opts.before and label == "after":
                     before = walls.get("before")
-                    line += f" {before / wall:11.1f}x" if before else f" {'> %.1fx' % (opts.timeout / wall):>12}"
+                    if before is None:
+                        line += f" {'> %.1fx' % (opts.timeout / wall):>12}"
+                    elif before != "skipped":
+                        line += f" {before / wall:11.1f}x"
                 print(line)
 
 
