@@ -224,21 +224,7 @@ class AddressSpace:
                     self.on_commit_limit(fresh_bytes)
                 raise NtError("STATUS_NO_MEMORY", f"committing {fresh_bytes:#x} bytes would pass the "
                                                        f"limit of {self.commit_limit:#x} bytes")
-        # map the runs not yet committed; re-protect the ones that are
-        run_start = None
-        for i in range(first, first + n + 1):
-            fresh = i < first + n and alloc.pages[i] == 0
-            if fresh:
-                self.committed += PAGE_SIZE
-            if fresh and run_start is None:
-                run_start = i
-            elif not fresh and run_start is not None:
-                self.uc.mem_map(alloc.base + run_start * PAGE_SIZE, (i - run_start) * PAGE_SIZE,
-                                uc_protection(protect))
-                run_start = None
-        for i in range(first, first + n):
-            alloc.pages[i] = protect
-        self.uc.mem_protect(start, end - start, uc_protection(protect))
+        self._apply(alloc, first, first + n, protect)
 
     def allocate(self, base: int | None, size: int, protect: int, *, type: int = MEM_PRIVATE,
                  tag: str = "", top_down: bool = False) -> int:
@@ -260,11 +246,7 @@ class AddressSpace:
         if any(alloc.pages[i] == 0 for i in range(first, first + n)):
             raise NtError("STATUS_NOT_COMMITTED", f"{addr:#x}+{size:#x} is not committed")
         old = alloc.pages[first]
-        for i in range(first, first + n):
-            alloc.pages[i] = protect
-        self.uc.mem_protect(start, end - start, uc_protection(protect))
-        if old & 0xF0 and not protect & 0xF0:
-            self.flush_code(start, end - start)
+        self._apply(alloc, first, first + n, protect)
         return old
 
     def clear_guard(self, addr: int) -> None:
@@ -279,19 +261,7 @@ class AddressSpace:
         alloc = self.allocation_at(start)
         if alloc is None or end > alloc.end:
             raise NtError("STATUS_MEMORY_NOT_ALLOCATED", f"{addr:#x} is not allocated")
-        first, last = (start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE
-        run_start = None                 # one unmap per run of committed pages, not one per page
-        for i in range(first, last + 1):
-            committed = i < last and alloc.pages[i] != 0
-            if committed:
-                alloc.pages[i] = 0
-                self.committed -= PAGE_SIZE
-                if run_start is None:
-                    run_start = i
-            elif run_start is not None:
-                self.uc.mem_unmap(alloc.base + run_start * PAGE_SIZE, (i - run_start) * PAGE_SIZE)
-                run_start = None
-        self.flush_code(start, end - start)
+        self._apply(alloc, (start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE, 0)
 
     def release(self, base: int) -> Allocation:
         alloc = self._allocs.get(base)
@@ -301,6 +271,48 @@ class AddressSpace:
         self._bases.remove(base)
         del self._allocs[base]
         return alloc
+
+    def _apply(self, alloc: Allocation, first: int, last: int, protect: int) -> None:
+        """Give pages [first, last) of `alloc` the protection `protect` (0: decommitted), with as few
+        Unicorn calls as the change needs.
+
+        Unicorn keeps one permission per mapped region, so every mem_map, mem_unmap and mem_protect
+        that does not cover whole regions splits one: the region is unmapped, re-mapped in pieces
+        and its contents copied (a cost that grows with the region's size, and the translated code
+        of the region is dropped).  Hence: one call per run of pages that really change (a run of
+        fresh pages is mapped, a run of committed pages unmapped or re-protected as a whole), none
+        for pages whose Unicorn protection stays the same."""
+        pages = alloc.pages
+        new_uc = uc_protection(protect) if protect else -1
+        lost_exec = False
+        i = first
+        while i < last:
+            old = pages[i]
+            old_uc = uc_protection(old) if old else -1
+            j = i + 1
+            if protect == 0 or old == 0:
+                # a run of one state (committed or not): decommit unmaps it, commit maps it
+                while j < last and (pages[j] == 0) == (old == 0):
+                    j += 1
+            else:
+                while j < last and pages[j] and uc_protection(pages[j]) == old_uc:
+                    j += 1
+            if old_uc != new_uc:
+                at, length = alloc.base + i * PAGE_SIZE, (j - i) * PAGE_SIZE
+                if old == 0:
+                    self.uc.mem_map(at, length, new_uc)
+                    self.committed += length
+                elif protect == 0:
+                    lost_exec = lost_exec or any(pages[k] & 0xF0 for k in range(i, j))
+                    self.uc.mem_unmap(at, length)
+                    self.committed -= length
+                else:
+                    lost_exec = lost_exec or (old & 0xF0 and not protect & 0xF0)
+                    self.uc.mem_protect(at, length, new_uc)
+            i = j
+        pages[first:last] = [protect] * (last - first)
+        if lost_exec:
+            self.flush_code(alloc.base + first * PAGE_SIZE, (last - first) * PAGE_SIZE)
 
     def flush_code(self, addr: int, size: int) -> None:
         """Drop translated code of a range whose contents or mapping changed under Unicorn."""

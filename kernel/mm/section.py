@@ -8,7 +8,7 @@ like any other; mapping one also arms its stub traps in that process.
 """
 from __future__ import annotations
 
-from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, page_ceil
+from emu.memory import MEM_IMAGE, PAGE_SIZE, page_ceil
 from loader.image import PeImage
 
 from kernel.rtl import paths
@@ -79,19 +79,19 @@ class MemoryManager:
         if fixed:
             raise NtError("STATUS_CONFLICTING_ADDRESSES",
                           f"{section.path} cannot be mapped at its base {preferred:#x} (in use) and has no relocations")
-        # only the pages sections (and headers) cover are committed; only the file's bytes are
-        # written (fresh pages are zero): the work follows the file, not SizeOfImage
+        # only the pages sections (and headers) cover are committed, each run of one protection as
+        # it will stay (one mapping, never split again by a re-protection); pages no section covers
+        # stay reserved; only the file's bytes are written (fresh pages are zero): the work follows
+        # the file, not SizeOfImage
         try:
-            for rva, length, _ in runs:
-                mem.commit(base + rva, length, PAGE_READWRITE)
+            for rva, length, protection in runs:
+                mem.commit(base + rva, length, protection)
         except NtError as e:
             mem.release(base)
             raise NtError("STATUS_COMMITMENT_LIMIT" if "limit" in str(e) else e.status,
                           f"mapping {section.path}: {e}") from None
         for rva, data in pieces:
             mem.write(base + rva, data)
-        for rva, length, protection in runs:
-            mem.protect(base + rva, length, protection)
         mem.flush_code(base, size)
         process.mapped_images[base] = section
         if section.synthesized is not None:
