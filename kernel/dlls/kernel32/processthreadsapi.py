@@ -1,8 +1,9 @@
 """processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
+from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPBOOL, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
@@ -413,6 +414,22 @@ def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD
     system = _system_affinity(ctx)
     ctx.write_u32(lpProcessAffinityMask, getattr(process, "affinity_mask", system))
     ctx.write_u32(lpSystemAffinityMask, system)
+    return 1
+
+
+@export
+def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    """Recorded per process (the scheduler has no dynamic boosts to switch off)."""
+    process = reference_object(ctx, hProcess, EProcess)
+    process.priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPBOOL) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    ctx.write_u32(pDisablePriorityBoost, getattr(process, "priority_boost_disabled", 0))
     return 1
 
 

@@ -1,8 +1,10 @@
 """sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
+from ...hle.types import (BOOL, DWORD, LPFILETIME, LPSTR, LPSYSTEM_INFO, LPVOID, LPWSTR, PLARGE_INTEGER, UINT,
+                          ULONGLONG, VOID)
 from ...nt.system import PERFORMANCE_FREQUENCY
 
 
@@ -136,3 +138,47 @@ def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
         return min(v, 0xFFFFFFFF)
     ctx.write(lpBuffer, struct.pack("<IIIIIIII", 32, MEMORY_LOAD, cap(TOTAL_PHYS), cap(AVAIL_PHYS),
                                     cap(TOTAL_PAGE_FILE), cap(AVAIL_PAGE_FILE), TOTAL_VIRTUAL, _avail_virtual(ctx)))
+
+
+# -- the Windows and System32 folders: the length written without the NUL, or, when the buffer
+# (in characters) is too small, the size it needs with the NUL; the A forms count ANSI bytes
+
+def _folder(ctx, text: str, buffer: int, size: int, wide: bool) -> int:
+    from .fileapi import copy_out
+    return copy_out(ctx, text, buffer, size, wide)
+
+
+@export
+@probe
+def GetSystemDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
