@@ -51,3 +51,6 @@ DLL = DllSpec(
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
+
+from . import ioapiset                    # I/O completion ports
+DLL.modules.append(ioapiset)
