@@ -157,7 +157,15 @@ def test_filepath_walk(tmp_path):
     assert r.exit_code == 1
 
 
-@pytest.mark.parametrize("name", ["hello", "wc", "sha256sum", "gzipround", "jsonfmt", "workers", "timers", "walk"])
+def test_async_preemption_of_a_spinning_goroutine():
+    """With one processor, main's sleeps end only if sysmon preempts the spinning goroutine
+    (SuspendThread, GetThreadContext, SetThreadContext injecting asyncPreempt, ResumeThread)."""
+    r = run_go("preempt")
+    assert out(r) == "".join(f"main woke {i} (GOMAXPROCS 1)\n" for i in (1, 2, 3)) + "spinner made progress: true\n"
+    assert r.exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["preempt", "hello", "wc", "sha256sum", "gzipround", "jsonfmt", "workers", "timers", "walk"])
 def test_built_by_debian_go_for_windows_386(name):
     """The committed binaries are what build_go.sh makes: PE32 i386 console programs."""
     import struct
@@ -167,3 +175,62 @@ def test_built_by_debian_go_for_windows_386(name):
     assert data[pe:pe + 4] == b"PE\0\0"
     assert struct.unpack_from("<H", data, pe + 4)[0] == 0x14C          # IMAGE_FILE_MACHINE_I386
     assert struct.unpack_from("<H", data, pe + 24 + 68)[0] == 3        # IMAGE_SUBSYSTEM_WINDOWS_CUI
+
+
+def test_runtime_startup_functions_on_a_c_program():
+    """samples/src/rtapis.c: each function the Go runtime needs, with the values and errors the
+    documentation gives (Windows 7 SP1: 6.1.7601, C:\\Windows)."""
+    from conftest import run_sample
+    r = run_sample("rtapis.exe")
+    assert r.exit_code == 0, (r.reason, r.message)
+    lines = r.stdout.decode().replace("\r\n", "\n").splitlines()
+    assert lines == [
+        "GetSystemDirectoryA 19 C:\\Windows\\System32",   # characters without the NUL
+        "too small: 20",                                   # the size needed, with the NUL
+        "GetWindowsDirectoryW 10 C:\\Windows",
+        "GetSystemWindowsDirectoryA 10",
+        "RtlGetNtVersionNumbers 6.1 build 0xf0001db1",     # 7601 with 0xF000_0000: a free build
+        'RtlGetVersion 0 6.1.7601 platform 2 sp 1.0 type 1 "Service Pack 1"',
+        "SetProcessPriorityBoost 1",
+        "GetProcessPriorityBoost 1 1",                     # what was set
+        "bad handle: 0 error 6",                           # ERROR_INVALID_HANDLE
+        "timeGetDevCaps 0 min 1 max 1000000",              # TIMERR_NOERROR; Windows 7's range
+        "timeGetDevCaps small 97",                         # TIMERR_NOCANDO
+        "timeBeginPeriod(1) 0 (0) 97",
+        "timeEndPeriod(1) 0 (0) 97",
+        "timeGetTime advanced by Sleep(100): 1",
+        "before WSAStartup: -1 error 10093",               # SOCKET_ERROR, WSANOTINITIALISED
+        "WSAStartup(0.0) 10092",                           # WSAVERNOTSUPPORTED
+        'WSAStartup(2.2) 0 version 0x202 high 0x202 "WinSock 2.0" "Running"',
+        "WSAStartup(1.1) 0 version 0x101",
+        "small buffer: -1 error 10055 needed 1256",        # WSAENOBUFS; 2 x sizeof(WSAPROTOCOL_INFOW) 628
+        "TCP providers: 2",
+        "  MSAFD Tcpip [TCP/IP] family 2 type 1 proto 6 ifs 1",       # AF_INET, SOCK_STREAM, IPPROTO_TCP
+        "  MSAFD Tcpip [TCP/IPv6] family 23 type 1 proto 6 ifs 1",    # AF_INET6
+        "WSASetLastError -> 12345",
+        "WSACleanup 0 0 -1 error 10093",                   # two starts, two clean-ups, then not started
+        "port created: 1",
+        "new port with an existing one: 00000000 error 87",
+        "empty, 0 ms: 0 error 258 overlapped 00000000",    # WAIT_TIMEOUT, *lpOverlapped = NULL
+        "empty, 50 ms: 0 error 258 waited 1",
+        "first: 1 bytes 11 key 0x1111 overlapped 00001000",   # packets in the order posted
+        "Ex: 1 removed 2 [0x2222 00002000 22] [0x3333 00000000 33]",
+        "Ex empty: 0 error 258",
+        "Ex count 0: 0 error 87",                          # ERROR_INVALID_PARAMETER
+        "post to an event: 0 error 6",                     # not a port: ERROR_INVALID_HANDLE
+        "close port 1",
+        "SuspendThread 0",                                 # the previous suspend count
+        "GetThreadContext 1, eip in spin: 1",              # where the suspended thread stands
+        "SetThreadContext 1, ResumeThread 1",
+        "redirected 1, exit code 42",                      # it continued at the new EIP
+    ]
+
+
+def test_powrprof_suspend_resume_notification_is_absent_on_windows_7():
+    """Go looks up powrprof!PowerRegisterSuspendResumeNotification (Windows 8+) and carries on
+    without it; Windows 7's powrprof does not export it, Windows 7's kernel32 has no CreateFile2."""
+    from kernel.dlls.export_lists import load_export_list
+    assert "PowerRegisterSuspendResumeNotification" not in load_export_list("powrprof", "win7sp1")
+    assert "CallNtPowerInformation" in load_export_list("powrprof", "win7sp1")
+    assert "timeBeginPeriod" in load_export_list("winmm", "win7sp1")
+    assert "WSAGetOverlappedResult" in load_export_list("ws2_32", "win7sp1")
