@@ -157,6 +157,41 @@ def test_filepath_walk(tmp_path):
     assert r.exit_code == 1
 
 
+def test_panics_recovered_and_unrecovered():
+    """Hardware exceptions (nil dereference, integer division by zero) reach the runtime's
+    vectored handler through KiUserExceptionDispatcher and become Go panics; an unrecovered one
+    prints the panic and its goroutine's stack and exits with 2 (the Go runtime's code)."""
+    expected = ("recovered: runtime error: invalid memory address or nil pointer dereference\n"
+                "recovered: runtime error: index out of range [5] with length 1\n"
+                "recovered: runtime error: integer divide by zero\n"
+                "recovered: custom\n"
+                'strconv.Atoi: parsing "x1": invalid syntax\n')
+    r = run_go("panics")
+    assert out(r) == expected and r.exit_code == 0
+    r = run_go("panics", ["crash"])
+    assert out(r) == expected
+    assert r.exit_code == 2
+    err = r.stderr.decode().replace("\r\n", "\n")
+    assert err.startswith("panic: assignment to entry in nil map\n\ngoroutine 1 [running]:\nmain.main()\n")
+
+
+def test_files_and_os(tmp_path):
+    r = run_go("files", [DATA], tmp_path)
+    assert out(r) == ('"first\\nsecond\\n"\n'
+                      "two.txt 13 false true\n"                  # 6 + 7 bytes, a regular file
+                      "not exist: true\n"
+                      f"wd: {DATA}\\a\n"
+                      "[b]\n"
+                      "remove the current directory fails: true\n"
+                      "removed: true\n"
+                      "hostname: NTBOOT <nil>\n"                 # the default COMPUTERNAME
+                      "TEMP set: true tmpdir: C:\\Users\\user\\AppData\\Local\\Temp\n"
+                      "temp file: true\n"
+                      "exe: C:\\app\\files.exe <nil>\n")      # where ntboot puts the program
+    assert r.exit_code == 0
+    assert list(tmp_path.iterdir()) == []                       # RemoveAll removed everything
+
+
 def test_async_preemption_of_a_spinning_goroutine():
     """With one processor, main's sleeps end only if sysmon preempts the spinning goroutine
     (SuspendThread, GetThreadContext, SetThreadContext injecting asyncPreempt, ResumeThread)."""
@@ -165,7 +200,7 @@ def test_async_preemption_of_a_spinning_goroutine():
     assert r.exit_code == 0
 
 
-@pytest.mark.parametrize("name", ["preempt", "hello", "wc", "sha256sum", "gzipround", "jsonfmt", "workers", "timers", "walk"])
+@pytest.mark.parametrize("name", ["panics", "files", "preempt", "hello", "wc", "sha256sum", "gzipround", "jsonfmt", "workers", "timers", "walk"])
 def test_built_by_debian_go_for_windows_386(name):
     """The committed binaries are what build_go.sh makes: PE32 i386 console programs."""
     import struct
@@ -189,6 +224,10 @@ def test_runtime_startup_functions_on_a_c_program():
         "too small: 20",                                   # the size needed, with the NUL
         "GetWindowsDirectoryW 10 C:\\Windows",
         "GetSystemWindowsDirectoryA 10",
+        "GetComputerNameExW small: 0 error 234 size 7",    # ERROR_MORE_DATA, the size with the NUL
+        "GetComputerNameExW DnsHostname: 1 NTBOOT size 6",
+        "GetComputerNameExA DnsDomain: 1 \"\" size 0",   # a workgroup machine: no DNS domain
+        "GetComputerNameExW 8: 0 error 87",                # past ComputerNamePhysicalDnsFullyQualified
         "RtlGetNtVersionNumbers 6.1 build 0xf0001db1",     # 7601 with 0xF000_0000: a free build
         'RtlGetVersion 0 6.1.7601 platform 2 sp 1.0 type 1 "Service Pack 1"',
         "SetProcessPriorityBoost 1",

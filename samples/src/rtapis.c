@@ -38,6 +38,18 @@ int main(void)
     n = GetWindowsDirectoryW(wdir, MAX_PATH);
     printf("GetWindowsDirectoryW %u %ls\n", n, wdir);
     printf("GetSystemWindowsDirectoryA %u\n", GetSystemWindowsDirectoryA(dir, MAX_PATH));
+    DWORD size = 3;
+    BOOL ok = GetComputerNameExW(ComputerNameDnsHostname, wdir, &size);
+    printf("GetComputerNameExW small: %d error %lu size %lu\n", ok, GetLastError(), size);
+    size = MAX_PATH;
+    ok = GetComputerNameExW(ComputerNameDnsHostname, wdir, &size);
+    printf("GetComputerNameExW DnsHostname: %d %ls size %lu\n", ok, wdir, size);
+    size = MAX_PATH;
+    ok = GetComputerNameExA(ComputerNameDnsDomain, dir, &size);
+    printf("GetComputerNameExA DnsDomain: %d \"%s\" size %lu\n", ok, dir, size);
+    size = MAX_PATH;
+    ok = GetComputerNameExW((COMPUTER_NAME_FORMAT)8, wdir, &size);
+    printf("GetComputerNameExW 8: %d error %lu\n", ok, GetLastError());
 
     HMODULE nt = GetModuleHandleA("ntdll.dll");
     DWORD maj = 0, min = 0, build = 0;
@@ -53,7 +65,7 @@ int main(void)
            vi.dwMinorVersion, vi.dwBuildNumber, vi.dwPlatformId, vi.wServicePackMajor, vi.wServicePackMinor,
            vi.wProductType, vi.szCSDVersion);
 
-    BOOL boost = 5, ok;
+    BOOL boost = 5;
     printf("SetProcessPriorityBoost %d\n", SetProcessPriorityBoost(GetCurrentProcess(), TRUE));
     ok = GetProcessPriorityBoost(GetCurrentProcess(), &boost);
     printf("GetProcessPriorityBoost %d %d\n", ok, boost);

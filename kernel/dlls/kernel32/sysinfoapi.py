@@ -182,3 +182,49 @@ def GetSystemWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
 @probe
 def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
     return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+# -- the computer's names: the NetBIOS name from the registry's ActiveComputerName; a workgroup
+# machine (no DNS domain), so the DNS host name and the fully qualified name are that name too
+ERROR_INVALID_PARAMETER = 87
+ERROR_MORE_DATA = 234
+COMPUTER_NAME_MAX = 8               # COMPUTER_NAME_FORMAT: NetBIOS .. PhysicalDnsFullyQualified
+DNS_DOMAIN_FORMATS = (2, 6)         # ComputerNameDnsDomain, ComputerNamePhysicalDnsDomain
+
+
+def computer_name(ctx) -> str:
+    name = ctx.kernel.registry.get(
+        "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName", "ComputerName")
+    return name if isinstance(name, str) and name else "NTBOOT"
+
+
+def _computer_name_ex(ctx, name_type: int, buffer: int, size_ptr: int, wide: bool) -> int:
+    """The name in the buffer and its length (no NUL) in *nSize; a buffer too small: FALSE,
+    ERROR_MORE_DATA and the size needed (with the NUL) in *nSize."""
+    from .fileapi import encode
+    if name_type >= COMPUTER_NAME_MAX or not size_ptr:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    text = "" if name_type in DNS_DOMAIN_FORMATS else computer_name(ctx)
+    data = encode(ctx, text, wide)
+    unit = 2 if wide else 1
+    need = len(data) // unit + 1
+    if not buffer or ctx.read_u32(size_ptr) < need:
+        ctx.write_u32(size_ptr, need)
+        ctx.set_last_error(ERROR_MORE_DATA)
+        return 0
+    ctx.write(buffer, data + b"\0" * unit)
+    ctx.write_u32(size_ptr, need - 1)
+    return 1
+
+
+@export
+@probe
+def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPVOID) -> BOOL:
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
+
+
+@export
+@probe
+def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPVOID) -> BOOL:
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
