@@ -222,6 +222,7 @@ def test_runtime_startup_functions_on_a_c_program():
     assert lines == [
         "GetSystemDirectoryA 19 C:\\Windows\\System32",   # characters without the NUL
         "too small: 20",                                   # the size needed, with the NUL
+        "GetSystemDirectoryW 19 C:\\Windows\\System32",
         "GetWindowsDirectoryW 10 C:\\Windows",
         "GetSystemWindowsDirectoryA 10",
         "GetComputerNameExW small: 0 error 234 size 7",    # ERROR_MORE_DATA, the size with the NUL
@@ -246,6 +247,8 @@ def test_runtime_startup_functions_on_a_c_program():
         "TCP providers: 2",
         "  MSAFD Tcpip [TCP/IP] family 2 type 1 proto 6 ifs 1",       # AF_INET, SOCK_STREAM, IPPROTO_TCP
         "  MSAFD Tcpip [TCP/IPv6] family 23 type 1 proto 6 ifs 1",    # AF_INET6
+        # the A form: ANSI names; a UDP provider's largest message, 65527 bytes (65535 - 8)
+        'UDP providers (A): 2 "MSAFD Tcpip [UDP/IP]" 65527 "MSAFD Tcpip [UDP/IPv6]" 65527',
         "WSASetLastError -> 12345",
         "WSACleanup 0 0 -1 error 10093",                   # two starts, two clean-ups, then not started
         "port created: 1",
@@ -257,6 +260,9 @@ def test_runtime_startup_functions_on_a_c_program():
         "Ex empty: 0 error 258",
         "Ex count 0: 0 error 87",                          # ERROR_INVALID_PARAMETER
         "post to an event: 0 error 6",                     # not a port: ERROR_INVALID_HANDLE
+        "file to the port: 1",                             # the existing port's handle
+        "again: 00000000 error 87",                        # already associated: ERROR_INVALID_PARAMETER
+        "an event: 00000000 error 6",                      # not a file: ERROR_INVALID_HANDLE
         "close port 1",
         "SuspendThread 0",                                 # the previous suspend count
         "GetThreadContext 1, eip in spin: 1",              # where the suspended thread stands

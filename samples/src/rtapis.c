@@ -35,6 +35,8 @@ int main(void)
     UINT n = GetSystemDirectoryA(dir, sizeof dir);
     printf("GetSystemDirectoryA %u %s\n", n, dir);
     printf("too small: %u\n", GetSystemDirectoryA(dir, 3));          /* size needed with the NUL */
+    n = GetSystemDirectoryW(wdir, MAX_PATH);
+    printf("GetSystemDirectoryW %u %ls\n", n, wdir);
     n = GetWindowsDirectoryW(wdir, MAX_PATH);
     printf("GetWindowsDirectoryW %u %ls\n", n, wdir);
     printf("GetSystemWindowsDirectoryA %u\n", GetSystemWindowsDirectoryA(dir, MAX_PATH));
@@ -110,6 +112,14 @@ int main(void)
     for (int i = 0; i < r; i++)
         printf("  %ls family %d type %d proto %d ifs %d\n", protos[i].szProtocol, protos[i].iAddressFamily,
                protos[i].iSocketType, protos[i].iProtocol, (protos[i].dwServiceFlags1 & XP1_IFS_HANDLES) != 0);
+    WSAPROTOCOL_INFOA protosA[4];
+    INT udp[] = {IPPROTO_UDP, 0};
+    len = sizeof protosA;
+    r = WSAEnumProtocolsA(udp, protosA, &len);
+    printf("UDP providers (A): %d", r);
+    for (int i = 0; i < r; i++)
+        printf(" \"%s\" %lu", protosA[i].szProtocol, protosA[i].dwMessageSize);
+    printf("\n");
     WSASetLastError(12345);
     printf("WSASetLastError -> %d\n", WSAGetLastError());
     printf("WSACleanup %d", WSACleanup());
@@ -154,6 +164,18 @@ int main(void)
     SetLastError(0);
     ok = PostQueuedCompletionStatus(event, 0, 0, NULL);
     printf("post to an event: %d error %lu\n", ok, GetLastError());
+    char tmp[MAX_PATH];
+    GetTempPathA(MAX_PATH, tmp);
+    strcat(tmp, "rtapis.tmp");
+    HANDLE file = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    printf("file to the port: %d\n", CreateIoCompletionPort(file, port, 7, 0) == port);
+    SetLastError(0);
+    other = CreateIoCompletionPort(file, port, 8, 0);
+    printf("again: %p error %lu\n", (void *)other, GetLastError());
+    SetLastError(0);
+    other = CreateIoCompletionPort(event, port, 8, 0);
+    printf("an event: %p error %lu\n", (void *)other, GetLastError());
+    CloseHandle(file);
     printf("close port %d\n", CloseHandle(port));
 
     /* a thread's context: suspend a spinning thread, read where it is, send it elsewhere */

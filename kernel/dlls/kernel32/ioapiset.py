@@ -9,6 +9,7 @@ import struct
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPVOID, PULONG, ULONG, ULONG_PTR
 from kernel.ke.queue import IO_COMPLETION_ALL_ACCESS, IO_COMPLETION_MODIFY_STATE, CompletionPacket, KQueue
+from kernel.io.manager import FileObject
 from kernel.ob.handles import reference_object
 from kernel.rtl.status import STATUS, NtError, dos_error
 from ...nt.sync import insert_handle, read_guest, reference, write_guest
@@ -31,14 +32,15 @@ def _timeout(milliseconds: int) -> int | None:
 def CreateIoCompletionPort(ctx, FileHandle: HANDLE, ExistingCompletionPort: HANDLE, CompletionKey: ULONG_PTR,
                            NumberOfConcurrentThreads: DWORD) -> HANDLE:
     """INVALID_HANDLE_VALUE: a new port (an existing port may not be given then). Otherwise the
-    file is associated with the existing port, or with a new one; a handle already associated
-    with a port fails with ERROR_INVALID_PARAMETER."""
+    file is associated with the existing port, or with a new one; a handle that is not a file
+    fails with ERROR_INVALID_HANDLE, one already associated with a port with
+    ERROR_INVALID_PARAMETER."""
     if FileHandle == INVALID_HANDLE_VALUE:
         if ExistingCompletionPort:
             ctx.set_last_error(ERROR_INVALID_PARAMETER)
             return 0
     else:
-        target = reference_object(ctx, FileHandle)
+        target = reference_object(ctx, FileHandle, FileObject)       # a file (Windows: any file object)
         if getattr(target, "completion_port", None) is not None:
             raise NtError("STATUS_INVALID_PARAMETER", "the handle is already associated with a completion port")
     if ExistingCompletionPort:
