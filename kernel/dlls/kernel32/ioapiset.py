@@ -6,13 +6,15 @@ packets are taken when its wait ends, and the results are written then, to the w
 thread's memory and last error."""
 import struct
 
+from unicorn import UcError
+
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPVOID, PULONG, ULONG, ULONG_PTR
 from kernel.ke.queue import IO_COMPLETION_ALL_ACCESS, IO_COMPLETION_MODIFY_STATE, CompletionPacket, KQueue
 from kernel.io.manager import FileObject
 from kernel.ob.handles import reference_object
 from kernel.rtl.status import STATUS, NtError, dos_error
-from ...nt.sync import insert_handle, read_guest, reference, write_guest
+from ...nt.sync import insert_handle, read_guest, reference
 
 INVALID_HANDLE_VALUE = 0xFFFFFFFF
 INFINITE = 0xFFFFFFFF
@@ -20,7 +22,7 @@ ERROR_INVALID_PARAMETER = 87
 WAIT_TIMEOUT = 258
 WAIT_IO_COMPLETION = 0xC0
 STATUS_TIMEOUT = STATUS["STATUS_TIMEOUT"]
-STATUS_USER_APC = STATUS["STATUS_USER_APC"]
+ERROR_NOACCESS = 998
 SIZEOF_OVERLAPPED_ENTRY = 16
 
 
@@ -64,13 +66,22 @@ def PostQueuedCompletionStatus(ctx, CompletionPort: HANDLE, dwNumberOfBytesTrans
 
 
 def _remove(ctx, port: KQueue, milliseconds: int, alertable: bool, what: str, deliver) -> int:
-    """Wait for the port; `deliver(status, packets, machine, teb)` makes the caller's result."""
+    """Wait for the port; when the wait ends, `deliver(status, packets, machine, set_error)` writes
+    the packets taken (none after a time-out or APCs) and makes the caller's result.  Out-pointers
+    were probed at the call; one freed since fails the call with ERROR_NOACCESS."""
     machine, teb, error_off = ctx.machine, ctx.thread.teb, ctx._last_error_off
     count = deliver.count
 
+    def set_error(code: int) -> None:
+        machine.write_u32(teb + error_off, code)
+
     def on_end(status: int) -> int:
         packets = port.remove(count) if status == 0 else []
-        return deliver(status, packets, machine, lambda code: machine.write_u32(teb + error_off, code))
+        try:
+            return deliver(status, packets, machine, set_error)
+        except UcError:
+            set_error(ERROR_NOACCESS)
+            return 0
     status = ctx.kernel.wait_for(ctx.thread, [port], timeout_100ns=_timeout(milliseconds), what=what,
                                  alertable=alertable, on_end=on_end)
     return 0 if status is None else status
