@@ -279,3 +279,21 @@ def test_powrprof_suspend_resume_notification_is_absent_on_windows_7():
     assert "CallNtPowerInformation" in load_export_list("powrprof", "win7sp1")
     assert "timeBeginPeriod" in load_export_list("winmm", "win7sp1")
     assert "WSAGetOverlappedResult" in load_export_list("ws2_32", "win7sp1")
+
+
+def test_go_programs_need_windows_7():
+    """Go 1.19's linker marks its images subsystem version 6.1: Windows XP refuses to start
+    them (STATUS_INVALID_IMAGE_FORMAT), Windows 7 runs them."""
+    import struct
+    with open(go_sample("hello"), "rb") as f:
+        data = f.read(4096)
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    assert struct.unpack_from("<HH", data, pe + 24 + 48) == (6, 1)      # Major/MinorSubsystemVersion
+    from ntboot.api import ProgramError
+    emu = Emulator(timeout=60, profile="xpsp3")
+    try:
+        with pytest.raises(ProgramError) as info:
+            emu.create_process(go_sample("hello"), [])
+        assert info.value.status == 0xC000007B
+    finally:
+        emu.close()
