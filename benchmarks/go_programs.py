@@ -39,6 +39,8 @@ PROGRAMS = {
     "timers": ([], b""),
     "walk": ([DATA], b""),
     "preempt": ([], b""),
+    "panics": ([], b""),
+    "files": ([DATA], b""),
 }
 
 
