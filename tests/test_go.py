@@ -1,7 +1,7 @@
 """Go programs (Debian's go 1.19, GOOS=windows GOARCH=386, samples/go/, built by
 samples/build_go.sh into samples/bin/go/) run to their expected output under ntboot.
 
-The Go runtime's start-up exercises what this needs: the 46 kernel32 functions it imports, the
+The Go runtime's start-up exercises what this needs: the 39 kernel32 functions it imports, the
 functions it finds with LoadLibraryExA(LOAD_LIBRARY_SEARCH_SYSTEM32) + GetProcAddress (advapi32
 SystemFunction036, ntdll RtlGetNtVersionNumbers/NtWaitForSingleObject, winmm timeBeginPeriod,
 ws2_32 WSAGetOverlappedResult, powrprof PowerRegisterSuspendResumeNotification, absent on
