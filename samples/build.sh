@@ -57,7 +57,8 @@ LDFLAGS=(-s -static-libgcc -Wl,--no-insert-timestamp -Wl,--dynamicbase
 OBJ=$(mktemp -d "${TMPDIR:-/tmp}/ntboot-samples.XXXXXX")
 trap 'rm -rf "$OBJ"' EXIT
 
-rm -rf "$BIN"
+# everything but bin/go (the Go programs of build_go.sh)
+find "$BIN" -mindepth 1 -maxdepth 1 ! -name go -exec rm -rf {} +
 mkdir -p "$BIN/bad"
 
 exe() {  # exe NAME [extra args...]: src/NAME.c -> bin/NAME.exe
@@ -94,6 +95,7 @@ exe registry
 exe observe -lntdll          # imports ntdll.dll directly (NtCreateFile, NtWriteFile, NtClose)
 exe ntdllcrt -lntdllcrt      # C runtime functions and 64-bit helpers from ntdll.dll, _sys_errlist from msvcrt
 exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
+exe rtapis -lwinmm -lws2_32   # what language runtimes call at start-up (winmm, ws2_32, IOCP, versions)
 # functions ntboot does not implement, for --lenient
 exe lenient
 # user32, shell32, ole32, oleaut32, and a string table compiled by windres

@@ -38,6 +38,7 @@ EXTRA_ALLOWED = {
     "dllmainfalse.exe": {"failinit.dll"},
     "observe.exe": {"ntdll.dll"},
     "registry.exe": {"advapi32.dll"},
+    "rtapis.exe": {"winmm.dll", "ws2_32.dll"},
     "shlwapi.exe": {"shlwapi.dll"},
     "shellmisc.exe": {"user32.dll", "shell32.dll", "ole32.dll", "oleaut32.dll"},
     "version.exe": {"shell32.dll"},
@@ -149,7 +150,7 @@ def check() -> int:
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
-        "shellmisc.exe", "lenient.exe",
+        "shellmisc.exe", "lenient.exe", "rtapis.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -164,11 +164,13 @@ class WaitMixin:
                    for p in self.kernel.processes if p.alive for t in p.threads)
 
     def wake_expired(self) -> None:
-        """End the waits whose deadline the clock has reached (time passed while others ran)."""
+        """End the waits whose deadline the clock has reached (time passed while others ran);
+        KUSER_SHARED_DATA's clocks move with it (programs read the time there without a call)."""
         self.kernel.clock.system_time()
         for p in self.kernel.processes:
             if not p.alive:
                 continue
+            self.kernel.space.update_kuser_time(p)
             for t in p.threads:
                 if t.state == "waiting" and t.wait is not None and t.wait.deadline is not None \
                         and t.wait.deadline <= self.kernel.clock.now:

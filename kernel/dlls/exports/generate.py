@@ -87,6 +87,9 @@ SOURCES: dict[str, list[str]] = {
     "oleaut32": ["liboleaut32.a"],
     "ole32": ["libole32.a"],
     "ucrtbase": ["libucrtbase.a"],
+    "winmm": ["libwinmm.a"],
+    "ws2_32": ["libws2_32.a"],
+    "powrprof": ["libpowrprof.a"],
 }
 
 # The redistributables: one list for every profile (folder common/). common/vcruntime140.txt is
@@ -96,7 +99,8 @@ COMMON = ["ucrtbase"]
 # The SDK headers whose declarations date the exports (preprocessed as one translation unit).
 HEADERS = ["winsock2.h", "windows.h", "winternl.h", "shlwapi.h", "shellapi.h", "shlobj.h", "objbase.h",
            "oleauto.h", "sddl.h", "wincrypt.h", "evntprov.h", "evntrace.h", "tlhelp32.h", "psapi.h",
-           "winsvc.h", "aclapi.h", "wct.h", "ntsecapi.h", "processthreadsapi.h", "winnls.h", "wincon.h"]
+           "winsvc.h", "aclapi.h", "wct.h", "ntsecapi.h", "processthreadsapi.h", "winnls.h", "wincon.h",
+           "powrprof.h"]
 NEWEST = (0x0A00, 0x0A000000)              # _WIN32_WINNT, NTDDI_VERSION of the newest headers
 
 
@@ -106,6 +110,18 @@ def _secure_crt(name: str) -> bool:
 
 def _secure_or_locale_crt(name: str) -> bool:
     return _secure_crt(name) or name.endswith("_l")
+
+
+# powrprof names mingw-w64's headers do not declare, whose documentation gives a later minimum
+# client: Power(Un)RegisterSuspendResumeNotification Windows 8, the effective power mode
+# notifications Windows 10 1809.
+_POWRPROF_AFTER_7 = {"PowerRegisterSuspendResumeNotification", "PowerUnregisterSuspendResumeNotification",
+                     "PowerRegisterForEffectivePowerModeNotifications",
+                     "PowerUnregisterFromEffectivePowerModeNotifications"}
+
+
+def _powrprof_after_7(name: str) -> bool:
+    return name in _POWRPROF_AFTER_7
 
 
 # msvcrt's decorated C++ exports (i386): mingw-w64's msvcrt.def has none of them. Source: Wine's
@@ -159,13 +175,15 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32"]),
+                        "oleaut32", "winmm", "ws2_32", "powrprof"],
+                       [("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7)]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                      "oleaut32"],
+                      "oleaut32", "winmm", "ws2_32", "powrprof"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
-                                 "msvcrt.dll from Vista on", _secure_or_locale_crt)]),
+                                 "msvcrt.dll from Vista on", _secure_or_locale_crt),
+                      ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7)]),
 }
 
 

@@ -82,6 +82,21 @@ def ReadConsoleA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToR
 
 
 @export
+def ReadConsoleW(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToRead: DWORD,
+                 lpNumberOfCharsRead: LPDWORD, pInputControl: PVOID) -> BOOL:
+    """Up to n characters of the console's input, which arrives in the console's (OEM) code page;
+    0 characters at the end of the input."""
+    if _console(ctx, hConsoleInput, False) is None:
+        return 0
+    text = console_read(ctx.kernel, nNumberOfCharsToRead).decode(ctx.kernel.oem_codepage, "replace")
+    data = text.encode("utf-16-le", "surrogatepass")[:2 * nNumberOfCharsToRead]
+    ctx.write(lpBuffer, data)
+    if lpNumberOfCharsRead:
+        ctx.write_u32(lpNumberOfCharsRead, len(data) // 2)
+    return 1
+
+
+@export
 def GetConsoleMode(ctx, hConsoleHandle: HANDLE, lpMode: LPDWORD) -> BOOL:
     kind = console_kind(ctx.process, hConsoleHandle)
     if kind is None:

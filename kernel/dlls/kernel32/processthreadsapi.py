@@ -1,8 +1,11 @@
 """processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
 import struct
 
+from unicorn.x86_const import UC_X86_REG_EIP as _EIP
+
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
+from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPBOOL, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
@@ -10,8 +13,10 @@ from kernel.ps.process import EProcess, EThread
 from kernel.ps.exit import terminate_process, terminate_thread
 from .state import kernel32_state
 from ..ntdll.thread import exit_process
+from kernel.rtl.status import NtError
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
+
 TLS_MINIMUM_AVAILABLE = 64
 TLS_EXPANSION_SLOTS = 1024
 
@@ -219,6 +224,69 @@ def SuspendThread(ctx, hThread: HANDLE) -> DWORD:
         return 0xFFFFFFFF
 
 
+# -- thread contexts (what a debugger, or Go's scheduler preempting a goroutine, reads and changes)
+THREAD_GET_CONTEXT = 0x0008
+THREAD_SET_CONTEXT = 0x0010
+
+
+def _thread_state(ctx, thread):
+    """(register holder, pending request) of a thread that is not the caller: the CPU of its
+    process while it is that process's current thread, else its saved state."""
+    if thread.process.current_thread is thread:
+        return thread.process.machine.uc, thread.request
+    return thread.cpu, thread.request
+
+
+@export
+@probe
+def GetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    """The parts of the CONTEXT its ContextFlags name, as the thread will continue in user mode:
+    where a preempted thread resumes, or the return from the call a waiting thread is in (EAX
+    then the call's result).  The caller's own thread: its registers in this call."""
+    from emu.context import capture
+    from ...nt.sync import reference
+    thread = reference(ctx, hThread, EThread, THREAD_GET_CONTEXT)
+    flags = ctx.read_u32(lpContext)
+    if thread is ctx.thread:
+        ctx.write(lpContext, bytes(capture(ctx.uc, flags)))
+        return 1
+    regs, request = _thread_state(ctx, thread)
+    if regs is None or (request is not None and request.kind != "return"):
+        raise NtError("STATUS_UNSUCCESSFUL", f"thread {thread.tid} has no user-mode context yet")
+    data = capture(regs, flags)
+    if flags & 0x01:
+        eip = request.eip if request is not None else (thread.resume_eip or regs.reg_read(_EIP))
+        struct.pack_into("<I", data, 0xB8, eip)
+    if flags & 0x02 and request is not None and thread.wake_status is not None:
+        struct.pack_into("<I", data, 0xB0, thread.wake_status)
+    ctx.write(lpContext, bytes(data))
+    return 1
+
+
+@export
+@probe
+def SetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    """Loads the parts its ContextFlags name into a suspended (or waiting) thread; it continues
+    there (a waiting thread after its call returns).  Not for the caller's own thread, nor for a
+    thread that has not reached user mode yet (STATUS_UNSUCCESSFUL)."""
+    from emu.context import CONTEXT_SIZE, apply
+    from ...nt.sync import reference
+    thread = reference(ctx, hThread, EThread, THREAD_SET_CONTEXT)
+    data = ctx.read(lpContext, CONTEXT_SIZE)
+    regs, request = _thread_state(ctx, thread)
+    if thread is ctx.thread or regs is None or (request is not None and request.kind != "return"):
+        raise NtError("STATUS_UNSUCCESSFUL", f"cannot set the context of thread {thread.tid} now")
+    apply(regs, data)
+    flags = struct.unpack_from("<I", data, 0)[0]
+    if flags & 0x01:
+        eip = regs.reg_read(_EIP)
+        if request is not None:
+            request.eip = eip
+        else:
+            thread.resume_eip = eip
+    return 1
+
+
 @export
 def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
     """Ends the thread at once: no DLL_THREAD_DETACH, as on Windows (the last thread ends the process)."""
@@ -414,6 +482,22 @@ def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD
     system = _system_affinity(ctx)
     ctx.write_u32(lpProcessAffinityMask, (process.affinity_mask or system))
     ctx.write_u32(lpSystemAffinityMask, system)
+    return 1
+
+
+@export
+def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    """Recorded per process (the scheduler has no dynamic boosts to switch off)."""
+    process = reference_object(ctx, hProcess, EProcess)
+    process.priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPBOOL) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    ctx.write_u32(pDisablePriorityBoost, getattr(process, "priority_boost_disabled", 0))
     return 1
 
 

@@ -1,8 +1,10 @@
 """sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
+from ...hle.types import (BOOL, DWORD, LPFILETIME, LPSTR, LPSYSTEM_INFO, LPVOID, LPWSTR, PLARGE_INTEGER, UINT,
+                          ULONGLONG, VOID)
 from ...nt.system import PERFORMANCE_FREQUENCY
 
 
@@ -136,3 +138,93 @@ def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
         return min(v, 0xFFFFFFFF)
     ctx.write(lpBuffer, struct.pack("<IIIIIIII", 32, MEMORY_LOAD, cap(TOTAL_PHYS), cap(AVAIL_PHYS),
                                     cap(TOTAL_PAGE_FILE), cap(AVAIL_PAGE_FILE), TOTAL_VIRTUAL, _avail_virtual(ctx)))
+
+
+# -- the Windows and System32 folders: the length written without the NUL, or, when the buffer
+# (in characters) is too small, the size it needs with the NUL; the A forms count ANSI bytes
+
+def _folder(ctx, text: str, buffer: int, size: int, wide: bool) -> int:
+    from .fileapi import copy_out
+    return copy_out(ctx, text, buffer, size, wide)
+
+
+@export
+@probe
+def GetSystemDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+# -- the computer's names: the NetBIOS name from the registry's ActiveComputerName; a workgroup
+# machine (no DNS domain), so the DNS host name and the fully qualified name are that name too
+ERROR_INVALID_PARAMETER = 87
+ERROR_MORE_DATA = 234
+COMPUTER_NAME_MAX = 8               # COMPUTER_NAME_FORMAT: NetBIOS .. PhysicalDnsFullyQualified
+DNS_DOMAIN_FORMATS = (2, 6)         # ComputerNameDnsDomain, ComputerNamePhysicalDnsDomain
+
+
+def computer_name(ctx) -> str:
+    name = ctx.kernel.registry.get(
+        "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName", "ComputerName")
+    return name if isinstance(name, str) and name else "NTBOOT"
+
+
+def _computer_name_ex(ctx, name_type: int, buffer: int, size_ptr: int, wide: bool) -> int:
+    """The name in the buffer and its length (no NUL) in *nSize; a buffer too small: FALSE,
+    ERROR_MORE_DATA and the size needed (with the NUL) in *nSize."""
+    from .fileapi import encode
+    if name_type >= COMPUTER_NAME_MAX or not size_ptr:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    text = "" if name_type in DNS_DOMAIN_FORMATS else computer_name(ctx)
+    data = encode(ctx, text, wide)
+    unit = 2 if wide else 1
+    need = len(data) // unit + 1
+    if not buffer or ctx.read_u32(size_ptr) < need:
+        ctx.write_u32(size_ptr, need)
+        ctx.set_last_error(ERROR_MORE_DATA)
+        return 0
+    ctx.write(buffer, data + b"\0" * unit)
+    ctx.write_u32(size_ptr, need - 1)
+    return 1
+
+
+@export
+@probe
+def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPVOID) -> BOOL:
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
+
+
+@export
+@probe
+def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPVOID) -> BOOL:
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
