@@ -218,3 +218,17 @@ def _ftol(ctx) -> LONGLONG:
     if value != value or not (-2.0 ** 63 <= value < 2.0 ** 63):
         return -(1 << 63)
     return int(value)
+
+
+@export(conv="cdecl")
+def _fpreset(ctx) -> VOID:
+    """float.h: reinitializes the floating-point package: the x87 as FNINIT leaves it (an empty
+    stack, no pending exceptions) with the control word the runtime starts with (0x27F: all
+    exceptions masked, 53-bit precision, round to nearest), and the abstract control word
+    _controlfp reports back at its start-up value."""
+    from unicorn.x86_const import UC_X86_REG_FPCW, UC_X86_REG_FPSW, UC_X86_REG_FPTAG
+    from .crt import crt
+    crt(ctx).__dict__.pop("controlfp", None)
+    ctx.uc.reg_write(UC_X86_REG_FPCW, 0x27F)
+    ctx.uc.reg_write(UC_X86_REG_FPSW, 0)
+    ctx.uc.reg_write(UC_X86_REG_FPTAG, 0xFFFF)
