@@ -98,6 +98,8 @@ exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
 exe lenient
 # msvcrt odds: folders, perror, aligned blocks, _fpreset, __lconv_init
 exe crtextra
+# Windows Sockets without a network (imports ws2_32.dll)
+exe winsock -lws2_32
 # user32, shell32, ole32, oleaut32, and a string table compiled by windres
 WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
     die "i686-w64-mingw32-windres not found (apt-get install binutils-mingw-w64-i686)"

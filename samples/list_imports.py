@@ -30,6 +30,7 @@ EXTRA_ALLOWED = {
     "ucrt_aligned.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "math", "string", "environment")},
     "ntdllcrt.exe": {"ntdll.dll"},
+    "winsock.exe": {"ws2_32.dll"},
     "dllmain.exe": {"sampledll.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -152,7 +153,7 @@ def check() -> int:
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
         "shellmisc.exe", "lenient.exe", "ntdllcrt.exe",
-        "crtextra.exe", "ucrt_aligned.exe",
+        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -1,9 +1,10 @@
 """Console programs' odds and ends, each on a real image built from samples/src (expected values from
 the source program and the functions' documentation):
 
-- crtextra.exe (msvcrt): _mkdir/_wmkdir/_rmdir/_wrmdir with errno, perror/_wperror, the aligned
+- crtextra.exe (msvcrt): _mkdir/_wmkdir/_rmdir/_wrmdir/_getcwd/_wgetcwd/_chdir with errno, perror/_wperror, the aligned
   allocation family, _fpreset, __lconv_init;
-- ucrt_aligned.exe (ucrtbase, zig cc): the same aligned family and perror in the Universal CRT.
+- ucrt_aligned.exe (ucrtbase, zig cc): the same aligned family and perror in the Universal CRT;
+- winsock.exe (ws2_32): Windows Sockets on a machine without a network.
 """
 from conftest import run_sample
 
@@ -20,6 +21,13 @@ def test_msvcrt_folders_perror_aligned_fpreset_lconv():
         "_wrmdir inner: 0",
         "_rmdir: 0",
         "_rmdir gone: -1 errno=2",
+        "_getcwd is GetCurrentDirectory: yes",
+        "_chdir C:\\: 0",
+        "_getcwd after: [C:\\]",                     # a root keeps its backslash
+        "_getcwd 2 chars: NULL errno=34",          # ERANGE
+        "_getcwd NULL: [C:\\]",
+        "_wgetcwd: C:\\",
+        "_chdir missing: -1 errno=2",
         "_aligned_malloc 64: aligned",
         "_aligned_realloc 256: aligned, contents kept",
         "_aligned_malloc align 3: NULL errno=22",  # not a power of two: EINVAL
@@ -47,3 +55,70 @@ def test_ucrtbase_aligned_and_perror():
         "_aligned_malloc align 24: NULL errno=22",
     ]
     assert r.stderr == b"ucrt: No such file or directory\n"
+
+
+# the comments give where each value comes from (the Winsock documentation, the program's source)
+WINSOCK = [
+    "socket before WSAStartup: INVALID_SOCKET error 10093",      # WSANOTINITIALISED
+    "WSACleanup before WSAStartup: -1 error 10093",
+    "WSAStartup(0.2): 10092",                                    # below 1.0: WSAVERNOTSUPPORTED
+    "WSAStartup(1.1): 0 version 1.1 high 2.2 max sockets 32767 udp 65467",
+    "WSAStartup(3.0): 0 version 2.2",                            # newer than 2.2: 2.2 offered
+    "WSAStartup(2.2): 0 version 2.2 high 2.2 [WinSock 2.0] [Running] max sockets 0",
+    "WSAGetLastError after WSASetLastError: 12345, GetLastError 12345",
+    "htons(0x1234)=0x3412 ntohs(0x3412)=0x1234 htonl(0x11223344)=0x44332211 ntohl(0x44332211)=0x11223344",
+    # network byte order read as a little-endian u32; "10.1" = 10.0.0.1, "0x7f.1" = 127.0.0.1
+    "inet_addr: 0x201a8c0 0x100000a 0x100007f 0xffffffff 0xffffffff",
+    "inet_ntoa: 192.168.10.1",
+    "inet_pton: 1 0 1 (v6 last bytes 0001 0002) -1 error 10047",  # WSAEAFNOSUPPORT
+    "gethostname: 0, the computer name: yes",
+    "gethostname short buffer: -1 error 10014",                  # WSAEFAULT
+    "getaddrinfo localhost:80: 0 [v6 ::1 port 80 len 28 type 1] [v4 127.0.0.1 port 80 len 16 type 1]",
+    "getaddrinfo v4 localhost:http: 0 [v4 127.0.0.1 port 80 len 16 type 1] canon=localhost",
+    "getaddrinfo 127.0.0.1:7: 0 [v4 127.0.0.1 port 7 len 16 type 1]",
+    "getaddrinfo ::1: 0 [v6 ::1 port 0 len 28 type 1]",
+    "getaddrinfo passive:8080: 0 [v4 0.0.0.0 port 8080 len 16 type 1]",
+    "getaddrinfo example.com: 11001",                             # WSAHOST_NOT_FOUND: no DNS
+    "getaddrinfo NULL NULL: 11001",
+    "getaddrinfo bad service: 10109",                             # WSATYPE_NOT_FOUND
+    "getaddrinfo numeric-only localhost: 11001",
+    "socket: ok",
+    "connect 127.0.0.1:9: -1 error 10061",                        # WSAECONNREFUSED: nobody listens
+    "connect 93.184.216.34:80: -1 error 10051",                   # WSAENETUNREACH: no network
+    "connect short name: -1 error 10014",
+    "setsockopt SO_REUSEADDR: 0",
+    "getsockname unbound: -1 error 10022",                        # WSAEINVAL
+    "listen unbound: -1 error 10022",
+    "bind 0.0.0.0:4000: 0",
+    "getsockname: 0 port 4000 len 16",
+    "listen: 0",
+    "FD_ISSET: 1 0",
+    "socket dgram/tcp: INVALID_SOCKET error 10041",               # WSAEPROTOTYPE
+    "socket family 99: INVALID_SOCKET error 10047",
+    "closesocket: 0 0",
+    "closesocket again: -1 error 10038",                          # WSAENOTSOCK
+    "WSACleanup: 0 0 0",
+    "WSACleanup once more: -1 error 10093",
+]
+
+
+def test_winsock_without_a_network():
+    r = run_sample("winsock.exe")
+    assert r.exit_code == 0
+    assert r.stdout.decode().splitlines() == WINSOCK
+
+
+def test_ws2_32_classic_ordinals():
+    """Programs linked with the SDK's ws2_32.lib import the Winsock 1.1 functions by ordinal."""
+    from kernel.dlls import system_dlls
+    from kernel.hle.synth import synthesize
+    from kernel.profiles.base import get_profile
+    profile = get_profile("win7sp1")
+    import pefile
+    spec = system_dlls(profile)["ws2_32.dll"]
+    synth = synthesize(spec, profile)
+    pe = pefile.PE(data=synth.image)
+    by_ordinal = {e.ordinal: e.name.decode() for e in pe.DIRECTORY_ENTRY_EXPORT.symbols if e.name}
+    assert by_ordinal[115] == "WSAStartup" and by_ordinal[116] == "WSACleanup" and by_ordinal[23] == "socket"
+    assert by_ordinal[9] == "htons" and by_ordinal[57] == "gethostname" and by_ordinal[151] == "__WSAFDIsSet"
+    assert pe.OPTIONAL_HEADER.ImageBase == profile.dll_bases["ws2_32.dll"]

@@ -1,6 +1,7 @@
-/* msvcrt odds: folders (_mkdir/_wmkdir/_rmdir/_wrmdir), perror/_wperror, aligned blocks,
+/* msvcrt odds: folders (_mkdir/_wmkdir/_rmdir/_wrmdir/_getcwd/_wgetcwd/_chdir), perror/_wperror, aligned blocks,
    _fpreset and __lconv_init.  Expected values: the CRT documentation (errno values of errno.h,
    the messages of strerror, _aligned_malloc's rules). */
+#include <windows.h>
 #include <direct.h>
 #include <errno.h>
 #include <float.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <stdint.h>
 
+#define MAX_PATH_LEN 260
 int __cdecl __lconv_init(void);
 /* mingw links its own inline _fpreset; msvcrt's is reached through its import slot */
 extern void (__cdecl *msvcrt_fpreset)(void) __asm__("__imp___fpreset");
@@ -34,6 +36,24 @@ int main(void)
     printf("_rmdir: %d\n", r);
     errno = 0; r = _rmdir("C:\\xdir");
     printf("_rmdir gone: %d errno=%d\n", r, errno);
+
+    char cwd[MAX_PATH_LEN];
+    char win32cwd[MAX_PATH_LEN];
+    GetCurrentDirectoryA(sizeof win32cwd, win32cwd);
+    printf("_getcwd is GetCurrentDirectory: %s\n", strcmp(_getcwd(cwd, sizeof cwd), win32cwd) == 0 ? "yes" : cwd);
+    printf("_chdir C:\\: %d\n", _chdir("C:\\"));
+    printf("_getcwd after: [%s]\n", _getcwd(cwd, sizeof cwd));
+    errno = 0;
+    char *two = _getcwd(cwd, 2);
+    printf("_getcwd 2 chars: %s errno=%d\n", two ? "text" : "NULL", errno);
+    char *heap = _getcwd(NULL, 0);
+    printf("_getcwd NULL: [%s]\n", heap);
+    free(heap);
+    wchar_t wcwd[64];
+    printf("_wgetcwd: %s\n", _wgetcwd(wcwd, 64) && wcscmp(wcwd, L"C:\\") == 0 ? "C:\\" : "WRONG");
+    errno = 0;
+    r = _chdir("C:\\no such folder");
+    printf("_chdir missing: %d errno=%d\n", r, errno);
 
     fflush(stdout);
     errno = ENOENT; perror("crtextra");
