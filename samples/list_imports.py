@@ -31,6 +31,7 @@ EXTRA_ALLOWED = {
         "heap", "locale", "runtime", "stdio", "math", "string", "environment")},
     "ntdllcrt.exe": {"ntdll.dll"},
     "winsock.exe": {"ws2_32.dll"},
+    "sysmisc.exe": {"psapi.dll"},
     "dllmain.exe": {"sampledll.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -153,7 +154,7 @@ def check() -> int:
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
         "shellmisc.exe", "lenient.exe", "ntdllcrt.exe",
-        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe",
+        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -4,7 +4,10 @@ the source program and the functions' documentation):
 - crtextra.exe (msvcrt): _mkdir/_wmkdir/_rmdir/_wrmdir/_getcwd/_wgetcwd/_chdir with errno, perror/_wperror, the aligned
   allocation family, _fpreset, __lconv_init;
 - ucrt_aligned.exe (ucrtbase, zig cc): the same aligned family and perror in the Universal CRT;
-- winsock.exe (ws2_32): Windows Sockets on a machine without a network.
+- winsock.exe (ws2_32): Windows Sockets on a machine without a network;
+- console.exe: console modes, ReadConsole line input and echo, the screen buffer, the title;
+- sysmisc.exe: thread contexts, psapi, priority boosts, EnumSystemLocales, CancelIo/GetOverlappedResult,
+  DeviceIoControl, PeekNamedPipe, CreateSymbolicLink.
 """
 from conftest import run_sample
 
@@ -122,3 +125,84 @@ def test_ws2_32_classic_ordinals():
     assert by_ordinal[115] == "WSAStartup" and by_ordinal[116] == "WSACleanup" and by_ordinal[23] == "socket"
     assert by_ordinal[9] == "htons" and by_ordinal[57] == "gethostname" and by_ordinal[151] == "__WSAFDIsSet"
     assert pe.OPTIONAL_HEADER.ImageBase == profile.dll_bases["ws2_32.dll"]
+
+
+CONSOLE_INPUT = b"first line\nsecond\nabc\bd\nxyz"      # what console.c's comment says it is run with
+
+CONSOLE = [
+    "input mode: line 1 echo 1 processed 1",
+    "echo without line input: 0 error 87",        # ENABLE_ECHO_INPUT needs ENABLE_LINE_INPUT
+    "output mode 0x80000: 0 error 87",            # not a Windows 7 output mode bit
+    "first line\r",                               # the echo of the line read with echo on (CR LF)
+    "ReadConsoleA: 1, 12 chars, ends with CR LF: yes",   # "first line" + CR LF
+    "ReadConsoleW 3: 3 [sec]",
+    "ReadConsoleW rest: 5, last two: 13 10",      # "ond" + CR LF
+    "ReadConsoleA after backspace: 3 [abd]",      # "abc", BS, "d"
+    "raw ReadConsoleA 2: 2 [xy]",
+    "raw ReadConsoleA 10: 1 [z]",
+    "at end of input: 0",
+    "0123456789",
+    "buffer 80x300, cursor after 10 chars at row 40: 10,40, window of 25 rows shows it: yes",
+    "cursor at column 80: 0 error 87",
+    "cursor on the input handle: 0 error 6",
+    "attributes: 0x1c",                           # FOREGROUND_RED|FOREGROUND_INTENSITY|BACKGROUND_BLUE
+    "fill 100 from 70,299: 1 wrote 10",           # the last row has 10 cells left
+    "cells [ ##### ] attributes 0x7 0x2e 0x2e 0x2e 0x7",
+    "fill at row 300: 0 error 87",
+    "InfoEx: 1 size 96 popup 0xf5 colour 1 0x800000 colour 15 0xffffff",
+    "InfoEx bad cbSize: 0 error 87",
+    "title is the program's path: yes",
+    "title: 14 [ntboot console]",
+    "PeekNamedPipe on console input: 0 error 6",  # a Windows 7 console pseudo-handle
+]
+
+
+def test_console_modes_input_screen_buffer_title():
+    r = run_sample("console.exe", stdin=CONSOLE_INPUT)
+    assert r.exit_code == 0
+    assert r.stdout.decode().split("\n")[:-1] == CONSOLE
+
+
+SYSMISC = [
+    "GetThreadContext suspended: 1, eax is the start routine: yes, ebx the parameter: 5, eip untouched: yes",
+    "SetThreadContext: 1, the thread ran elsewhere: exit code 99, counter 0",
+    "GetThreadContext current: 1, eip in this program: yes, esp in committed stack: yes",
+    "EnumProcessModules: 1, first is the program: yes (sysmisc.exe), kernel32 and ntdll listed: yes, "
+    "file name is GetModuleFileName's: yes",
+    "EnumProcessModules 4 bytes: 1, needed the same: yes",
+    "GetModuleBaseNameW of kernel32's handle: kernel32.dll",
+    "GetModuleInformation: base is the module: yes, size is SizeOfImage: yes, entry is AddressOfEntryPoint: yes",
+    "GetModuleInformation cb 8: 0 error 122",      # ERROR_INSUFFICIENT_BUFFER
+    "GetModuleBaseName of no module: 0 error 6",
+    "GetProcessMemoryInfo: 1, working set above 64 KiB: yes",
+    "priority boost disabled: 0 -> 1",
+    "EnumSystemLocalesA: 1, 1 locale(s), first 00000409",
+    "EnumSystemLocalesA bad flags: 0 error 1004",  # ERROR_INVALID_FLAGS
+    "ReadFile at 7: 1 got 4, GetOverlappedResult: 1 transferred 4",     # "file" of "hello, file"
+    "ReadFile past the end: 0 error 38, GetOverlappedResult: 0 error 38",  # ERROR_HANDLE_EOF
+    "GetOverlappedResult pending: 0 error 996",    # ERROR_IO_INCOMPLETE
+    "CancelIo: 1",
+    "CancelIoEx: 0 error 1168",                    # ERROR_NOT_FOUND: nothing to cancel
+    "FSCTL_GET_REPARSE_POINT: 0 error 4390",       # ERROR_NOT_A_REPARSE_POINT
+    "FSCTL_SET_SPARSE: 1",
+    "IOCTL_DISK_GET_DRIVE_GEOMETRY on a file: 0 error 1",
+    "PeekNamedPipe on a file: 0 error 1",          # ERROR_INVALID_FUNCTION
+    "CancelIo on the console: 0 error 6",
+    "CreateSymbolicLinkW: 0 error 1314, link exists: no",   # ERROR_PRIVILEGE_NOT_HELD
+    "CreateSymbolicLinkW flag 2: 0 error 87",
+]
+
+
+def test_thread_contexts_psapi_io_control_locales_links():
+    r = run_sample("sysmisc.exe")
+    assert r.exit_code == 0
+    assert r.stdout.decode().splitlines() == SYSMISC
+
+
+def test_psapi_forwards_to_kernel32_on_windows_7_only():
+    from kernel.dlls import system_dlls
+    from kernel.profiles.base import get_profile
+    win7 = system_dlls(get_profile("win7sp1"))
+    assert win7["psapi.dll"].forwarders["EnumProcessModules"] == "kernel32.K32EnumProcessModules"
+    assert len(win7["psapi.dll"].forwarders) == 27
+    assert "psapi.dll" not in system_dlls(get_profile("xpsp3"))

@@ -10,6 +10,10 @@ def system_dlls(profile) -> dict:
     specs += [user32.DLL, shell32.DLL, ole32.DLL, oleaut32.DLL, ws2_32.DLL]
     if profile.has_kernelbase:
         specs.append(kernelbase.DLL)
+    from .export_lists import load_export_list
+    if "K32EnumProcessModules" in load_export_list("kernel32", profile):    # Windows 7 on: psapi forwards there
+        from . import psapi
+        specs.append(psapi.DLL)
     out = {}
     for spec in specs:
         spec.base = profile.dll_bases.get(spec.name.lower(), spec.base)

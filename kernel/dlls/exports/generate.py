@@ -164,7 +164,7 @@ PROFILES: dict[str, Profile] = {
                         "oleaut32", "ws2_32", "psapi"]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                      "oleaut32", "ws2_32", "psapi"],
+                      "oleaut32", "ws2_32"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
                                  "msvcrt.dll from Vista on", _secure_or_locale_crt)]),

@@ -51,3 +51,6 @@ DLL = DllSpec(
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
+
+from . import consoleapi2, ioapiset, namedpipeapi, psapi   # screen buffer, title; I/O control; pipes; K32*
+DLL.modules += [consoleapi2, ioapiset, namedpipeapi, psapi]

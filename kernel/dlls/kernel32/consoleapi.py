@@ -1,5 +1,7 @@
-"""consoleapi.h / processenv.h std handles: GetStdHandle, WriteConsole, ReadConsole, console modes."""
-from kernel.io.console import console_kind, console_read, console_write
+"""consoleapi.h / processenv.h std handles: GetStdHandle, WriteConsole, ReadConsole, console modes,
+control events."""
+from kernel.io.console import console_kind, console_write
+from ...hle.probe import probe
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPDWORD, LPVOID, UINT, LPCVOID, PVOID
 
@@ -68,12 +70,101 @@ def WriteConsoleW(ctx, hConsoleOutput: HANDLE, lpBuffer: LPCVOID, nNumberOfChars
     return 1
 
 
+# -- input: modes and line editing --------------------------------------------------------------------
+#
+# The console's input is the bytes the run was given, typed in order: LF (or CR LF, or CR) is the
+# Enter key, BS the backspace key.  With ENABLE_LINE_INPUT a read waits for Enter and returns the
+# line with CR LF (what is left of a long line comes with the next reads); ENABLE_ECHO_INPUT also
+# writes the line to the screen buffer as it is typed.  Without ENABLE_LINE_INPUT a read returns the
+# characters there are (at least one while input remains), Enter as CR, no echo.  With no input
+# left, a read returns 0 characters (end of input).
+
+ENABLE_PROCESSED_INPUT, ENABLE_LINE_INPUT, ENABLE_ECHO_INPUT = 0x1, 0x2, 0x4
+INPUT_MODE_BITS = 0x1FF          # PROCESSED .. AUTO_POSITION (ENABLE_EXTENDED_FLAGS 0x80 included)
+OUTPUT_MODE_BITS = 0x3           # ENABLE_PROCESSED_OUTPUT, ENABLE_WRAP_AT_EOL_OUTPUT (Windows 7)
+DEFAULT_MODES = {"input": 0x7, "output": 0x3}
+
+
+def _modes(kernel) -> dict:
+    modes = kernel.__dict__.get("console_modes")
+    if modes is None:
+        modes = kernel.console_modes = dict(DEFAULT_MODES)
+    return modes
+
+
+def console_mode(kernel, kind: str) -> int:
+    return _modes(kernel)["input" if kind == "input" else "output"]
+
+
+def _take_key(kernel) -> str | None:
+    """The next key typed: a character, "\r" for Enter, None at the end of input."""
+    buf = kernel.stdin_buffer
+    if not buf:
+        return None
+    b = buf[0]
+    if b in (0x0A, 0x0D):
+        n = 2 if b == 0x0D and len(buf) > 1 and buf[1] == 0x0A else 1
+        del buf[:n]
+        return "\r"
+    # one character of the console's input code page (437: one byte each)
+    del buf[:1]
+    return bytes([b]).decode(kernel.oem_codepage, "replace")
+
+
+def read_console_text(ctx, count: int) -> str:
+    """What ReadConsole returns, as text (at most `count` characters)."""
+    kernel = ctx.kernel
+    mode = console_mode(kernel, "input")
+    pending = kernel.__dict__.get("console_pending_line", "")
+    if not mode & ENABLE_LINE_INPUT:
+        out = pending
+        while len(out) < count:
+            key = _take_key(kernel)
+            if key is None:
+                break
+            out += key
+        kernel.console_pending_line = out[count:]
+        return out[:count]
+    if not pending:
+        line = []
+        while True:
+            key = _take_key(kernel)
+            if key is None or key == "\r":
+                break
+            if key == "\b" and mode & ENABLE_PROCESSED_INPUT:
+                if line:
+                    line.pop()
+                continue
+            line.append(key)
+        ended = key == "\r"
+        pending = "".join(line) + ("\r\n" if ended else "")
+        if mode & ENABLE_ECHO_INPUT and pending:
+            console_write(kernel, ctx.process, "output", pending.encode(kernel.oem_codepage, "replace"))
+    kernel.console_pending_line = pending[count:]
+    return pending[:count]
+
+
 @export
-def ReadConsoleA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToRead: DWORD,
+@probe
+def ReadConsoleW(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToRead: DWORD,
                  lpNumberOfCharsRead: LPDWORD, pInputControl: PVOID) -> BOOL:
     if _console(ctx, hConsoleInput, False) is None:
         return 0
-    data = console_read(ctx.kernel, nNumberOfCharsToRead)
+    text = read_console_text(ctx, nNumberOfCharsToRead)
+    ctx.write(lpBuffer, text.encode("utf-16-le"))
+    if lpNumberOfCharsRead:
+        ctx.write_u32(lpNumberOfCharsRead, len(text))
+    return 1
+
+
+@export
+@probe
+def ReadConsoleA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToRead: DWORD,
+                 lpNumberOfCharsRead: LPDWORD, pInputControl: PVOID) -> BOOL:
+    """ReadConsoleW's text in the console's input code page (one byte a character in 437)."""
+    if _console(ctx, hConsoleInput, False) is None:
+        return 0
+    data = read_console_text(ctx, nNumberOfCharsToRead).encode(ctx.kernel.oem_codepage, "replace")
     ctx.write(lpBuffer, data)
     if lpNumberOfCharsRead:
         ctx.write_u32(lpNumberOfCharsRead, len(data))
@@ -81,20 +172,35 @@ def ReadConsoleA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nNumberOfCharsToR
 
 
 @export
+@probe
 def GetConsoleMode(ctx, hConsoleHandle: HANDLE, lpMode: LPDWORD) -> BOOL:
     kind = console_kind(ctx.process, hConsoleHandle)
     if kind is None:
         ctx.set_last_error(6)
         return 0
-    ctx.write_u32(lpMode, 0x7 if kind == "input" else 0x3)
+    ctx.write_u32(lpMode, console_mode(ctx.kernel, kind))
     return 1
 
 
 @export
 def SetConsoleMode(ctx, hConsoleHandle: HANDLE, dwMode: DWORD) -> BOOL:
-    if console_kind(ctx.process, hConsoleHandle) is None:
+    """The mode of the console's input or of its screen buffer (shared by every process attached).
+    Bits Windows 7 does not know, or ENABLE_ECHO_INPUT without ENABLE_LINE_INPUT:
+    ERROR_INVALID_PARAMETER."""
+    kind = console_kind(ctx.process, hConsoleHandle)
+    if kind is None:
         ctx.set_last_error(6)
         return 0
+    if kind == "input":
+        if dwMode & ~INPUT_MODE_BITS or (dwMode & ENABLE_ECHO_INPUT and not dwMode & ENABLE_LINE_INPUT):
+            ctx.set_last_error(ERROR_INVALID_PARAMETER)
+            return 0
+        _modes(ctx.kernel)["input"] = dwMode
+    else:
+        if dwMode & ~OUTPUT_MODE_BITS:
+            ctx.set_last_error(ERROR_INVALID_PARAMETER)
+            return 0
+        _modes(ctx.kernel)["output"] = dwMode
     return 1
 
 
@@ -201,16 +307,3 @@ def CtrlRoutine(ctx, lpThreadParameter: LPVOID) -> DWORD:
             return 0
     yield from exit_process(ctx, STATUS_CONTROL_C_EXIT)
     return 0
-
-
-@export
-def GetConsoleScreenBufferInfo(ctx, hConsoleOutput: HANDLE, lpConsoleScreenBufferInfo: PVOID) -> BOOL:
-    """Windows 7's default console: an 80x300 buffer, an 80x25 window at the top, grey on black,
-    the cursor at the origin.  An input or non-console handle: ERROR_INVALID_HANDLE."""
-    kind = console_kind(ctx.process, hConsoleOutput)
-    if kind is None or kind == "input":
-        ctx.set_last_error(6)
-        return 0
-    import struct
-    ctx.write(lpConsoleScreenBufferInfo, struct.pack("<hhhhHhhhhhh", 80, 300, 0, 0, 0x07, 0, 0, 79, 24, 80, 25))
-    return 1

@@ -1,6 +1,8 @@
-"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
+"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots, thread contexts,
+priority boosts."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
 from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
@@ -486,4 +488,142 @@ def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL
     end = process.exit_time or ctx.kernel.system_time()
     ticks = max(end - process.create_time, 0)               # 100 ns units
     ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
+    return 1
+
+
+# -- thread contexts: GetThreadContext / SetThreadContext ------------------------------------------------
+#
+# The CONTEXT groups the caller names in ContextFlags (each with the CONTEXT_i386 bit, as the kernel
+# checks them) are read from or written to where the thread's user-mode state is: a thread that has
+# not started yet has its initial context (EIP the start thunk, EAX the start address, EBX the
+# parameter); a thread that was switched out, its saved registers and the EIP it resumes at; the
+# calling thread, the registers it returns to kernel32's caller with (EIP the return address).
+# Setting the calling thread's context resumes it there at once, as NtSetContextThread on oneself does.
+
+_GROUPS = ((0x10001, 0xB4, 0xCC), (0x10002, 0x9C, 0xB4), (0x10004, 0x8C, 0x9C), (0x10008, 0x1C, 0x8C),
+           (0x10010, 0x04, 0x1C), (0x10020, 0xCC, 0x2CC))     # control, integer, segments, float, debug, extended
+
+
+def _live_source(thread):
+    """The registers of a thread that has started: its saved state, or its process's CPU if it is the
+    thread that ran last there."""
+    process = thread.process
+    if process.current_thread is thread or thread.cpu is None:
+        return process.machine.uc
+    return thread.cpu
+
+
+def _resume_eip(thread) -> int | None:
+    req = thread.request
+    if req is not None and req.kind == "return":
+        return req.eip
+    if req is None:
+        return thread.resume_eip or None
+    return None
+
+
+def _thread_state(ctx, thread) -> bytearray:
+    """The thread's complete user-mode CONTEXT (all groups)."""
+    from emu.context import CONTEXT_ALL, capture
+    req = thread.request
+    if req is not None and req.kind == "start":
+        state = bytearray(thread.initial_context)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if req is not None and req.kind == "context":
+        state = bytearray(req.data)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if thread is ctx.thread:
+        state = capture(ctx.uc, CONTEXT_ALL)
+        esp = ctx.uc.reg_read(ctx._ESP)
+        struct.pack_into("<I", state, 0xB8, ctx.read_u32(esp))      # EIP: where the call returns
+        struct.pack_into("<I", state, 0xC4, esp + 4 + 8)            # ESP: after its stdcall return
+        return state
+    state = capture(_live_source(thread), CONTEXT_ALL)
+    eip = _resume_eip(thread)
+    if eip is not None:
+        struct.pack_into("<I", state, 0xB8, eip)
+    return state
+
+
+def _merge(state: bytearray, new: bytes, flags: int) -> None:
+    for group, start, end in _GROUPS:
+        if flags & group == group:
+            state[start:end] = new[start:end]
+
+
+@export
+@probe
+def GetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    flags = ctx.read_u32(lpContext)
+    state = _thread_state(ctx, thread)
+    out = bytearray(ctx.read(lpContext, 0x2CC))
+    _merge(out, state, flags)
+    ctx.write(lpContext, bytes(out))
+    return 1
+
+
+@export
+@probe
+def SetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    from emu.context import CONTEXT_ALL, apply
+    from kernel.ke.dispatch import Request
+    thread = reference_object(ctx, hThread, EThread)
+    new = bytes(ctx.read(lpContext, 0x2CC))
+    flags = struct.unpack_from("<I", new, 0)[0]
+    state = _thread_state(ctx, thread)
+    _merge(state, new, flags)
+    req = thread.request
+    if thread is ctx.thread:
+        thread.request = Request("context", data=bytes(state))
+        ctx.kernel.reschedule = True
+        return 1
+    if req is not None and req.kind == "start":
+        thread.initial_context = bytes(state)
+        return 1
+    if req is not None and req.kind == "context":
+        req.data = bytes(state)
+        return 1
+    apply(_live_source(thread), bytes(state))
+    if flags & 0x10001 == 0x10001:
+        eip = struct.unpack_from("<I", state, 0xB8)[0]
+        if req is not None and req.kind == "return":
+            req.eip = eip
+        elif req is None:
+            thread.resume_eip = eip
+    return 1
+
+
+# -- priority boost ------------------------------------------------------------------------------------
+# Recorded and reported; the round-robin scheduler has no dynamic boosts to turn off.
+
+@export
+@probe
+def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hProcess, EProcess).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    ctx.write_u32(pDisablePriorityBoost, getattr(process, "priority_boost_disabled", 0))
+    return 1
+
+
+@export
+@probe
+def SetThreadPriorityBoost(ctx, hThread: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hThread, EThread).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetThreadPriorityBoost(ctx, hThread: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    ctx.write_u32(pDisablePriorityBoost, getattr(thread, "priority_boost_disabled", 0))
     return 1
