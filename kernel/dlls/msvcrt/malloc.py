@@ -1,5 +1,5 @@
-"""malloc.h: aligned blocks (_aligned_malloc, _aligned_realloc, _aligned_free, _aligned_msize,
-_aligned_offset_malloc) over the C runtime's heap, laid out as Microsoft's CRT does: the block comes
+"""malloc.h: aligned blocks (_aligned_malloc, _aligned_realloc, _aligned_free, _aligned_offset_malloc;
+ucrtbase's _aligned_msize is in kernel/dlls/ucrtbase/runtime.py) over the C runtime's heap, laid out as Microsoft's CRT does: the block comes
 from malloc, the caller's pointer is the first address at or after block + 8 where `ptr + offset`
 is a multiple of the alignment, and the aligned pointer word just below it holds the block's address.
 
@@ -58,18 +58,10 @@ def _aligned_free(ctx, memblock: PVOID) -> VOID:
         crt(ctx).heap.free(_block_of(ctx, memblock))
 
 
-def _usable(ctx, ptr: int) -> int:
+def usable_size(ctx, ptr: int) -> int:
     block = _block_of(ctx, ptr)
     size = crt(ctx).heap.size(block)
     return 0 if size is None else size - (ptr - block)
-
-
-@export(conv="cdecl")
-def _aligned_msize(ctx, memblock: PVOID, alignment: SIZE_T, offset: SIZE_T) -> SIZE_T:
-    if not memblock or not _valid_alignment(alignment):
-        set_errno(ctx, EINVAL)
-        return 0xFFFFFFFF
-    return _usable(ctx, memblock)
 
 
 @export(conv="cdecl")
@@ -88,7 +80,7 @@ def _aligned_realloc(ctx, memblock: PVOID, size: SIZE_T, alignment: SIZE_T) -> P
     new = _alloc(ctx, size, alignment, 0)
     if not new:
         return 0
-    keep = min(size, _usable(ctx, memblock))
+    keep = min(size, usable_size(ctx, memblock))
     if keep:
         ctx.write(new, bytes(ctx.read(memblock, keep)))
     _aligned_free(ctx, memblock)
