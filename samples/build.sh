@@ -102,8 +102,10 @@ exe crtextra
 exe winsock -lws2_32
 # the console's modes, line input, screen buffer and title
 exe console
-# thread contexts, psapi (psapi.dll and kernel32's K32*), I/O control, locales, symbolic links
-exe sysmisc -DPSAPI_VERSION=1 -lpsapi
+exe conin                    # console input records
+# thread contexts, RtlCaptureContext (needs EBP frames), psapi (psapi.dll and kernel32's K32*), I/O
+# control, locales, symbolic links
+exe sysmisc -fno-omit-frame-pointer -DPSAPI_VERSION=1 -lpsapi
 # user32, shell32, ole32, oleaut32, and a string table compiled by windres
 WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
     die "i686-w64-mingw32-windres not found (apt-get install binutils-mingw-w64-i686)"

@@ -154,7 +154,7 @@ def check() -> int:
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
         "shellmisc.exe", "lenient.exe", "ntdllcrt.exe",
-        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe",
+        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe", "conin.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

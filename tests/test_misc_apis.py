@@ -6,8 +6,9 @@ the source program and the functions' documentation):
 - ucrt_aligned.exe (ucrtbase, zig cc): the same aligned family and perror in the Universal CRT;
 - winsock.exe (ws2_32): Windows Sockets on a machine without a network;
 - console.exe: console modes, ReadConsole line input and echo, the screen buffer, the title;
+- conin.exe: console input records (ReadConsoleInput, PeekConsoleInput, GetNumberOfConsoleInputEvents);
 - sysmisc.exe: thread contexts, psapi, priority boosts, EnumSystemLocales, CancelIo/GetOverlappedResult,
-  DeviceIoControl, PeekNamedPipe, CreateSymbolicLink.
+  DeviceIoControl, PeekNamedPipe, CreateSymbolicLink, CancelSynchronousIo, RtlCaptureContext.
 """
 from conftest import run_sample
 
@@ -100,6 +101,8 @@ WINSOCK = [
     "socket family 99: INVALID_SOCKET error 10047",
     "closesocket: 0 0",
     "closesocket again: -1 error 10038",                          # WSAENOTSOCK
+    "WSASocketW v6 datagram: ok closesocket 0",
+    "WSASocketA with a group: INVALID_SOCKET error 10022",        # socket groups are reserved
     "WSACleanup: 0 0 0",
     "WSACleanup once more: -1 error 10093",
 ]
@@ -190,6 +193,8 @@ SYSMISC = [
     "CancelIo on the console: 0 error 6",
     "CreateSymbolicLinkW: 0 error 1314, link exists: no",   # ERROR_PRIVILEGE_NOT_HELD
     "CreateSymbolicLinkW flag 2: 0 error 87",
+    "CancelSynchronousIo: 0 error 1168",           # ERROR_NOT_FOUND: no I/O in progress
+    "RtlCaptureContext: flags 0x10007, eip is the return address: yes, esp above it: yes",   # CONTEXT_FULL
 ]
 
 
@@ -197,6 +202,22 @@ def test_thread_contexts_psapi_io_control_locales_links():
     r = run_sample("sysmisc.exe")
     assert r.exit_code == 0
     assert r.stdout.decode().splitlines() == SYSMISC
+
+
+CONIN_INPUT = b"aB?xy\nz"          # what conin.c's comment says it is run with
+# a: VK 0x41 scan 0x1E; B: shifted, VK 0x42 scan 0x30; ?: shifted /, VK_OEM_2 0xBF scan 0x35
+KEY_A = ["  type 1 down 1 vk 0x41 scan 0x1e char 0x61 shift 0", "  type 1 down 0 vk 0x41 scan 0x1e char 0x61 shift 0"]
+KEY_B = ["  type 1 down 1 vk 0x42 scan 0x30 char 0x42 shift 1", "  type 1 down 0 vk 0x42 scan 0x30 char 0x42 shift 1"]
+KEY_Q = ["  type 1 down 1 vk 0xbf scan 0x35 char 0x3f shift 1", "  type 1 down 0 vk 0xbf scan 0x35 char 0x3f shift 1"]
+CONIN = ["events: 14", "peek 2: 2", *KEY_A, "read 5: 5", *KEY_A, *KEY_B, KEY_Q[0], "read 1 (A): 1", KEY_Q[1],
+         "events left: 8", "ReadConsoleA after the records: 2 [xy]", "records at the end of input: 2",
+         "events of an output handle: error 6"]
+
+
+def test_console_input_records():
+    r = run_sample("conin.exe", stdin=CONIN_INPUT)
+    assert r.exit_code == 0
+    assert r.stdout.decode().splitlines() == CONIN
 
 
 def test_psapi_forwards_to_kernel32_on_windows_7_only():

@@ -27,6 +27,27 @@ static DWORD WINAPI elsewhere(LPVOID arg)
     return 99;
 }
 
+/* RtlCaptureContext (x86): the caller's frame as if it had returned: EIP its return address, ESP
+   just above it, EBP the caller's caller's; the integer registers as at the call */
+static CONTEXT captured;
+static void *frame_return;
+static void *frame_esp;
+
+__attribute__((noinline)) static void capture(void)
+{
+    frame_return = __builtin_return_address(0);
+    frame_esp = (char *)__builtin_frame_address(0) + 8;
+    RtlCaptureContext(&captured);
+}
+
+static void report_capture(void)
+{
+    capture();
+    printf("RtlCaptureContext: flags %#lx, eip is the return address: %s, esp above it: %s\n",
+           captured.ContextFlags, (void *)(UINT_PTR)captured.Eip == frame_return ? "yes" : "no",
+           (void *)(UINT_PTR)captured.Esp == frame_esp ? "yes" : "no");
+}
+
 static int locales;
 static char first_locale[16];
 
@@ -159,5 +180,8 @@ int main(void)
            GetFileAttributesA("C:\\link.txt") == INVALID_FILE_ATTRIBUTES ? "no" : "yes");
     ok = CreateSymbolicLinkW(L"C:\\link.txt", L"C:\\sysmisc.txt", 2);
     printf("CreateSymbolicLinkW flag 2: %d error %lu\n", ok, GetLastError());
+    ok = CancelSynchronousIo(GetCurrentThread());
+    printf("CancelSynchronousIo: %d error %lu\n", ok, GetLastError());
+    report_capture();
     return 0;
 }

@@ -152,6 +152,11 @@ int main(void)
     printf(" %d\n", closesocket(s2));
     rc = closesocket(s);
     printf("closesocket again: %d error %d\n", rc, WSAGetLastError());
+    SOCKET w = WSASocketW(AF_INET6, SOCK_DGRAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
+    printf("WSASocketW v6 datagram: %s", w == INVALID_SOCKET ? "INVALID_SOCKET" : "ok");
+    printf(" closesocket %d\n", closesocket(w));
+    w = WSASocketA(AF_INET, SOCK_STREAM, 0, NULL, 1, 0);
+    printf("WSASocketA with a group: %s error %d\n", w == INVALID_SOCKET ? "INVALID_SOCKET" : "ok", WSAGetLastError());
     /* three WSAStartup calls succeeded (1.1, 3.0, 2.2): three WSACleanup calls, the fourth fails */
     int c1 = WSACleanup(), c2 = WSACleanup(), c3 = WSACleanup();
     printf("WSACleanup: %d %d %d\n", c1, c2, c3);

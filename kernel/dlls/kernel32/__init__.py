@@ -54,3 +54,4 @@ DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
 
 from . import consoleapi2, ioapiset, namedpipeapi, psapi   # screen buffer, title; I/O control; pipes; K32*
 DLL.modules += [consoleapi2, ioapiset, namedpipeapi, psapi]
+DLL.forwarders["RtlCaptureContext"] = "NTDLL.RtlCaptureContext"

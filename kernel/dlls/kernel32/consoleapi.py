@@ -1,5 +1,7 @@
 """consoleapi.h / processenv.h std handles: GetStdHandle, WriteConsole, ReadConsole, console modes,
-control events."""
+input records (ReadConsoleInput, PeekConsoleInput ...), control events."""
+import struct
+
 from kernel.io.console import console_kind, console_write
 from ...hle.probe import probe
 from ...hle.registry import export
@@ -97,7 +99,17 @@ def console_mode(kernel, kind: str) -> int:
 
 
 def _take_key(kernel) -> str | None:
-    """The next key typed: a character, "\r" for Enter, None at the end of input."""
+    """The next key typed: a character, "\r" for Enter, None at the end of input.  Key events a
+    ReadConsoleInput left half read come first (their key-down characters)."""
+    events = kernel.__dict__.get("console_events")
+    while events:
+        down, ch = events.pop(0)
+        if down:
+            return ch
+    return _next_key(kernel)
+
+
+def _next_key(kernel) -> str | None:
     buf = kernel.stdin_buffer
     if not buf:
         return None
@@ -142,6 +154,128 @@ def read_console_text(ctx, count: int) -> str:
             console_write(kernel, ctx.process, "output", pending.encode(kernel.oem_codepage, "replace"))
     kernel.console_pending_line = pending[count:]
     return pending[:count]
+
+
+# -- input records: ReadConsoleInput, PeekConsoleInput, GetNumberOfConsoleInputEvents -----------------
+#
+# Each key typed is two KEY_EVENT records, key down then key up, with the US keyboard's virtual-key
+# code, scan code and SHIFT_PRESSED for a shifted character.  With no input left a read returns no
+# record (end of input) instead of waiting.
+
+KEY_EVENT, SHIFT_PRESSED = 0x1, 0x10
+_US_KEYS = {   # character: (virtual-key code, scan code, shifted)
+    "\r": (0x0D, 0x1C, False), " ": (0x20, 0x39, False), "\b": (0x08, 0x0E, False), "\t": (0x09, 0x0F, False),
+    "\x1b": (0x1B, 0x01, False),
+}
+for _row, _scans in (("1234567890", range(0x02, 0x0C)), ("qwertyuiop", range(0x10, 0x1A)),
+                     ("asdfghjkl", range(0x1E, 0x27)), ("zxcvbnm", range(0x2C, 0x33))):
+    for _c, _scan in zip(_row, _scans):
+        _US_KEYS[_c] = (ord(_c.upper()), _scan, False)
+        if _c.isalpha():
+            _US_KEYS[_c.upper()] = (ord(_c.upper()), _scan, True)
+for _plain, _shifted, _vk, _scan in (("-", "_", 0xBD, 0x0C), ("=", "+", 0xBB, 0x0D), ("[", "{", 0xDB, 0x1A),
+                                     ("]", "}", 0xDD, 0x1B), (";", ":", 0xBA, 0x27), ("'", '"', 0xDE, 0x28),
+                                     ("`", "~", 0xC0, 0x29), ("\\", "|", 0xDC, 0x2B), (",", "<", 0xBC, 0x33),
+                                     (".", ">", 0xBE, 0x34), ("/", "?", 0xBF, 0x35)):
+    _US_KEYS[_plain] = (_vk, _scan, False)
+    _US_KEYS[_shifted] = (_vk, _scan, True)
+for _c, _digit in zip("!@#$%^&*()", "1234567890"):
+    _US_KEYS[_c] = (_US_KEYS[_digit][0], _US_KEYS[_digit][1], True)
+
+
+def _events(kernel, wanted: int) -> list:
+    """At least `wanted` pending (key down, character) events if the input has them."""
+    events = kernel.__dict__.setdefault("console_events", [])
+    while len(events) < wanted:
+        key = _next_key(kernel)
+        if key is None:
+            break
+        events += [(True, key), (False, key)]
+    return events
+
+
+def _remaining_keys(kernel) -> int:
+    data = bytes(kernel.stdin_buffer)
+    return len(data) - data.count(b"\r\n")
+
+
+def _input_record(down: bool, ch: str, wide: bool, kernel) -> bytes:
+    """INPUT_RECORD: EventType, KEY_EVENT_RECORD (bKeyDown, wRepeatCount, wVirtualKeyCode,
+    wVirtualScanCode, the character, dwControlKeyState)."""
+    vk, scan, shifted = _US_KEYS.get(ch, (0, 0, False))
+    if wide:
+        char = ord(ch) & 0xFFFF
+    else:
+        raw = ch.encode(kernel.oem_codepage, "replace")
+        char = raw[0] if raw else 0
+    return struct.pack("<HHIHHHHI", KEY_EVENT, 0, 1 if down else 0, 1, vk, scan, char,
+                       SHIFT_PRESSED if shifted else 0)
+
+
+def _read_input(ctx, handle: int, out: int, length: int, count_out: int, wide: bool, remove: bool) -> int:
+    if _console(ctx, handle, False) is None:
+        return 0
+    kernel = ctx.kernel
+    events = _events(kernel, length)
+    taken = events[:length]
+    if taken:
+        ctx.write(out, b"".join(_input_record(down, ch, wide, kernel) for down, ch in taken))
+    if remove:
+        del events[:len(taken)]
+    ctx.write_u32(count_out, len(taken))
+    return 1
+
+
+@export
+@probe
+def ReadConsoleInputW(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nLength: DWORD,
+                      lpNumberOfEventsRead: LPDWORD) -> BOOL:
+    return _read_input(ctx, hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, True, True)
+
+
+@export
+@probe
+def ReadConsoleInputA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nLength: DWORD,
+                      lpNumberOfEventsRead: LPDWORD) -> BOOL:
+    return _read_input(ctx, hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, False, True)
+
+
+@export
+@probe
+def PeekConsoleInputW(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nLength: DWORD,
+                      lpNumberOfEventsRead: LPDWORD) -> BOOL:
+    return _read_input(ctx, hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, True, False)
+
+
+@export
+@probe
+def PeekConsoleInputA(ctx, hConsoleInput: HANDLE, lpBuffer: LPVOID, nLength: DWORD,
+                      lpNumberOfEventsRead: LPDWORD) -> BOOL:
+    return _read_input(ctx, hConsoleInput, lpBuffer, nLength, lpNumberOfEventsRead, False, False)
+
+
+@export
+@probe
+def GetNumberOfConsoleInputEvents(ctx, hConsoleInput: HANDLE, lpcNumberOfEvents: LPDWORD) -> BOOL:
+    """The records there are to read: two a key (down, up), Enter counting once for CR LF."""
+    if _console(ctx, hConsoleInput, False) is None:
+        return 0
+    kernel = ctx.kernel
+    pending = len(kernel.__dict__.get("console_events", ()))
+    ctx.write_u32(lpcNumberOfEvents, pending + 2 * _remaining_keys(kernel))
+    return 1
+
+
+@export
+def FlushConsoleInputBuffer(ctx, hConsoleInput: HANDLE) -> BOOL:
+    """Drops the records already taken from the input and the rest of a line a read left; the input
+    still to come (the run's remaining bytes) is not typed yet, so it stays."""
+    if _console(ctx, hConsoleInput, False) is None:
+        return 0
+    kernel = ctx.kernel
+    kernel.__dict__.get("console_events", []).clear()
+    kernel.console_pending_line = ""
+    return 1
 
 
 @export

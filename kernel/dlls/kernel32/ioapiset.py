@@ -1,5 +1,5 @@
 """ioapiset.h for the synchronous handles ntboot has (files, folders, NUL, the console):
-CancelIo, CancelIoEx, GetOverlappedResult, DeviceIoControl.
+CancelIo, CancelIoEx, CancelSynchronousIo, GetOverlappedResult, DeviceIoControl.
 
 Every read and write completes before its call returns, so no I/O is ever pending: CancelIo
 succeeds with nothing to cancel, CancelIoEx finds nothing (ERROR_NOT_FOUND), and GetOverlappedResult
@@ -104,3 +104,13 @@ def DeviceIoControl(ctx, hDevice: HANDLE, dwIoControlCode: DWORD, lpInBuffer: LP
         ctx.set_last_error(error)
         return 0
     return 1
+
+
+@export
+def CancelSynchronousIo(ctx, hThread: HANDLE) -> BOOL:
+    """No read or write of another thread is ever in progress (each completes within its call):
+    ERROR_NOT_FOUND, what Windows gives when the thread has no synchronous I/O to cancel."""
+    from kernel.ps.process import EThread
+    reference_object(ctx, hThread, EThread)
+    ctx.set_last_error(ERROR_NOT_FOUND)
+    return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
 from ...hle.types import BOOLEAN, INT, PCONTEXT, PEXCEPTION_RECORD, PVOID, ULONG, VOID
 from kernel.ke.dispatch import GuestCall
@@ -262,3 +263,18 @@ def unhandled_exception_filter(ctx, pointers: int):
             return EXCEPTION_EXECUTE_HANDLER
     # no filter, or it declined: Windows Error Reporting ends the process
     return EXCEPTION_EXECUTE_HANDLER
+
+
+@export
+@probe
+def RtlCaptureContext(ctx, ContextRecord: PCONTEXT) -> VOID:
+    """x86's RtlCaptureContext: the integer and segment registers as they are at the call, and the
+    control registers of the *caller's* frame as its EBP chain gives them, as if the caller had
+    returned: EIP = [EBP+4], EBP = [EBP], ESP = EBP+8.  ContextFlags: CONTEXT_CONTROL |
+    CONTEXT_INTEGER | CONTEXT_SEGMENTS."""
+    from emu.context import CONTEXT_FULL, capture
+    context = capture(ctx.uc, CONTEXT_FULL)
+    ebp = struct.unpack_from("<I", context, 0xB4)[0]
+    struct.pack_into("<II", context, 0xB4, ctx.read_u32(ebp), ctx.read_u32(ebp + 4))
+    struct.pack_into("<I", context, 0xC4, ebp + 8)
+    ctx.write(ContextRecord, bytes(context[:0xCC]))

@@ -139,6 +139,32 @@ def socket(ctx, af: INT, type: INT, protocol: INT) -> UINT_PTR:
     return new_socket(ctx, af, type, protocol)
 
 
+WSA_FLAG_OVERLAPPED = 0x01
+
+
+def _wsa_socket(ctx, af: int, kind: int, protocol: int, info: int, group: int, flags: int) -> int:
+    """WSASocket without a protocol description or group is socket(); a WSAPROTOCOL_INFO names a
+    provider ntboot does not have (WSAEINVAL), socket groups are reserved (WSAEINVAL).  Every socket
+    here can be used for overlapped I/O, so WSA_FLAG_OVERLAPPED changes nothing."""
+    if not initialised(ctx):
+        return INVALID_SOCKET
+    if info or group:
+        return fail(ctx, WSAEINVAL, INVALID_SOCKET)
+    return new_socket(ctx, af, kind, protocol)
+
+
+@export
+def WSASocketW(ctx, af: INT, type: INT, protocol: INT, lpProtocolInfo: PVOID, g: UINT_PTR,
+               dwFlags: DWORD) -> UINT_PTR:
+    return _wsa_socket(ctx, af, type, protocol, lpProtocolInfo, g, dwFlags)
+
+
+@export
+def WSASocketA(ctx, af: INT, type: INT, protocol: INT, lpProtocolInfo: PVOID, g: UINT_PTR,
+               dwFlags: DWORD) -> UINT_PTR:
+    return _wsa_socket(ctx, af, type, protocol, lpProtocolInfo, g, dwFlags)
+
+
 @export
 def closesocket(ctx, s: UINT_PTR) -> INT:
     if not initialised(ctx) or socket_of(ctx, s) is None:
