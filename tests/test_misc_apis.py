@@ -86,6 +86,8 @@ WINSOCK = [
     "getaddrinfo NULL NULL: 11001",
     "getaddrinfo bad service: 10109",                             # WSATYPE_NOT_FOUND
     "getaddrinfo numeric-only localhost: 11001",
+    "getaddrinfo into a bad pointer fails: yes",
+    "inet_pton into a bad pointer: -1 error 10014",              # WSAEFAULT
     "socket: ok",
     "connect 127.0.0.1:9: -1 error 10061",                        # WSAECONNREFUSED: nobody listens
     "connect 93.184.216.34:80: -1 error 10051",                   # WSAENETUNREACH: no network

@@ -108,6 +108,11 @@ int main(void)
     hints.ai_flags = AI_NUMERICHOST;
     show_ai("numeric-only localhost", "localhost", "80", &hints);
 
+    rc = getaddrinfo("localhost", "80", NULL, (struct addrinfo **)8);
+    printf("getaddrinfo into a bad pointer fails: %s\n", rc != 0 ? "yes" : "no");
+    rc = inet_pton(AF_INET, "1.2.3.4", (void *)8);
+    printf("inet_pton into a bad pointer: %d error %d\n", rc, WSAGetLastError());
+
     s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     printf("socket: %s\n", s == INVALID_SOCKET ? "INVALID_SOCKET" : "ok");
     struct sockaddr_in sin;

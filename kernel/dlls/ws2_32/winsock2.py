@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import struct
 
+from unicorn import UcError
+
 from kernel.ob.object import KernelObject
 from kernel.rtl.status import NtError
 from ...hle.probe import probe
@@ -68,7 +70,7 @@ def WSAStartup(ctx, wVersionRequested: WORD, lpWSAData: LPVOID) -> INT:
     data += struct.pack("<HHI", 32767 if major == 1 else 0, 65467 if major == 1 else 0, 0)
     try:
         ctx.write(lpWSAData, data.ljust(WSADATA_SIZE, b"\0"))
-    except Exception:
+    except UcError:
         return WSAEFAULT
     ctx.process.wsa_startups = startups(ctx) + 1
     return 0

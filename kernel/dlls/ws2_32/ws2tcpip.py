@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 import struct
 
+from unicorn import UcError
+
 from ...hle.probe import probe
 from ...hle.registry import export
 from ...hle.types import INT, LPCWSTR, LPCSTR, PVOID, SIZE_T, VOID
@@ -78,6 +80,15 @@ def _sockaddr(family: int, addr: bytes, port: int) -> bytes:
 
 
 def get_addr_info(ctx, node: str | None, service: str | None, hints: int, result: int, wide: bool) -> int:
+    """The error code (0: success); a pointer that cannot be read or written: WSAEFAULT."""
+    try:
+        return _get_addr_info(ctx, node, service, hints, result, wide)
+    except UcError:
+        ctx.set_last_error(WSAEFAULT)
+        return WSAEFAULT
+
+
+def _get_addr_info(ctx, node: str | None, service: str | None, hints: int, result: int, wide: bool) -> int:
     if not result:
         ctx.set_last_error(WSAEINVAL)
         return WSAEINVAL
@@ -156,6 +167,14 @@ def freeaddrinfo(ctx, pAddrInfo: PVOID) -> VOID:
 
 # -- InetPton / InetNtop -------------------------------------------------------------------------------
 def _pton(ctx, family: int, text: str | None, buf: int) -> int:
+    try:
+        return _pton_work(ctx, family, text, buf)
+    except UcError:
+        ctx.set_last_error(WSAEFAULT)
+        return -1
+
+
+def _pton_work(ctx, family: int, text: str | None, buf: int) -> int:
     if family not in (AF_INET, AF_INET6):
         ctx.set_last_error(WSAEAFNOSUPPORT)
         return -1
