@@ -171,6 +171,9 @@ def test_console_modes_input_screen_buffer_title():
 SYSMISC = [
     "GetThreadContext suspended: 1, eax is the start routine: yes, ebx the parameter: 5, eip untouched: yes",
     "SetThreadContext: 1, the thread ran elsewhere: exit code 99, counter 0",
+    "GetThreadContext waiting: 1, eip in a system DLL: yes, esp in another committed stack: yes",
+    "the waiting thread went on: exit code 3",
+    "SetThreadContext on itself: resumed after GetThreadContext, pass 2",
     "GetThreadContext current: 1, eip in this program: yes, esp in committed stack: yes",
     "EnumProcessModules: 1, first is the program: yes (sysmisc.exe), kernel32 and ntdll listed: yes, "
     "file name is GetModuleFileName's: yes",

@@ -48,6 +48,19 @@ static void report_capture(void)
            (void *)(UINT_PTR)captured.Esp == frame_esp ? "yes" : "no");
 }
 
+static DWORD WINAPI waiter(LPVOID event)
+{
+    WaitForSingleObject((HANDLE)event, INFINITE);
+    return 3;
+}
+
+static int in_module(DWORD address, const char *name)
+{
+    MODULEINFO info;
+    if (!GetModuleInformation(GetCurrentProcess(), GetModuleHandleA(name), &info, sizeof info)) return 0;
+    return address >= (DWORD)(UINT_PTR)info.lpBaseOfDll && address < (DWORD)(UINT_PTR)info.lpBaseOfDll + info.SizeOfImage;
+}
+
 static int locales;
 static char first_locale[16];
 
@@ -76,6 +89,40 @@ int main(void)
     GetExitCodeThread(t, &code);
     printf("SetThreadContext: %d, the thread ran elsewhere: exit code %lu, counter %ld\n", ok, code, counter);
     CloseHandle(t);
+
+    /* a thread blocked in a wait, then suspended: it is in the system call, its stack its own */
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE w = CreateThread(NULL, 0, waiter, ev, 0, NULL);
+    Sleep(20);
+    SuspendThread(w);
+    memset(&c, 0, sizeof c);
+    c.ContextFlags = CONTEXT_CONTROL;
+    ok = GetThreadContext(w, &c);
+    MEMORY_BASIC_INFORMATION wstack, mystack;
+    VirtualQuery((void *)(UINT_PTR)c.Esp, &wstack, sizeof wstack);
+    VirtualQuery(&wstack, &mystack, sizeof mystack);
+    /* Windows: in ntdll (KiFastSystemCallRet); ntboot's kernel32 waits in its own stub */
+    printf("GetThreadContext waiting: %d, eip in a system DLL: %s, esp in another committed stack: %s\n", ok,
+           in_module(c.Eip, "ntdll.dll") || in_module(c.Eip, "kernel32.dll") ? "yes" : "no",
+           wstack.State == MEM_COMMIT && wstack.AllocationBase != mystack.AllocationBase ? "yes" : "no");
+    ResumeThread(w);
+    SetEvent(ev);
+    WaitForSingleObject(w, INFINITE);
+    GetExitCodeThread(w, &code);
+    printf("the waiting thread went on: exit code %lu\n", code);
+    CloseHandle(w);
+    CloseHandle(ev);
+
+    /* SetThreadContext on the calling thread resumes it at the context at once */
+    static volatile int passes;
+    memset(&c, 0, sizeof c);
+    c.ContextFlags = CONTEXT_FULL;
+    GetThreadContext(GetCurrentThread(), &c);
+    if (++passes == 1) {
+        SetThreadContext(GetCurrentThread(), &c);
+        printf("SetThreadContext returned to its caller: WRONG\n");
+    }
+    printf("SetThreadContext on itself: resumed after GetThreadContext, pass %d\n", passes);
 
     memset(&c, 0, sizeof c);
     c.ContextFlags = CONTEXT_CONTROL;
