@@ -158,6 +158,7 @@ CONSOLE = [
     "InfoEx bad cbSize: 0 error 87",
     "title is the program's path: yes",
     "title: 14 [ntboot console]",
+    "title in 5 chars: 14 [ntbo]",                # as much as fits; the return value: the title's length
     "PeekNamedPipe on console input: 0 error 6",  # a Windows 7 console pseudo-handle
 ]
 

@@ -104,6 +104,8 @@ int main(void)
     SetConsoleTitleW(L"ntboot console");
     DWORD len = GetConsoleTitleA(title, sizeof title);
     printf("title: %lu [%s]\n", len, title);
+    len = GetConsoleTitleA(title, 5);
+    printf("title in 5 chars: %lu [%s]\n", len, title);
 
     DWORD avail = 12345;
     ok = PeekNamedPipe(in, NULL, 0, NULL, &avail, NULL);

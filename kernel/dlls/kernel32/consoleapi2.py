@@ -294,18 +294,14 @@ def SetConsoleTitleA(ctx, lpConsoleTitle: LPCSTR) -> BOOL:
 
 
 def _get_title(ctx, out: int, size: int, wide: bool) -> int:
-    """The title, truncated to the buffer (nSize characters with the NUL); returns the length copied
-    (without the NUL)."""
+    """As much of the title as fits the buffer (nSize characters with the NUL), NUL-terminated;
+    returns the title's whole length, as documented."""
     text = title(ctx)
-    if size == 0:
-        return 0
-    if wide:
-        text = text[:size - 1]
-        ctx.write(out, text.encode("utf-16-le") + b"\0\0")
-        return len(text)
-    raw = text.encode(ctx.kernel.oem_codepage, "replace")[:size - 1]
-    ctx.write(out, raw + b"\0")
-    return len(raw)
+    raw = text.encode("utf-16-le") if wide else text.encode(ctx.kernel.oem_codepage, "replace")
+    unit = 2 if wide else 1
+    if size:
+        ctx.write(out, raw[:(size - 1) * unit] + b"\0" * unit)
+    return len(raw) // unit
 
 
 @export
