@@ -9,6 +9,9 @@ the source program and the functions' documentation):
 - conin.exe: console input records (ReadConsoleInput, PeekConsoleInput, GetNumberOfConsoleInputEvents);
 - sysmisc.exe: thread contexts, psapi, priority boosts, EnumSystemLocales, CancelIo/GetOverlappedResult,
   DeviceIoControl, PeekNamedPipe, CreateSymbolicLink, CancelSynchronousIo, RtlCaptureContext.
+The console-cell rules not in the documentation follow Microsoft's open-source console host (a fill or
+read at a coordinate outside the buffer succeeds with no cells) and Wine's console tests (a failed call
+reports a count of 0).
 """
 from conftest import run_sample
 
@@ -153,7 +156,10 @@ CONSOLE = [
     "attributes: 0x1c",                           # FOREGROUND_RED|FOREGROUND_INTENSITY|BACKGROUND_BLUE
     "fill 100 from 70,299: 1 wrote 10",           # the last row has 10 cells left
     "cells [ ##### ] attributes 0x7 0x2e 0x2e 0x2e 0x7",
-    "fill at row 300: 0 error 87",
+    "fill at row 300: 1 wrote 0",                 # outside the buffer: nothing, and success
+    "fill the input handle: 0 error 6 wrote 0",
+    "a\tb",
+    "tab: [ b ] cursor was at column 9",          # "a", blanks to column 8, "b"
     "InfoEx: 1 size 96 popup 0xf5 colour 1 0x800000 colour 15 0xffffff",
     "InfoEx bad cbSize: 0 error 87",
     "title is the program's path: yes",

@@ -85,7 +85,16 @@ int main(void)
     ReadConsoleOutputAttribute(out, attrs, 5, (COORD){10, 200}, &n);
     printf("cells [%s] attributes %#x %#x %#x %#x %#x\n", cells, attrs[0], attrs[1], attrs[2], attrs[3], attrs[4]);
     ok = FillConsoleOutputCharacterA(out, 'x', 1, (COORD){0, 300}, &written);
-    printf("fill at row 300: %d error %lu\n", ok, GetLastError());
+    printf("fill at row 300: %d wrote %lu\n", ok, written);
+    written = 99;
+    ok = FillConsoleOutputAttribute(in, 7, 1, (COORD){0, 0}, &written);
+    printf("fill the input handle: %d error %lu wrote %lu\n", ok, GetLastError(), written);
+    SetConsoleCursorPosition(out, (COORD){0, 60});
+    say("a\tb");
+    ReadConsoleOutputCharacterA(out, cells, 3, (COORD){7, 60}, &n);
+    cells[3] = 0;
+    GetConsoleScreenBufferInfo(out, &info);
+    printf("\ntab: [%s] cursor was at column %d\n", cells, info.dwCursorPosition.X);
 
     CONSOLE_SCREEN_BUFFER_INFOEX ex;
     memset(&ex, 0, sizeof ex);

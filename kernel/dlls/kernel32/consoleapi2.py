@@ -4,7 +4,7 @@ One screen buffer is shared by every process attached to the console (its output
 handles are the same buffer), Windows 7's default: 80 columns by 300 rows, an 80x25 window, grey
 on black (attribute 0x07).  What the programs wrote lands in its cells as the console's processed
 output mode puts it there (the cursor advances, wraps at column 80, LF starts a new line, CR returns,
-BS steps back, TAB goes to the next multiple of 8, the buffer scrolls at its last row and the window
+BS steps back, TAB writes blanks up to the next multiple of 8, the buffer scrolls at its last row and the window
 follows the cursor); this is worked out from the bytes written when a program next asks the buffer
 something, so writing costs nothing more.  The title starts as the path of the program that created
 the console (CreateProcess's default, with no STARTUPINFO.lpTitle).
@@ -69,8 +69,12 @@ class ScreenBuffer:
                 self.x = 0
             elif ch == "\b":
                 self.x = max(self.x - 1, 0)
-            elif ch == "\t":
-                self.x = min((self.x // 8 + 1) * 8, WIDTH - 1)
+            elif ch == "\t":                   # blanks up to the next multiple of 8
+                stop = min((self.x // 8 + 1) * 8, WIDTH - 1)
+                for x in range(self.x, stop):
+                    i = self.y * WIDTH + x
+                    self.chars[i], self.attrs[i] = " ", self.attributes
+                self.x = stop
             elif ch == "\a":
                 continue
             else:
@@ -172,22 +176,29 @@ def SetConsoleCursorPosition(ctx, hConsoleOutput: HANDLE, dwCursorPosition: DWOR
 
 
 # -- filling and reading cells ------------------------------------------------------------------------
-def _span(ctx, buf: ScreenBuffer, length: int, coord: int) -> range | None:
+def _span(length: int, coord: int) -> range:
+    """The cells from a coordinate on, row after row, up to the end of the buffer; a coordinate
+    outside the buffer has none (the call still succeeds, as the console host answers)."""
     x, y = _coord(coord)
     if not _inside(x, y):
-        ctx.set_last_error(ERROR_INVALID_PARAMETER)
-        return None
+        return range(0)
     start = y * WIDTH + x
     return range(start, min(start + length, WIDTH * HEIGHT))
 
 
-def _fill(ctx, handle: int, value, length: int, coord: int, written: int, cells: str) -> int:
+def _cells_buffer(ctx, handle: int, count_out: int) -> ScreenBuffer | None:
+    """output_buffer, and on failure a count of 0 for the caller, as kernel32 leaves it."""
     buf = output_buffer(ctx, handle)
+    if buf is None and count_out:
+        ctx.write_u32(count_out, 0)
+    return buf
+
+
+def _fill(ctx, handle: int, value, length: int, coord: int, written: int, cells: str) -> int:
+    buf = _cells_buffer(ctx, handle, written)
     if buf is None:
         return 0
-    span = _span(ctx, buf, length, coord)
-    if span is None:
-        return 0
+    span = _span(length, coord)
     target = buf.chars if cells == "chars" else buf.attrs
     for i in span:
         target[i] = value
@@ -201,7 +212,8 @@ def _fill(ctx, handle: int, value, length: int, coord: int, written: int, cells:
 def FillConsoleOutputCharacterW(ctx, hConsoleOutput: HANDLE, cCharacter: WCHAR, nLength: DWORD,
                                 dwWriteCoord: DWORD, lpNumberOfCharsWritten: LPDWORD) -> BOOL:
     """nLength cells from dwWriteCoord on, row after row, up to the end of the buffer; the count of
-    cells written.  A coordinate outside the buffer: ERROR_INVALID_PARAMETER."""
+    cells written (none from a coordinate outside the buffer).  Not an output handle:
+    ERROR_INVALID_HANDLE and a count of 0."""
     return _fill(ctx, hConsoleOutput, chr(cCharacter & 0xFFFF), nLength, dwWriteCoord, lpNumberOfCharsWritten,
                  "chars")
 
@@ -225,12 +237,10 @@ def FillConsoleOutputAttribute(ctx, hConsoleOutput: HANDLE, wAttribute: WORD, nL
 @probe
 def ReadConsoleOutputCharacterW(ctx, hConsoleOutput: HANDLE, lpCharacter: LPWSTR, nLength: DWORD,
                                 dwReadCoord: DWORD, lpNumberOfCharsRead: LPDWORD) -> BOOL:
-    buf = output_buffer(ctx, hConsoleOutput)
+    buf = _cells_buffer(ctx, hConsoleOutput, lpNumberOfCharsRead)
     if buf is None:
         return 0
-    span = _span(ctx, buf, nLength, dwReadCoord)
-    if span is None:
-        return 0
+    span = _span(nLength, dwReadCoord)
     text = "".join(buf.chars[i] for i in span)
     ctx.write(lpCharacter, text.encode("utf-16-le"))
     if lpNumberOfCharsRead:
@@ -242,12 +252,10 @@ def ReadConsoleOutputCharacterW(ctx, hConsoleOutput: HANDLE, lpCharacter: LPWSTR
 @probe
 def ReadConsoleOutputCharacterA(ctx, hConsoleOutput: HANDLE, lpCharacter: LPSTR, nLength: DWORD,
                                 dwReadCoord: DWORD, lpNumberOfCharsRead: LPDWORD) -> BOOL:
-    buf = output_buffer(ctx, hConsoleOutput)
+    buf = _cells_buffer(ctx, hConsoleOutput, lpNumberOfCharsRead)
     if buf is None:
         return 0
-    span = _span(ctx, buf, nLength, dwReadCoord)
-    if span is None:
-        return 0
+    span = _span(nLength, dwReadCoord)
     text = "".join(buf.chars[i] for i in span)
     ctx.write(lpCharacter, text.encode(ctx.kernel.oem_codepage, "replace"))
     if lpNumberOfCharsRead:
@@ -259,12 +267,10 @@ def ReadConsoleOutputCharacterA(ctx, hConsoleOutput: HANDLE, lpCharacter: LPSTR,
 @probe
 def ReadConsoleOutputAttribute(ctx, hConsoleOutput: HANDLE, lpAttribute: PVOID, nLength: DWORD,
                                dwReadCoord: DWORD, lpNumberOfAttrsRead: LPDWORD) -> BOOL:
-    buf = output_buffer(ctx, hConsoleOutput)
+    buf = _cells_buffer(ctx, hConsoleOutput, lpNumberOfAttrsRead)
     if buf is None:
         return 0
-    span = _span(ctx, buf, nLength, dwReadCoord)
-    if span is None:
-        return 0
+    span = _span(nLength, dwReadCoord)
     ctx.write(lpAttribute, struct.pack(f"<{len(span)}H", *(buf.attrs[i] for i in span)))
     if lpNumberOfAttrsRead:
         ctx.write_u32(lpNumberOfAttrsRead, len(span))
