@@ -101,6 +101,12 @@ WINSOCK = [
     "bind 0.0.0.0:4000: 0",
     "getsockname: 0 port 4000 len 16",
     "listen: 0",
+    "getsockopt SO_TYPE: 0 type 1 len 4",                      # SOCK_STREAM
+    "getsockopt SO_REUSEADDR after setting it: 1",
+    "getsockopt SO_ACCEPTCONN: 1",                              # it listens
+    "getsockopt 2-byte buffer: -1 error 10014",                 # WSAEFAULT
+    "ioctlsocket FIONBIO: 0, FIONREAD: 0 bytes 0",
+    "getpeername: -1 error 10057",                              # WSAENOTCONN
     "FD_ISSET: 1 0",
     "socket dgram/tcp: INVALID_SOCKET error 10041",               # WSAEPROTOTYPE
     "socket family 99: INVALID_SOCKET error 10047",

@@ -103,6 +103,7 @@ class Socket(KernelObject):
         self.family, self.kind, self.protocol = family, kind, protocol
         self.local: bytes | None = None       # the bound sockaddr
         self.listening = False
+        self.non_blocking = False
         self.options: dict[tuple[int, int], bytes] = {}
 
 
@@ -297,6 +298,92 @@ def setsockopt(ctx, s: UINT_PTR, level: INT, optname: INT, optval: PVOID, optlen
         return fail(ctx, WSAEFAULT)
     sock.options[(level & 0xFFFFFFFF, optname & 0xFFFFFFFF)] = bytes(ctx.read(optval, optlen)) if optlen else b""
     return 0
+
+
+# SOL_SOCKET options getsockopt answers without a setsockopt before (Windows 7's defaults: 8 KiB
+# buffers, no linger)
+SO_ACCEPTCONN, SO_LINGER, SO_SNDBUF, SO_RCVBUF, SO_ERROR, SO_TYPE = 0x2, 0x80, 0x1001, 0x1002, 0x1007, 0x1008
+BOOL_OPTIONS = (0x4, 0x8, 0x10, 0x20, 0x100)          # REUSEADDR, KEEPALIVE, DONTROUTE, BROADCAST, OOBINLINE
+
+
+def _option_value(sock: Socket, level: int, name: int) -> bytes | None:
+    stored = sock.options.get((level, name))
+    if stored is not None:
+        return stored
+    if level != SOL_SOCKET:
+        return None
+    if name == SO_TYPE:
+        return struct.pack("<i", sock.kind)
+    if name == SO_ERROR:
+        return struct.pack("<i", 0)
+    if name == SO_ACCEPTCONN:
+        return struct.pack("<i", 1 if sock.listening else 0)
+    if name in (SO_SNDBUF, SO_RCVBUF):
+        return struct.pack("<i", 8192)
+    if name == SO_LINGER:
+        return struct.pack("<HH", 0, 0)
+    if name in BOOL_OPTIONS:
+        return struct.pack("<i", 0)
+    return None
+
+
+@export
+@probe
+def getsockopt(ctx, s: UINT_PTR, level: INT, optname: INT, optval: PVOID, optlen: PVOID) -> INT:
+    """An option set before, or the socket's own state (SO_TYPE, SO_ERROR, SO_ACCEPTCONN) and
+    Windows 7's defaults; an option the socket does not know: WSAENOPROTOOPT; a buffer smaller than
+    the value: WSAEFAULT."""
+    if not initialised(ctx):
+        return SOCKET_ERROR
+    sock = socket_of(ctx, s)
+    if sock is None:
+        return SOCKET_ERROR
+    value = _option_value(sock, level & 0xFFFFFFFF, optname & 0xFFFFFFFF)
+    if value is None:
+        return fail(ctx, WSAENOPROTOOPT)
+    if not optval or not optlen or ctx.read_u32(optlen) < len(value):
+        return fail(ctx, WSAEFAULT)
+    ctx.write(optval, value)
+    ctx.write_u32(optlen, len(value))
+    return 0
+
+
+FIONBIO, FIONREAD, SIOCATMARK = 0x8004667E, 0x4004667F, 0x40047307
+
+
+@export
+@probe
+def ioctlsocket(ctx, s: UINT_PTR, cmd: LONG, argp: PVOID) -> INT:
+    """FIONBIO (blocking or not, recorded), FIONREAD (no data ever arrives: 0), SIOCATMARK (no
+    out-of-band data: TRUE); other commands: WSAEINVAL."""
+    if not initialised(ctx):
+        return SOCKET_ERROR
+    sock = socket_of(ctx, s)
+    if sock is None:
+        return SOCKET_ERROR
+    cmd &= 0xFFFFFFFF
+    if not argp:
+        return fail(ctx, WSAEFAULT)
+    if cmd == FIONBIO:
+        sock.non_blocking = ctx.read_u32(argp) != 0
+    elif cmd == FIONREAD:
+        ctx.write_u32(argp, 0)
+    elif cmd == SIOCATMARK:
+        ctx.write_u32(argp, 1)
+    else:
+        return fail(ctx, WSAEINVAL)
+    return 0
+
+
+@export
+@probe
+def getpeername(ctx, s: UINT_PTR, name: PVOID, namelen: PVOID) -> INT:
+    """No socket is ever connected: WSAENOTCONN."""
+    if not initialised(ctx):
+        return SOCKET_ERROR
+    if socket_of(ctx, s) is None:
+        return SOCKET_ERROR
+    return fail(ctx, WSAENOTCONN)
 
 
 @export
