@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import struct
 
-from unicorn.x86_const import UC_X86_REG_FP0, UC_X86_REG_FPSW, UC_X86_REG_FPTAG
+from unicorn.x86_const import UC_X86_REG_FP0, UC_X86_REG_FPCW, UC_X86_REG_FPSW, UC_X86_REG_FPTAG
 
 
 def double_to_x87(value: float) -> tuple[int, int]:
@@ -69,3 +69,11 @@ def pop(machine) -> float:
     uc.reg_write(UC_X86_REG_FPTAG, uc.reg_read(UC_X86_REG_FPTAG) | 3 << (2 * top))
     uc.reg_write(UC_X86_REG_FPSW, (sw & ~0x3800) | ((top + 1) & 7) << 11)
     return value
+
+
+def fninit(machine, control_word: int = 0x37F) -> None:
+    """The x87 as FNINIT leaves it (an empty stack, no pending exceptions), with `control_word`."""
+    uc = machine.uc
+    uc.reg_write(UC_X86_REG_FPCW, control_word)
+    uc.reg_write(UC_X86_REG_FPSW, 0)
+    uc.reg_write(UC_X86_REG_FPTAG, 0xFFFF)

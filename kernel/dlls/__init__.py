@@ -16,10 +16,14 @@ def system_dlls(profile) -> dict:
     from . import advapi32, kernel32, kernelbase, msvcrt, ntdll, shlwapi, ucrtbase, vcruntime140
     from . import ole32, oleaut32, shell32, user32
     from . import powrprof, winmm, ws2_32
+    from . import psapi
     templates = [ntdll.DLL, msvcrt.DLL, ucrtbase.DLL, vcruntime140.DLL, advapi32.DLL, shlwapi.DLL,
                  user32.DLL, shell32.DLL, ole32.DLL, oleaut32.DLL, winmm.DLL, ws2_32.DLL, powrprof.DLL]
     if profile.has_kernelbase:
         templates.append(kernelbase.DLL)
+    from .export_lists import load_export_list
+    if "K32EnumProcessModules" in load_export_list("kernel32", profile.name):   # Windows 7 on: psapi forwards there
+        templates.append(psapi.DLL)
     specs = []
     for spec in templates:
         absent = frozenset(profile.absent_exports.get(spec.name.lower(), ()))

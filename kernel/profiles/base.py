@@ -121,7 +121,7 @@ WIN7_SP1_X86 = Profile(
         "msvcrt.dll": 0x76A80000, "ucrtbase.dll": 0x75B80000, "vcruntime140.dll": 0x75B60000,
         "advapi32.dll": 0x76E20000, "shlwapi.dll": 0x77A10000,
         "user32.dll": 0x76D90000, "shell32.dll": 0x75E90000, "ole32.dll": 0x76F50000, "oleaut32.dll": 0x76FE0000,
-        "winmm.dll": 0x73D10000, "ws2_32.dll": 0x76A40000, "powrprof.dll": 0x74C10000,
+        "winmm.dll": 0x73D10000, "ws2_32.dll": 0x76B40000, "powrprof.dll": 0x74C10000, "psapi.dll": 0x76C20000,
     },
 )
 

@@ -56,6 +56,8 @@ class EProcess(KernelObject):
         self.process_handle = 0
         self.thread_handle = 0
         self.current_thread = None            # the thread whose registers the engine holds
+        self.priority_class = 0x20            # NORMAL_PRIORITY_CLASS (recorded; scheduling is round robin)
+        self.priority_boost_disabled = 0      # SetProcessPriorityBoost (recorded)
         self.console_handles = {0x3: "input", 0x7: "output", 0xB: "error"}
         self.console_handle_flags: dict[int, int] = {}   # console handle -> HANDLE_FLAG_* (SetHandleInformation)
         self.process_group = 0                # console process group; 0: the process's own (its id)
@@ -127,6 +129,8 @@ class EThread(KernelObject):
         self.win32_start_address = 0
         self.initial_context: bytes = b""
         self.cpu = None                       # saved CPU state while not running
+        self.priority = 0                     # THREAD_PRIORITY_NORMAL (recorded; scheduling is round robin)
+        self.priority_boost_disabled = 0      # SetThreadPriorityBoost (recorded)
         self.state = THREAD_INITIALIZED
         self.exit_status = STATUS_PENDING
         self.create_time = process.kernel.clock.system_time()

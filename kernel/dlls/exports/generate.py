@@ -90,6 +90,7 @@ SOURCES: dict[str, list[str]] = {
     "winmm": ["libwinmm.a"],
     "ws2_32": ["libws2_32.a"],
     "powrprof": ["libpowrprof.a"],
+    "psapi": ["libpsapi.a"],
 }
 
 # The redistributables: one list for every profile (folder common/). common/vcruntime140.txt is
@@ -161,6 +162,14 @@ SUPPLEMENTS: dict[str, list[tuple[str, int | None, str, tuple | None]]] = {"msvc
 ]}
 
 
+# ws2_32 exports the SDK headers do not date (mingw declares them unguarded); Microsoft's documentation
+# gives each one's minimum supported client
+WS2_32_WINDOWS_8 = {"GetHostNameW", "GetAddrInfoExCancel", "GetAddrInfoExOverlappedResult",
+                    "ProcessSocketNotifications"}            # Windows 8, 8, 8, 10 (2004)
+WS2_32_VISTA = {"inet_pton", "inet_ntop", "InetPtonW", "InetNtopW", "GetAddrInfoExA", "GetAddrInfoExW",
+                "FreeAddrInfoEx", "FreeAddrInfoExW", "SetAddrInfoExA", "SetAddrInfoExW"}
+
+
 @dataclass
 class Profile:
     name: str
@@ -175,15 +184,19 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32", "winmm", "ws2_32", "powrprof"],
-                       [("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7)]),
+                        "oleaut32", "winmm", "ws2_32", "powrprof", "psapi"],
+                       [("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
+                        ("ws2_32", "functions of Windows 8 and later (Microsoft's documentation)",
+                         WS2_32_WINDOWS_8.__contains__)]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
                       "oleaut32", "winmm", "ws2_32", "powrprof"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
                                  "msvcrt.dll from Vista on", _secure_or_locale_crt),
-                      ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7)]),
+                      ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
+                      ("ws2_32", "functions of Vista and later (Microsoft's documentation)",
+                       lambda name: name in WS2_32_VISTA or name in WS2_32_WINDOWS_8)]),
 }
 
 

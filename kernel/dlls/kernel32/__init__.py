@@ -9,7 +9,8 @@ from . import (consoleapi, errhandlingapi, fibersapi, fileapi, handleapi, heapap
 from .state import Kernel32State
 from . import consoleapi3, timezoneapi, winbase_mem   # GetConsoleWindow; time zones; Global*/Local* memory
 from . import startup          # NT 5.x's BaseProcessStartThunk / BaseThreadStartThunk
-from . import ioapiset         # I/O completion ports
+from . import ioapiset         # I/O completion ports, cancellation, device control
+from . import consoleapi2, namedpipeapi, psapi   # screen buffer, title; pipes; K32* (psapi.dll forwards here)
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
 KERNELBASE_FUNCTIONS = sorted(name for name, obj in vars(errhandlingapi).items() if hasattr(obj, "__hle__"))
@@ -27,6 +28,7 @@ FORWARDERS = {
     "DecodePointer": "NTDLL.RtlDecodePointer",
     "SetLastError": "NTDLL.RtlSetLastWin32Error",
     "RtlZeroMemory": "NTDLL.RtlZeroMemory",
+    "RtlCaptureContext": "NTDLL.RtlCaptureContext",
     "RtlFillMemory": "NTDLL.RtlFillMemory",
     "RtlMoveMemory": "NTDLL.RtlMoveMemory",
     "AddVectoredExceptionHandler": "NTDLL.RtlAddVectoredExceptionHandler",
@@ -52,7 +54,7 @@ DLL = DllSpec(
     base=0x76C30000,
     modules=[consoleapi, fibersapi, fileapi, handleapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi,
              processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls,
-             consoleapi3, timezoneapi, winbase_mem, startup, ioapiset],
+             consoleapi3, timezoneapi, winbase_mem, startup, ioapiset, consoleapi2, namedpipeapi, psapi],
     forwarders={**FORWARDERS, **{name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS}},
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
     code=startup.code,

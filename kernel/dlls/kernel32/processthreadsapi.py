@@ -1,7 +1,6 @@
-"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
+"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots, thread contexts,
+priority boosts."""
 import struct
-
-from unicorn.x86_const import UC_X86_REG_EIP as _EIP
 
 from ...hle.probe import probe
 from ...hle.registry import export
@@ -224,69 +223,6 @@ def SuspendThread(ctx, hThread: HANDLE) -> DWORD:
         return 0xFFFFFFFF
 
 
-# -- thread contexts (what a debugger, or Go's scheduler preempting a goroutine, reads and changes)
-THREAD_GET_CONTEXT = 0x0008
-THREAD_SET_CONTEXT = 0x0010
-
-
-def _thread_state(ctx, thread):
-    """(register holder, pending request) of a thread that is not the caller: the CPU of its
-    process while it is that process's current thread, else its saved state."""
-    if thread.process.current_thread is thread:
-        return thread.process.machine.uc, thread.request
-    return thread.cpu, thread.request
-
-
-@export
-@probe
-def GetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
-    """The parts of the CONTEXT its ContextFlags name, as the thread will continue in user mode:
-    where a preempted thread resumes, or the return from the call a waiting thread is in (EAX
-    then the call's result).  The caller's own thread: its registers in this call."""
-    from emu.context import capture
-    from ...nt.sync import reference
-    thread = reference(ctx, hThread, EThread, THREAD_GET_CONTEXT)
-    flags = ctx.read_u32(lpContext)
-    if thread is ctx.thread:
-        ctx.write(lpContext, bytes(capture(ctx.uc, flags)))
-        return 1
-    regs, request = _thread_state(ctx, thread)
-    if regs is None or (request is not None and request.kind != "return"):
-        raise NtError("STATUS_UNSUCCESSFUL", f"thread {thread.tid} has no user-mode context yet")
-    data = capture(regs, flags)
-    if flags & 0x01:
-        eip = request.eip if request is not None else (thread.resume_eip or regs.reg_read(_EIP))
-        struct.pack_into("<I", data, 0xB8, eip)
-    if flags & 0x02 and request is not None and thread.wake_status is not None:
-        struct.pack_into("<I", data, 0xB0, thread.wake_status)
-    ctx.write(lpContext, bytes(data))
-    return 1
-
-
-@export
-@probe
-def SetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
-    """Loads the parts its ContextFlags name into a suspended (or waiting) thread; it continues
-    there (a waiting thread after its call returns).  Not for the caller's own thread, nor for a
-    thread that has not reached user mode yet (STATUS_UNSUCCESSFUL)."""
-    from emu.context import CONTEXT_SIZE, apply
-    from ...nt.sync import reference
-    thread = reference(ctx, hThread, EThread, THREAD_SET_CONTEXT)
-    data = ctx.read(lpContext, CONTEXT_SIZE)
-    regs, request = _thread_state(ctx, thread)
-    if thread is ctx.thread or regs is None or (request is not None and request.kind != "return"):
-        raise NtError("STATUS_UNSUCCESSFUL", f"cannot set the context of thread {thread.tid} now")
-    apply(regs, data)
-    flags = struct.unpack_from("<I", data, 0)[0]
-    if flags & 0x01:
-        eip = regs.reg_read(_EIP)
-        if request is not None:
-            request.eip = eip
-        else:
-            thread.resume_eip = eip
-    return 1
-
-
 @export
 def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
     """Ends the thread at once: no DLL_THREAD_DETACH, as on Windows (the last thread ends the process)."""
@@ -305,7 +241,7 @@ PRIORITY_CLASSES = {0x40, 0x4000, 0x20, 0x8000, 0x80, 0x100}
 
 @export
 def GetThreadPriority(ctx, hThread: HANDLE) -> INT:
-    return getattr(reference_object(ctx, hThread, EThread), "priority", 0)
+    return reference_object(ctx, hThread, EThread).priority
 
 
 @export
@@ -320,7 +256,7 @@ def SetThreadPriority(ctx, hThread: HANDLE, nPriority: INT) -> BOOL:
 
 @export
 def GetPriorityClass(ctx, hProcess: HANDLE) -> DWORD:
-    return getattr(reference_object(ctx, hProcess, EProcess), "priority_class", 0x20)
+    return reference_object(ctx, hProcess, EProcess).priority_class
 
 
 @export
@@ -486,22 +422,6 @@ def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD
 
 
 @export
-def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
-    """Recorded per process (the scheduler has no dynamic boosts to switch off)."""
-    process = reference_object(ctx, hProcess, EProcess)
-    process.priority_boost_disabled = 1 if bDisablePriorityBoost else 0
-    return 1
-
-
-@export
-@probe
-def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPBOOL) -> BOOL:
-    process = reference_object(ctx, hProcess, EProcess)
-    ctx.write_u32(pDisablePriorityBoost, getattr(process, "priority_boost_disabled", 0))
-    return 1
-
-
-@export
 def SetProcessAffinityMask(ctx, hProcess: HANDLE, dwProcessAffinityMask: DWORD) -> BOOL:
     process = reference_object(ctx, hProcess, EProcess)
     if not dwProcessAffinityMask or dwProcessAffinityMask & ~_system_affinity(ctx):
@@ -571,4 +491,150 @@ def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL
     end = process.exit_time or ctx.kernel.clock.system_time()
     ticks = max(end - process.create_time, 0)               # 100 ns units
     ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
+    return 1
+
+
+# -- thread contexts: GetThreadContext / SetThreadContext ------------------------------------------------
+#
+# The CONTEXT groups the caller names in ContextFlags (each with the CONTEXT_i386 bit, as the kernel
+# checks them) are read from or written to where the thread's user-mode state is: a thread that has
+# not started yet has its initial context (EIP the start thunk, EAX the start address, EBX the
+# parameter); a thread that was switched out, its saved registers and the EIP it resumes at; the
+# calling thread, the registers it returns to kernel32's caller with (EIP the return address).
+# Setting the calling thread's context resumes it there at once, as NtSetContextThread on oneself does.
+
+_GROUPS = ((0x10001, 0xB4, 0xCC), (0x10002, 0x9C, 0xB4), (0x10004, 0x8C, 0x9C), (0x10008, 0x1C, 0x8C),
+           (0x10010, 0x04, 0x1C), (0x10020, 0xCC, 0x2CC))     # control, integer, segments, float, debug, extended
+
+
+class _SavedCpu:
+    """A thread's saved CPU state (Machine.save_cpu) reads and writes registers as the engine does,
+    so capture() and apply() take it in place of the machine."""
+
+    def __init__(self, state):
+        self.uc = state
+
+
+def _live_source(thread):
+    """The registers of a thread that has started: its saved state, or its process's CPU if it is the
+    thread that ran last there."""
+    process = thread.process
+    if process.current_thread is thread or thread.cpu is None:
+        return process.machine
+    return _SavedCpu(thread.cpu)
+
+
+def _resume_eip(thread) -> int | None:
+    req = thread.request
+    if req is not None and req.kind == "return":
+        return req.eip
+    if req is None:
+        return thread.resume_eip or None
+    return None
+
+
+def _thread_state(ctx, thread) -> bytearray:
+    """The thread's complete user-mode CONTEXT (all groups)."""
+    from emu.context import CONTEXT_ALL, capture
+    req = thread.request
+    if req is not None and req.kind == "start":
+        state = bytearray(thread.initial_context)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if req is not None and req.kind == "context":
+        state = bytearray(req.data)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if thread is ctx.thread:
+        state = capture(ctx.machine, CONTEXT_ALL)
+        esp = ctx.machine.reg("esp")
+        struct.pack_into("<I", state, 0xB8, ctx.read_u32(esp))      # EIP: where the call returns
+        struct.pack_into("<I", state, 0xC4, esp + 4 + 8)            # ESP: after its stdcall return
+        return state
+    state = capture(_live_source(thread), CONTEXT_ALL)
+    eip = _resume_eip(thread)
+    if eip is not None:
+        struct.pack_into("<I", state, 0xB8, eip)
+    return state
+
+
+def _merge(state: bytearray, new: bytes, flags: int) -> None:
+    for group, start, end in _GROUPS:
+        if flags & group == group:
+            state[start:end] = new[start:end]
+
+
+@export
+@probe
+def GetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    flags = ctx.read_u32(lpContext)
+    state = _thread_state(ctx, thread)
+    out = bytearray(ctx.read(lpContext, 0x2CC))
+    _merge(out, state, flags)
+    ctx.write(lpContext, bytes(out))
+    return 1
+
+
+@export
+@probe
+def SetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    from emu.context import CONTEXT_ALL, apply
+    from kernel.ke.dispatch import Request
+    thread = reference_object(ctx, hThread, EThread)
+    new = bytes(ctx.read(lpContext, 0x2CC))
+    flags = struct.unpack_from("<I", new, 0)[0]
+    state = _thread_state(ctx, thread)
+    _merge(state, new, flags)
+    req = thread.request
+    if thread is ctx.thread:
+        thread.request = Request("context", data=bytes(state))
+        ctx.kernel.scheduler.reschedule = True
+        return 1
+    if req is not None and req.kind == "start":
+        thread.initial_context = bytes(state)
+        return 1
+    if req is not None and req.kind == "context":
+        req.data = bytes(state)
+        return 1
+    apply(_live_source(thread), bytes(state))
+    if flags & 0x10001 == 0x10001:
+        eip = struct.unpack_from("<I", state, 0xB8)[0]
+        if req is not None and req.kind == "return":
+            req.eip = eip
+        elif req is None:
+            thread.resume_eip = eip
+    return 1
+
+
+# -- priority boost ------------------------------------------------------------------------------------
+# Recorded and reported; the round-robin scheduler has no dynamic boosts to turn off.
+
+@export
+@probe
+def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hProcess, EProcess).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    ctx.write_u32(pDisablePriorityBoost, process.priority_boost_disabled)
+    return 1
+
+
+@export
+@probe
+def SetThreadPriorityBoost(ctx, hThread: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hThread, EThread).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetThreadPriorityBoost(ctx, hThread: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    ctx.write_u32(pDisablePriorityBoost, thread.priority_boost_disabled)
     return 1

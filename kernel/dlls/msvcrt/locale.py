@@ -88,7 +88,19 @@ def localeconv(ctx) -> PVOID:
         dot, empty = strings, strings + 2
         buf = state.lconv = state.heap.allocate(48)
         ctx.write(buf, struct.pack("<10I8B", dot, empty, empty, empty, empty, empty, empty, empty, empty, empty,
-                                   *([127] * 8)))
+                                   *([getattr(state, "char_max", 127)] * 8)))
     return buf
+
+
+@export(conv="cdecl")
+def __lconv_init(ctx) -> INT:
+    """What a program compiled with unsigned chars (/J) calls at start-up: from then on the
+    "not available" value of lconv's char members is 255 (its CHAR_MAX) instead of 127.  Returns 0."""
+    state = crt(ctx)
+    state.char_max = 255
+    buf = getattr(state, "lconv", None)
+    if buf is not None:
+        ctx.write(buf + 40, bytes([255] * 8))
+    return 0
 
 

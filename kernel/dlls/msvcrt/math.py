@@ -213,3 +213,15 @@ def _ftol(ctx) -> LONGLONG:
     if value != value or not (-2.0 ** 63 <= value < 2.0 ** 63):
         return -(1 << 63)
     return int(value)
+
+
+@export(conv="cdecl")
+def _fpreset(ctx) -> VOID:
+    """float.h: reinitializes the floating-point package: the x87 as FNINIT leaves it (an empty
+    stack, no pending exceptions) with the control word the runtime starts with (0x27F: all
+    exceptions masked, 53-bit precision, round to nearest), and the abstract control word
+    _controlfp reports back at its start-up value."""
+    from emu import x87
+    from .crt import CW_DEFAULT, crt
+    crt(ctx).controlfp = CW_DEFAULT
+    x87.fninit(ctx.machine, 0x27F)

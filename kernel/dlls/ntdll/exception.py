@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
 from ..kernel32.state import kernel32_state_or_none
 from .state import ntdll_state
@@ -270,3 +271,18 @@ def unhandled_exception_filter(ctx, pointers: int):
             return EXCEPTION_EXECUTE_HANDLER
     # no filter, or it declined: Windows Error Reporting ends the process
     return EXCEPTION_EXECUTE_HANDLER
+
+
+@export
+@probe
+def RtlCaptureContext(ctx, ContextRecord: PCONTEXT) -> VOID:
+    """x86's RtlCaptureContext: the integer and segment registers as they are at the call, and the
+    control registers of the *caller's* frame as its EBP chain gives them, as if the caller had
+    returned: EIP = [EBP+4], EBP = [EBP], ESP = EBP+8.  ContextFlags: CONTEXT_CONTROL |
+    CONTEXT_INTEGER | CONTEXT_SEGMENTS."""
+    from emu.context import CONTEXT_FULL, capture
+    context = capture(ctx.machine, CONTEXT_FULL)
+    ebp = struct.unpack_from("<I", context, 0xB4)[0]
+    struct.pack_into("<II", context, 0xB4, ctx.read_u32(ebp), ctx.read_u32(ebp + 4))
+    struct.pack_into("<I", context, 0xC4, ebp + 8)
+    ctx.write(ContextRecord, bytes(context[:0xCC]))

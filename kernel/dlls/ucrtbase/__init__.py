@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ...hle.registry import DllSpec
 from ..msvcrt import crt as msvcrt_crt
-from ..msvcrt import ctype, locale, lowio, math, stdio, stdlib, string, time
+from ..msvcrt import ctype, direct, locale, lowio, malloc, math, stdio, stdlib, string, time
 from . import runtime
 from .share import share_all
 
@@ -32,7 +32,7 @@ ALIASES = {"_time32": "time", "_localtime32": "localtime", "_gmtime32": "gmtime"
            "_difftime32": "difftime", "_ctime32": "ctime", "_mkgmtime32": "_mkgmtime"}
 
 SHARED = share_all(vars(runtime), runtime.__name__, "ucrtbase",
-                   [msvcrt_crt, ctype, locale, lowio, math, stdio, stdlib, string, time], ALIASES, _state)
+                   [msvcrt_crt, ctype, locale, lowio, math, stdio, stdlib, string, time, direct, malloc], ALIASES, _state)
 
 
 def ucrtbase_init(ctx, base: int, reason: int):

@@ -345,3 +345,14 @@ def terminate(ctx) -> VOID:
 @ucrt_call
 def __sys_nerr(ctx) -> PVOID:
     return crt(ctx).var["_sys_nerr"]
+
+
+@export(conv="cdecl")
+@ucrt_call
+def _aligned_msize(ctx, _Block: PVOID, _Alignment: SIZE_T, _Offset: SIZE_T) -> SIZE_T:
+    """The bytes usable from an _aligned_malloc block's pointer on (malloc.h; the UCRT's only)."""
+    from ..msvcrt.malloc import usable_size
+    if not _Block or not _Alignment or _Alignment & (_Alignment - 1):
+        set_errno(ctx, 22)
+        return 0xFFFFFFFF
+    return usable_size(ctx, _Block)
