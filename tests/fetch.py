@@ -68,13 +68,8 @@ def sevenza() -> str:
 
 
 def cli32() -> str:
-    """setuptools' cli-32.exe: the installed setuptools' own, or the one of the setuptools 65.5.0 wheel."""
-    import importlib.util
-    spec = importlib.util.find_spec("setuptools")
-    if spec is not None and spec.origin:
-        installed = os.path.join(os.path.dirname(spec.origin), "cli-32.exe")
-        if os.path.exists(installed):
-            return installed
+    """setuptools' cli-32.exe of the setuptools 65.5.0 wheel (pinned: what the tests expect of it is
+    that build's behaviour; the environment's own setuptools may carry another build)."""
     folder = os.path.join(CACHE, f"setuptools-{SETUPTOOLS_VERSION}")
     target = os.path.join(folder, "setuptools", "cli-32.exe")
     if not os.path.exists(target):
