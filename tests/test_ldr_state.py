@@ -125,3 +125,19 @@ def test_command_line_rewritten_before_the_process_runs_is_what_get_command_line
     result = emu.run()
     assert result.exit_code == 0, result.message
     assert result.stdout.decode().splitlines()[-1] == "GetCommandLineA: " + spoofed
+
+
+def test_c_runtime_splits_the_command_line_rewritten_before_the_process_runs(emulator):
+    """msvcrt copies GetCommandLineA/W when it initializes (_acmdln, _wcmdln) and __getmainargs
+    splits that copy: the child's argv is the rewritten command line."""
+    emu = emulator()
+    emu.create_process(sample("args.exe"), ["aaaa"])
+    S, p = emu.structs, emu.process
+    at = p.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("CommandLine")
+    length, _, buf = struct.unpack("<HHI", emu.read(at, 8))
+    assert emu.read(buf, length).decode("utf-16-le").endswith(" aaaa")
+    emu.write(buf + length - 8, "b cc".encode("utf-16-le"))
+    result = emu.run()
+    assert result.exit_code == 3, result.message          # args.exe exits with argc
+    assert result.stdout.decode().splitlines()[:4] == ["argc=3", "argv[0]=[C:\\app\\args.exe]", "argv[1]=[b]",
+                                                       "argv[2]=[cc]"]

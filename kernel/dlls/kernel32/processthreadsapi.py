@@ -413,13 +413,18 @@ def kernel32_init(ctx, base: int, reason: int) -> None:
         state.command_line_ansi = base_ansi_command_line(ctx)
 
 
+def ansi_command_line(ctx) -> int:
+    """BaseAnsiCommandLine.Buffer, made now if kernel32 has not initialized yet."""
+    state = kernel32_state(ctx.process)
+    if state.command_line_ansi is None:
+        state.command_line_ansi = base_ansi_command_line(ctx)
+    return state.command_line_ansi
+
+
 @export
 def GetCommandLineA(ctx) -> LPSTR:
     """BaseAnsiCommandLine.Buffer: the ANSI copy made when kernel32 initialized."""
-    state = kernel32_state(ctx.process)
-    if state.command_line_ansi is None:          # called before kernel32's initialization ran
-        state.command_line_ansi = base_ansi_command_line(ctx)
-    return state.command_line_ansi
+    return ansi_command_line(ctx)
 
 
 @export
