@@ -10,7 +10,7 @@ from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess, EThread
 from kernel.ps.exit import terminate_process, terminate_thread
-from .state import kernel32_state
+from .state import kernel32_state, kernel32_state_or_none
 from ..ntdll.thread import exit_process
 from kernel.rtl.status import NtError
 
@@ -414,8 +414,11 @@ def kernel32_init(ctx, base: int, reason: int) -> None:
 
 
 def ansi_command_line(ctx) -> int:
-    """BaseAnsiCommandLine.Buffer, made now if kernel32 has not initialized yet."""
-    state = kernel32_state(ctx.process)
+    """BaseAnsiCommandLine.Buffer, made now if kernel32 has not initialized yet (or a fresh
+    conversion in a process without kernel32: a program may import only msvcrt)."""
+    state = kernel32_state_or_none(ctx.process)
+    if state is None:
+        return base_ansi_command_line(ctx)
     if state.command_line_ansi is None:
         state.command_line_ansi = base_ansi_command_line(ctx)
     return state.command_line_ansi
