@@ -122,6 +122,7 @@ dll sampledll sampledll.c "$BIN" 0x61000000
 dll sampledll2 sampledll2.c "$BIN" 0x62000000 "$OBJ/libsampledll.a"
 exe dllmain "$OBJ/libsampledll.a"
 exe threads "$OBJ/libsampledll.a"
+exe ldrstate                  # LoadLibrary/FreeLibrary of relocA.dll and relocB.dll (built below), LoadCount, unlinking
 
 # 6: relocation group: same preferred base on purpose
 dll relocA reloclib.c "$BIN" 0x10000000 -DLETTER=A
