@@ -666,7 +666,9 @@ def add_arguments(p: argparse.ArgumentParser, size_type) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="programs, folders (searched recursively) or survey lists (.json)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="host processes at a time (default: the number of CPUs)")
+                   help="host processes at a time (default: the number of CPUs); with --executor dask and no "
+                        "--scheduler, the worker processes of the cluster on 127.0.0.1 (a real cluster runs as many "
+                        "at a time as its workers have threads)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"wall time of each run (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-memory", type=size_type, default=DEFAULT_MAX_MEMORY, metavar="BYTES",
