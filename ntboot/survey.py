@@ -1,6 +1,7 @@
 """`ntboot survey`: what would break across a corpus of programs.
 
     ntboot survey PATH... [--jobs N] [--timeout S] [--args "..."] [--json|--markdown] [-o FILE]
+                  [--executor local|dask [--scheduler ADDRESS]]
 
 For every PE32 (i386) image found (folders are searched recursively; other files are skipped, PE32+
 and non-i386 images with a note):
@@ -20,8 +21,9 @@ input, and the survey says whether it ran to its expected output.
 
 The output is a table per program and a ranking of the missing and unimplemented functions by how
 many programs each one blocks (the function a run stopped at, and the imports the census found
-unresolved), as text, JSON or Markdown.  Runs go through an `Executor` (map jobs -> results); the
-local process pool is the one implementation here.
+unresolved), as text, JSON or Markdown.  Runs go through an `Executor` (map jobs -> results): the
+local process pool (`LocalPool`, the default), or the workers of a Dask distributed cluster
+(`DaskExecutor`, `--executor dask [--scheduler tcp://HOST:8786]`; Dask is an optional extra).
 """
 from __future__ import annotations
 
@@ -367,7 +369,7 @@ class LocalPool:
                         if sentinel not in ready:
                             proc.kill()
                         proc.join()
-                        yield index, _collect(path, proc, jobs[index], killed=sentinel not in ready)
+                        yield index, _collect(path, proc.exitcode, jobs[index], killed=sentinel not in ready)
             finally:
                 for _, proc, _, _ in running.values():
                     proc.kill()
@@ -384,20 +386,125 @@ def _worker(fn, job, path: str) -> None:
     os.replace(path + ".part", path)
 
 
-def _collect(path: str, proc, job, killed: bool) -> dict:
+def _collect(path: str, exitcode, job, killed: bool) -> dict:
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
     except (OSError, ValueError):
         pass
-    target = job.target
     why = (f"the host process was killed after {LocalPool.hard_timeout(job):.0f} s (its run did not stop at "
-           f"its {job.timeout:g} s limit)" if killed else f"the host process died (exit status {proc.exitcode})")
+           f"its {job.timeout:g} s limit)" if killed else f"the host process died (exit status {exitcode})")
+    return internal_error_row(job, why)
+
+
+def internal_error_row(job, why: str) -> dict:
+    """The row of a job that gave no result (its host process died or overran, or its cluster worker was
+    lost): an internal error saying why."""
+    target = job.target
     return {"name": target.name, "path": target.path, "source": target.source, "args": target.args,
             "kind": pe_kind(target.path), "census": None, "expected": False if target.expect else None,
             "seconds": None,
             "run": {"outcome": INTERNAL, "detail": why, "exit_code": None, "status": None, "function": None,
                     "caller": None, "location": None}}
+
+
+class ExecutorUnavailable(Exception):
+    """The executor asked for cannot be used (its library is not installed, its cluster cannot be
+    reached); the message is the line to print."""
+
+
+class DaskExecutor:
+    """The jobs as tasks of a Dask distributed cluster: the scheduler at `scheduler` (e.g.
+    "tcp://HOST:8786"), or, without one, a cluster of `workers` processes started on 127.0.0.1 for the
+    survey.  Each task runs `fn(job)` in a new host process on its worker (`run_in_process`), with
+    LocalPool's hard timeout; a host process that dies or overruns, a worker lost with its task, and a
+    program not found on the worker each give an internal-error row.  Dask is imported here only: it
+    is the optional extra `ntboot[cluster]`, and ntboot itself does not depend on it."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ExecutorUnavailable("--executor dask needs Dask's distributed scheduler, which is not installed: "
+                                      "pip install 'ntboot[cluster]'") from None
+        self.scheduler = scheduler
+        self.workers = max(1, workers or os.cpu_count() or 1)
+
+    def map(self, fn, jobs: list) -> Iterator[tuple[int, dict]]:
+        import uuid
+        from distributed import Client, LocalCluster, as_completed
+        cluster = None
+        if self.scheduler is None:
+            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:0")   # its HTTP server: a free loopback port
+        futures = {}
+        try:
+            try:
+                client = Client(cluster if cluster is not None else self.scheduler)
+            except OSError as e:
+                raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {self.scheduler}: {e}") from None
+            try:
+                token = uuid.uuid4().hex
+                for index, job in enumerate(jobs):
+                    futures[client.submit(_dask_task, fn, job, key=f"ntboot-survey-{token}-{index}", pure=False,
+                                          retries=0)] = index
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as e:           # KilledWorker, a lost connection: the job has no result
+                        result = internal_error_row(jobs[index], f"the cluster lost the job: {type(e).__name__}: {e}")
+                    yield index, result
+            finally:
+                client.cancel(list(futures))
+                client.close()
+        finally:
+            if cluster is not None:
+                cluster.close()
+
+
+def _dask_task(fn, job) -> dict:
+    """One job on a Dask worker: the program must be at the same path there (a shared or copied corpus)."""
+    if not os.path.exists(job.target.path):
+        import socket
+        return internal_error_row(job, f"{job.target.path} is not on the worker {socket.gethostname()} (a "
+                                       f"cluster survey needs the programs at the same path on every worker)")
+    return run_in_process(fn, job)
+
+
+def run_in_process(fn, job) -> dict:
+    """`fn(job)` in a new Python process (not a fork: a Dask worker is a daemon process, which
+    multiprocessing does not let have children, and it runs threads), killed after
+    `LocalPool.hard_timeout(job)` seconds; its result, or the internal-error row of LocalPool."""
+    import pickle
+    import subprocess
+    with tempfile.TemporaryDirectory(prefix="ntboot-survey-") as tmp:
+        src, dst = os.path.join(tmp, "job.pickle"), os.path.join(tmp, "result.json")
+        with open(src, "wb") as f:
+            pickle.dump((fn, job), f)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))   # the modules this one has
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from ntboot.survey import _process_main; "
+                                 "_process_main(sys.argv[1], sys.argv[2])", src, dst],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        try:
+            proc.wait(timeout=LocalPool.hard_timeout(job))
+            killed = False
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            killed = True
+        finally:
+            if proc.returncode is None:      # the waiting thread was interrupted
+                proc.kill()
+                proc.wait()
+        return _collect(dst, proc.returncode, job, killed)
+
+
+def _process_main(src: str, dst: str) -> None:
+    import pickle
+    with open(src, "rb") as f:
+        fn, job = pickle.load(f)
+    _worker(fn, job, dst)
 
 
 # -- the survey ---------------------------------------------------------------------------------------------
@@ -559,7 +666,9 @@ def add_arguments(p: argparse.ArgumentParser, size_type) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="programs, folders (searched recursively) or survey lists (.json)")
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="host processes at a time (default: the number of CPUs)")
+                   help="host processes at a time (default: the number of CPUs); with --executor dask and no "
+                        "--scheduler, the worker processes of the cluster on 127.0.0.1 (a real cluster runs as many "
+                        "at a time as its workers have threads)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"wall time of each run (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--max-memory", type=size_type, default=DEFAULT_MAX_MEMORY, metavar="BYTES",
@@ -572,6 +681,12 @@ def add_arguments(p: argparse.ArgumentParser, size_type) -> None:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the survey as JSON")
     fmt.add_argument("--markdown", action="store_true", help="Markdown tables")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where the runs go: local (default), a pool of host processes on this machine; dask, "
+                        "the workers of a Dask distributed cluster (needs `pip install 'ntboot[cluster]'`)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the cluster's scheduler, e.g. tcp://HOST:8786 (default: a cluster of "
+                        "--jobs worker processes started on 127.0.0.1 for this survey)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
 
@@ -588,14 +703,29 @@ def warm(profile: str | None = None) -> None:
 
 def main(ns) -> int:
     """`ntboot survey`: 0, or 1 when a program ended in an internal error of ntboot."""
-    warm(ns.profile)
-    targets, skipped = collect(ns.paths, shlex.split(ns.args))
     if ns.jobs < 0 or ns.timeout <= 0:
         print("ntboot: survey: --jobs and --timeout must be positive", file=sys.stderr)
         return 2
+    if ns.scheduler and ns.executor != "dask":
+        print("ntboot: survey: --scheduler needs --executor dask", file=sys.stderr)
+        return 2
+    if ns.executor == "dask":
+        try:
+            executor = DaskExecutor(ns.scheduler, ns.jobs or None)
+        except ExecutorUnavailable as e:
+            print(f"ntboot: survey: {e}", file=sys.stderr)
+            return 2
+    else:
+        warm(ns.profile)                 # the forked workers of the local pool start with it
+        executor = LocalPool(ns.jobs or None)
+    targets, skipped = collect(ns.paths, shlex.split(ns.args))
     progress = _Bar(sys.stderr) if not ns.no_progress and sys.stderr.isatty() else None
-    doc = survey(targets, executor=LocalPool(ns.jobs or None), timeout=ns.timeout, max_memory=ns.max_memory,
-                 max_processes=ns.max_processes, profile=ns.profile, skipped=skipped, progress=progress)
+    try:
+        doc = survey(targets, executor=executor, timeout=ns.timeout, max_memory=ns.max_memory,
+                     max_processes=ns.max_processes, profile=ns.profile, skipped=skipped, progress=progress)
+    except ExecutorUnavailable as e:
+        print(f"ntboot: survey: {e}", file=sys.stderr)
+        return 2
     if ns.json:
         text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
     elif ns.markdown:

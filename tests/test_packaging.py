@@ -40,6 +40,9 @@ def test_wheel_contents_and_metadata(wheel):
     requires = [line.split(": ", 1)[1] for line in meta.splitlines() if line.startswith("Requires-Dist: ")
                 and "extra ==" not in line]
     assert requires == ["unicorn==2.1.4", "capstone<6,>=5.0.2", "pefile>=2024.8.26"]
+    # the cluster executor's Dask is an optional extra, not a dependency of ntboot
+    assert "Provides-Extra: cluster\n" in meta
+    assert 'Requires-Dist: dask[distributed]>=2025.1; extra == "cluster"\n' in meta
     assert "[console_scripts]\nntboot = ntboot.cli:main" in entry_points
     assert "[pytest11]\nntboot = pytest_ntboot" in entry_points
 
