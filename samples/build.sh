@@ -102,6 +102,10 @@ WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
 echo "  RC   shellmisc.rc"
 "$WINDRES" -O coff -i "$SRC/shellmisc.rc" -o "$OBJ/shellmisc.res.o"
 exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
+# SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
+echo "  RC   sysmisc.rc"
+"$WINDRES" -O coff -i "$SRC/sysmisc.rc" -o "$OBJ/sysmisc.res.o"
+exe sysmisc "$OBJ/sysmisc.res.o"
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000
@@ -132,6 +136,9 @@ $ZIG version >/dev/null 2>&1 ||
 echo "  ZIG  bin/ucrt_hello.exe"
 (cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_hello.c" -o "$BIN/ucrt_hello.exe")
 rm -f "$BIN/ucrt_hello.pdb" "$BIN/ucrt_hello.lib"
+echo "  ZIG  bin/ucrt_more.exe"
+(cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_more.c" -o "$BIN/ucrt_more.exe")
+rm -f "$BIN/ucrt_more.pdb" "$BIN/ucrt_more.lib"
 
 # C++ with the MinGW runtime DLLs (libstdc++-6.dll, libgcc_s_dw2-1.dll): these are NOT kept in
 # bin/ (tests find them where gcc-mingw-w64-i686-win32-runtime installs them, or fetch that package)

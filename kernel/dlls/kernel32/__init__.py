@@ -39,6 +39,12 @@ FORWARDERS = {
     "WakeConditionVariable": "NTDLL.RtlWakeConditionVariable",
     "WakeAllConditionVariable": "NTDLL.RtlWakeAllConditionVariable",
     "InitOnceInitialize": "NTDLL.RtlRunOnceInitialize",
+    # interlocked singly linked lists (interlockedapi.h)
+    "InitializeSListHead": "NTDLL.RtlInitializeSListHead",
+    "InterlockedPushEntrySList": "NTDLL.RtlInterlockedPushEntrySList",
+    "InterlockedPopEntrySList": "NTDLL.RtlInterlockedPopEntrySList",
+    "InterlockedFlushSList": "NTDLL.RtlInterlockedFlushSList",
+    "QueryDepthSList": "NTDLL.RtlQueryDepthSList",
 }
 FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 
@@ -51,3 +57,6 @@ DLL = DllSpec(
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
+
+from . import tlhelp32, winbase_ptr, winbase_res   # Toolhelp; MulDiv, IsBad*Ptr, IsWow64Process; resources
+DLL.modules += [tlhelp32, winbase_ptr, winbase_res]

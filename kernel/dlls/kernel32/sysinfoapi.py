@@ -1,8 +1,11 @@
-"""sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features."""
+"""sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features, the system
+folders and the computer's name."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPFILETIME, LPSYSTEM_INFO, LPVOID, PLARGE_INTEGER, ULONGLONG, VOID
+from ...hle.types import (BOOL, DWORD, LPDWORD, LPFILETIME, LPSTR, LPSYSTEM_INFO, LPVOID, LPWSTR, PLARGE_INTEGER,
+                          UINT, ULONGLONG, VOID)
 from ...nt.system import PERFORMANCE_FREQUENCY
 
 
@@ -136,3 +139,120 @@ def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
         return min(v, 0xFFFFFFFF)
     ctx.write(lpBuffer, struct.pack("<IIIIIIII", 32, MEMORY_LOAD, cap(TOTAL_PHYS), cap(AVAIL_PHYS),
                                     cap(TOTAL_PAGE_FILE), cap(AVAIL_PAGE_FILE), TOTAL_VIRTUAL, _avail_virtual(ctx)))
+
+
+# -- folders and the computer's name --------------------------------------------------------------------
+def _copy_folder(ctx, folder: str, buffer: int, size: int, wide: bool) -> int:
+    """GetSystemDirectory/GetWindowsDirectory: the characters copied (no NUL), or, when the buffer is
+    too small, the size it needs with the NUL (the buffer untouched)."""
+    from .fileapi import copy_out
+    return copy_out(ctx, folder, buffer, size, wide)
+
+
+def system_folder(ctx) -> str:
+    """What GetSystemDirectory returns: the Windows folder and "system32", spelled as Windows 7 does."""
+    return ctx.kernel.windows_directory + "\\system32"
+
+
+@export
+@probe
+def GetSystemDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _copy_folder(ctx, system_folder(ctx), lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _copy_folder(ctx, system_folder(ctx), lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
+    """The shared Windows folder (the same as GetWindowsDirectory outside Terminal Services)."""
+    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+
+
+@export
+@probe
+def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
+    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+
+
+COMPUTER_NAME_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName"
+ERROR_INVALID_PARAMETER = 87
+ERROR_BUFFER_OVERFLOW = 111
+ERROR_MORE_DATA = 234
+
+
+def computer_name(ctx) -> str:
+    """The NetBIOS name, from the registry (ActiveComputerName), as kernel32 reads it."""
+    name = ctx.kernel.registry.get(COMPUTER_NAME_KEY, "ComputerName")
+    return name if isinstance(name, str) and name else "NTBOOT"
+
+
+def _name_out(ctx, text: str, buffer: int, size_ptr: int, wide: bool, too_small_error: int) -> int:
+    """*size in: the buffer's characters; out: the characters copied (no NUL), or the size needed with
+    the NUL and too_small_error."""
+    data = text.encode("utf-16-le") if wide else text.encode(ctx.kernel.ansi_codepage, "replace")
+    unit = 2 if wide else 1
+    chars = len(data) // unit
+    if chars + 1 > ctx.read_u32(size_ptr) or not buffer:
+        ctx.write_u32(size_ptr, chars + 1)
+        ctx.set_last_error(too_small_error)
+        return 0
+    ctx.write(buffer, data + b"\0" * unit)
+    ctx.write_u32(size_ptr, chars)
+    return 1
+
+
+@export
+@probe
+def GetComputerNameW(ctx, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
+    return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, True, ERROR_BUFFER_OVERFLOW)
+
+
+@export
+@probe
+def GetComputerNameA(ctx, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
+    return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, False, ERROR_BUFFER_OVERFLOW)
+
+
+def _computer_name_ex(ctx, name_type: int) -> str | None:
+    """COMPUTER_NAME_FORMAT: NetBIOS (0, 4), DnsHostname (1, 5), DnsDomain (2, 6: this machine is in
+    no domain, an empty name), DnsFullyQualified (3, 7: the host name, no domain to append)."""
+    if name_type > 7:
+        return None
+    return "" if name_type in (2, 6) else computer_name(ctx)
+
+
+def _get_computer_name_ex(ctx, name_type, buffer, size_ptr, wide):
+    text = _computer_name_ex(ctx, name_type)
+    if text is None:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    return _name_out(ctx, text, buffer, size_ptr, wide, ERROR_MORE_DATA)
+
+
+@export
+@probe
+def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
+    return _get_computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
+
+
+@export
+@probe
+def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
+    return _get_computer_name_ex(ctx, NameType, lpBuffer, nSize, False)

@@ -1,0 +1,312 @@
+/* sysmisc.exe: kernel32 functions MSVC-built programs call at start-up and after, each with the results
+ * Windows 7 documents for them:
+ *   interlocked singly linked lists (InitializeSListHead, InterlockedPush/Pop/FlushSList, QueryDepthSList),
+ *   EncodePointer/DecodePointer, GetSystemDirectory/GetWindowsDirectory/GetSystemWindowsDirectory,
+ *   GetComputerName(Ex), MulDiv, IsBadReadPtr/IsBadWritePtr/IsBadCodePtr/IsBadStringPtr, IsWow64Process,
+ *   GetNativeSystemInfo, resources (FindResource(Ex), LoadResource, SizeofResource, LockResource,
+ *   FreeResource, EnumResourceTypes/Names/Languages: the resources of sysmisc.rc), and Toolhelp snapshots
+ *   (CreateToolhelp32Snapshot; Process32First/Next, Module32First/Next, Thread32First/Next) taken while a
+ *   second thread and a child process (this program with the argument "child", which sleeps until it is
+ *   terminated) run.  Prints one line per check; exits with 0. */
+#include <windows.h>
+#include <tlhelp32.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct { SLIST_ENTRY entry; int value; } ITEM;
+
+static DWORD WINAPI waiter(LPVOID event)
+{
+    WaitForSingleObject((HANDLE)event, INFINITE);
+    return 0;
+}
+
+static void slists(void)
+{
+    static SLIST_HEADER head __attribute__((aligned(8)));
+    static ITEM items[3];
+    PSLIST_ENTRY e, prev;
+    int i;
+    InitializeSListHead(&head);
+    printf("slist empty: depth=%u first=%s\n", QueryDepthSList(&head), head.Next.Next ? "set" : "NULL");
+    for (i = 0; i < 3; i++) {
+        items[i].value = i + 1;
+        prev = InterlockedPushEntrySList(&head, &items[i].entry);
+        printf("push %d: previous=%d depth=%u\n", i + 1, prev ? ((ITEM *)prev)->value : 0, QueryDepthSList(&head));
+    }
+    e = InterlockedPopEntrySList(&head);
+    printf("pop: %d depth=%u\n", ((ITEM *)e)->value, QueryDepthSList(&head));
+    e = InterlockedFlushSList(&head);
+    printf("flush: %d then %d then %s; depth=%u\n", ((ITEM *)e)->value, ((ITEM *)e->Next)->value,
+           e->Next->Next ? "more" : "end", QueryDepthSList(&head));
+    e = InterlockedPopEntrySList(&head);
+    printf("pop empty: %s\n", e ? "entry" : "NULL");
+}
+
+static void pointers(void)
+{
+    PVOID p = (PVOID)&pointers;
+    PVOID enc = EncodePointer(p);
+    printf("EncodePointer changes it: %s, DecodePointer restores it: %s\n", enc != p ? "yes" : "no",
+           DecodePointer(enc) == p ? "yes" : "no");
+}
+
+static void folders(void)
+{
+    WCHAR w[MAX_PATH];
+    char a[MAX_PATH], small[4];
+    UINT n;
+    n = GetSystemDirectoryW(w, MAX_PATH);
+    printf("GetSystemDirectoryW: %u [%ls]\n", n, w);
+    n = GetSystemDirectoryA(a, MAX_PATH);
+    printf("GetSystemDirectoryA: %u [%s]\n", n, a);
+    memcpy(small, "xyz", 4);
+    n = GetSystemDirectoryA(small, sizeof small);
+    printf("GetSystemDirectoryA small buffer: %u, buffer [%s]\n", n, small);
+    n = GetWindowsDirectoryW(w, MAX_PATH);
+    printf("GetWindowsDirectoryW: %u [%ls]\n", n, w);
+    n = GetWindowsDirectoryA(NULL, 0);
+    printf("GetWindowsDirectoryA size query: %u\n", n);
+    n = GetSystemWindowsDirectoryW(w, MAX_PATH);
+    printf("GetSystemWindowsDirectoryW: %u [%ls]\n", n, w);
+}
+
+static void names(void)
+{
+    WCHAR w[64];
+    char a[64], env[64];
+    DWORD size = 64, envlen = GetEnvironmentVariableA("COMPUTERNAME", env, sizeof env);
+    BOOL ok = GetComputerNameA(a, &size);
+    printf("GetComputerNameA: %d size=%lu same as %%COMPUTERNAME%%: %s\n", ok, size,
+           envlen && !strcmp(a, env) ? "yes" : "no");
+    size = 64;
+    ok = GetComputerNameW(w, &size);
+    printf("GetComputerNameW: %d size=%lu [%ls]\n", ok, size, w);
+    size = 2;
+    SetLastError(0);
+    ok = GetComputerNameW(w, &size);
+    printf("GetComputerNameW small: %d error=%lu size=%lu (name length + 1: %lu)\n", ok, GetLastError(), size,
+           envlen + 1);
+    size = 64;
+    ok = GetComputerNameExW(ComputerNameDnsDomain, w, &size);
+    printf("GetComputerNameExW DnsDomain: %d size=%lu [%ls]\n", ok, size, w);
+    size = 64;
+    ok = GetComputerNameExA(ComputerNameNetBIOS, a, &size);
+    printf("GetComputerNameExA NetBIOS: %d size=%lu same: %s\n", ok, size, !strcmp(a, env) ? "yes" : "no");
+    size = 1;
+    ok = GetComputerNameExW(ComputerNamePhysicalDnsHostname, w, &size);
+    printf("GetComputerNameExW small: %d error=%lu size=%lu\n", ok, GetLastError(), size);
+    size = 64;
+    ok = GetComputerNameExW((COMPUTER_NAME_FORMAT)8, w, &size);
+    printf("GetComputerNameExW bad format: %d error=%lu\n", ok, GetLastError());
+}
+
+static void muldiv(void)
+{
+    printf("MulDiv: %d %d %d %d %d %d %d %d\n", MulDiv(10, 3, 4), MulDiv(-10, 3, 4), MulDiv(10, 3, -4),
+           MulDiv(5, 5, 2), MulDiv(-5, 5, 2), MulDiv(1, 1, 0), MulDiv(0x7FFFFFFF, 2, 1),
+           MulDiv(0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF));
+}
+
+static void badptrs(void)
+{
+    int local = 1;
+    char *region = VirtualAlloc(NULL, 0x4000, MEM_RESERVE, PAGE_READWRITE);
+    char *noaccess = VirtualAlloc(NULL, 0x1000, MEM_COMMIT, PAGE_NOACCESS);
+    WCHAR *wide;
+    VirtualAlloc(region, 0x1000, MEM_COMMIT, PAGE_READWRITE);      /* pages 0 and 2 committed, 1 and 3 reserved */
+    VirtualAlloc(region + 0x2000, 0x1000, MEM_COMMIT, PAGE_READWRITE);
+    memcpy(region + 0x1000 - 3, "abc", 3);                         /* no NUL before the reserved page */
+    wide = (WCHAR *)(region + 0x3000 - 4);
+    wide[0] = L'x';
+    wide[1] = L'y';
+    printf("IsBadReadPtr: NULL,1=%d NULL,0=%d local=%d code=%d noaccess=%d reserved=%d span=%d\n",
+           IsBadReadPtr(NULL, 1), IsBadReadPtr(NULL, 0), IsBadReadPtr(&local, sizeof local),
+           IsBadReadPtr((void *)&badptrs, 1), IsBadReadPtr(noaccess, 1), IsBadReadPtr(region + 0x1000, 1),
+           IsBadReadPtr(region + 0xFF0, 0x20));
+    printf("IsBadWritePtr: local=%d code=%d noaccess=%d\n", IsBadWritePtr(&local, sizeof local),
+           IsBadWritePtr((void *)&badptrs, 1), IsBadWritePtr(noaccess, 1));
+    printf("IsBadCodePtr: code=%d low=%d\n", IsBadCodePtr((FARPROC)&badptrs), IsBadCodePtr((FARPROC)0x10));
+    printf("IsBadStringPtrA: literal=%d unterminated=%d limited=%d NULL,0=%d NULL,1=%d\n",
+           IsBadStringPtrA("abc", INFINITE), IsBadStringPtrA(region + 0x1000 - 3, INFINITE),
+           IsBadStringPtrA(region + 0x1000 - 3, 3), IsBadStringPtrA(NULL, 0), IsBadStringPtrA(NULL, 1));
+    printf("IsBadStringPtrW: literal=%d unterminated=%d limited=%d\n", IsBadStringPtrW(L"abc", INFINITE),
+           IsBadStringPtrW(wide, INFINITE), IsBadStringPtrW(wide, 2));
+}
+
+static void wow64(void)
+{
+    BOOL wow = 7, ok = IsWow64Process(GetCurrentProcess(), &wow);
+    printf("IsWow64Process: %d wow64=%d\n", ok, wow);
+    ok = IsWow64Process((HANDLE)0x1234, &wow);
+    printf("IsWow64Process bad handle: %d error=%lu\n", ok, GetLastError());
+}
+
+static void sysinfo(void)
+{
+    SYSTEM_INFO si;
+    GetNativeSystemInfo(&si);
+    printf("GetNativeSystemInfo: architecture=%u page=%lu granularity=%lu\n", si.wProcessorArchitecture,
+           si.dwPageSize, si.dwAllocationGranularity);
+}
+
+static BOOL CALLBACK on_type(HMODULE m, LPSTR type, LONG_PTR count)
+{
+    (void)m;
+    if (IS_INTRESOURCE(type)) printf(" #%u", (unsigned)(ULONG_PTR)type);
+    else printf(" %s", type);
+    return ++*(int *)count < 10;
+}
+
+static BOOL CALLBACK on_name(HMODULE m, LPCSTR type, LPSTR name, LONG_PTR stop_after)
+{
+    (void)m; (void)type;
+    if (IS_INTRESOURCE(name)) printf(" #%u", (unsigned)(ULONG_PTR)name);
+    else printf(" %s", name);
+    return stop_after == 0;                 /* 0: go on; otherwise stop after the first name */
+}
+
+static BOOL CALLBACK on_language(HMODULE m, LPCWSTR type, LPCWSTR name, WORD language, LONG_PTR p)
+{
+    (void)m; (void)type; (void)name; (void)p;
+    printf(" %04x", language);
+    return TRUE;
+}
+
+static void resources(void)
+{
+    HRSRC r = FindResourceA(NULL, "GREETING", RT_RCDATA);
+    HGLOBAL g = LoadResource(NULL, r);
+    const char *p = LockResource(g);
+    int count = 0;
+    BOOL ok;
+    printf("FindResourceA GREETING: %s size=%lu data=[%.*s] FreeResource=%d\n", r ? "found" : "NULL",
+           SizeofResource(NULL, r), (int)SizeofResource(NULL, r), p, FreeResource(g));
+    r = FindResourceW(GetModuleHandleW(NULL), L"#7", MAKEINTRESOURCEW(10));
+    p = LockResource(LoadResource(NULL, r));
+    printf("FindResourceW #7: size=%lu data=%d %d %d\n", SizeofResource(NULL, r), p[0], p[2], p[4]);
+    r = FindResourceA(NULL, "greeting", RT_RCDATA);
+    printf("FindResourceA lower case name: %s\n", r ? "found" : "NULL");
+    r = FindResourceA(NULL, "MISSING", RT_RCDATA);
+    printf("FindResourceA missing name: %s error=%lu\n", r ? "found" : "NULL", GetLastError());
+    r = FindResourceA(NULL, "GREETING", RT_BITMAP);
+    printf("FindResourceA missing type: %s error=%lu\n", r ? "found" : "NULL", GetLastError());
+    r = FindResourceA(NULL, MAKEINTRESOURCEA(42), "TEXT");
+    p = LockResource(LoadResource(NULL, r));
+    printf("FindResourceA TEXT 42: [%.*s]\n", (int)SizeofResource(NULL, r), p);
+    r = FindResourceExA(NULL, "TEXT", MAKEINTRESOURCEA(42), MAKELANGID(LANG_GERMAN, SUBLANG_GERMAN));
+    p = LockResource(LoadResource(NULL, r));
+    printf("FindResourceExA TEXT 42 German: [%.*s]\n", (int)SizeofResource(NULL, r), p);
+    r = FindResourceExW(NULL, L"TEXT", MAKEINTRESOURCEW(42), MAKELANGID(LANG_FRENCH, SUBLANG_FRENCH));
+    printf("FindResourceExW TEXT 42 French: %s error=%lu\n", r ? "found" : "NULL", GetLastError());
+    printf("EnumResourceTypesA:");
+    ok = EnumResourceTypesA(NULL, on_type, (LONG_PTR)&count);
+    printf(" -> %d\n", ok);
+    printf("EnumResourceNamesA RCDATA:");
+    ok = EnumResourceNamesA(NULL, RT_RCDATA, on_name, 0);
+    printf(" -> %d\n", ok);
+    printf("EnumResourceNamesA stopped:");
+    ok = EnumResourceNamesA(NULL, RT_RCDATA, on_name, 1);
+    printf(" -> %d error=%lu\n", ok, GetLastError());
+    ok = EnumResourceNamesA(NULL, RT_BITMAP, on_name, 0);
+    printf("EnumResourceNamesA missing type: %d error=%lu\n", ok, GetLastError());
+    printf("EnumResourceLanguagesW TEXT 42:");
+    ok = EnumResourceLanguagesW(NULL, L"TEXT", MAKEINTRESOURCEW(42), on_language, 0);
+    printf(" -> %d\n", ok);
+}
+
+static void toolhelp(const char *self)
+{
+    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, waiter, event, 0, NULL);
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    char cmd[MAX_PATH + 16];
+    PROCESSENTRY32W pe;
+    PROCESSENTRY32 pa;
+    MODULEENTRY32W me;
+    THREADENTRY32 te;
+    HANDLE snap;
+    DWORD me_pid = GetCurrentProcessId();
+    int processes = 0, mine = 0, child = 0, threads = 0, child_threads = 0, modules = 0, exe_first = 0;
+    int kernel32_ok = 0;
+    BOOL ok;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        printf("CreateProcess failed: %lu\n", GetLastError());
+        return;
+    }
+    Sleep(50);
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS | TH32CS_SNAPTHREAD, 0);
+    pe.dwSize = 0;
+    SetLastError(0);
+    ok = Process32FirstW(snap, &pe);
+    printf("Process32FirstW with dwSize 0: %d error=%lu\n", ok, GetLastError());
+    pe.dwSize = sizeof pe;
+    for (ok = Process32FirstW(snap, &pe); ok; ok = Process32NextW(snap, &pe)) {
+        processes++;
+        if (pe.th32ProcessID == me_pid)
+            mine = pe.cntThreads == 2 && !lstrcmpiW(pe.szExeFile, L"sysmisc.exe");
+        if (pe.th32ProcessID == pi.dwProcessId)
+            child = pe.th32ParentProcessID == me_pid && pe.cntThreads == 1 && !lstrcmpiW(pe.szExeFile, L"sysmisc.exe");
+    }
+    printf("processes: end error=%lu, this one (2 threads): %s, the child (parent: this one): %s, at least 2: %s\n",
+           GetLastError(), mine ? "yes" : "no", child ? "yes" : "no", processes >= 2 ? "yes" : "no");
+    pa.dwSize = sizeof pa;
+    ok = Process32First(snap, &pa);
+    printf("Process32First (ANSI) again from the start: %d\n", ok);
+    te.dwSize = sizeof te;
+    for (ok = Thread32First(snap, &te); ok; ok = Thread32Next(snap, &te)) {
+        if (te.th32OwnerProcessID == me_pid) threads++;
+        if (te.th32OwnerProcessID == pi.dwProcessId) child_threads++;
+    }
+    printf("threads: this process %d, the child %d\n", threads, child_threads);
+    CloseHandle(snap);
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0);
+    me.dwSize = sizeof me;
+    for (ok = Module32FirstW(snap, &me); ok; ok = Module32NextW(snap, &me)) {
+        if (modules++ == 0)
+            exe_first = me.hModule == GetModuleHandleW(NULL) && !lstrcmpiW(me.szModule, L"sysmisc.exe")
+                        && me.th32ProcessID == me_pid;
+        if (!lstrcmpiW(me.szModule, L"kernel32.dll"))
+            kernel32_ok = me.modBaseAddr == (BYTE *)GetModuleHandleW(L"kernel32.dll") && me.modBaseSize > 0;
+    }
+    printf("modules: the program first: %s, kernel32 at its handle: %s\n", exe_first ? "yes" : "no",
+           kernel32_ok ? "yes" : "no");
+    CloseHandle(snap);
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, pi.dwProcessId);
+    ok = Module32FirstW(snap, &me);
+    printf("child's first module: %d %ls\n", ok, me.szModule);
+    CloseHandle(snap);
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0x7FFFFFF0);
+    printf("snapshot of a missing process: %s error=%lu\n", snap == INVALID_HANDLE_VALUE ? "INVALID_HANDLE_VALUE"
+           : "a handle", GetLastError());
+    TerminateProcess(pi.hProcess, 9);
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    SetEvent(event);
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "child")) {
+        Sleep(INFINITE);
+        return 1;
+    }
+    slists();
+    pointers();
+    folders();
+    names();
+    muldiv();
+    badptrs();
+    wow64();
+    sysinfo();
+    resources();
+    toolhelp(argv[0]);
+    return 0;
+}

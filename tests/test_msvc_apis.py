@@ -1,0 +1,115 @@
+"""kernel32 and ucrtbase functions that MSVC-built programs need, run by real images built from
+samples/src (sysmisc.c + sysmisc.rc with mingw-w64, ucrt_more.c with zig against the UCRT).  Every
+expected line follows from the program's source and the functions' documented behaviour (the comments
+say which)."""
+from conftest import run_sample
+
+SYSMISC = [
+    # SLIST: LIFO, Depth counts the entries; flush hands back the chain; pop of an empty list is NULL
+    "slist empty: depth=0 first=NULL",
+    "push 1: previous=0 depth=1",
+    "push 2: previous=1 depth=2",
+    "push 3: previous=2 depth=3",
+    "pop: 3 depth=2",
+    "flush: 2 then 1 then end; depth=0",
+    "pop empty: NULL",
+    "EncodePointer changes it: yes, DecodePointer restores it: yes",
+    # C:\Windows\system32 is 19 characters: the count without the NUL, or 20 (with it) when too small
+    "GetSystemDirectoryW: 19 [C:\\Windows\\system32]",
+    "GetSystemDirectoryA: 19 [C:\\Windows\\system32]",
+    "GetSystemDirectoryA small buffer: 20, buffer [xyz]",
+    "GetWindowsDirectoryW: 10 [C:\\Windows]",
+    "GetWindowsDirectoryA size query: 11",
+    "GetSystemWindowsDirectoryW: 10 [C:\\Windows]",
+    # the computer name is %COMPUTERNAME% (BUILDHOST, 9 characters, set by the test below)
+    "GetComputerNameA: 1 size=9 same as %COMPUTERNAME%: yes",
+    "GetComputerNameW: 1 size=9 [BUILDHOST]",
+    "GetComputerNameW small: 0 error=111 size=10 (name length + 1: 10)",         # ERROR_BUFFER_OVERFLOW
+    "GetComputerNameExW DnsDomain: 1 size=0 []",                                  # in no domain
+    "GetComputerNameExA NetBIOS: 1 size=9 same: yes",
+    "GetComputerNameExW small: 0 error=234 size=10",                             # ERROR_MORE_DATA
+    "GetComputerNameExW bad format: 0 error=87",                                 # ERROR_INVALID_PARAMETER
+    # 7.5 -> 8, -7.5 -> -8 (half away from zero), 12.5 -> 13, a zero divisor and an overflow -> -1,
+    # a 64-bit intermediate: 0x7FFFFFFF * 0x7FFFFFFF / 0x7FFFFFFF
+    "MulDiv: 8 -8 -8 13 -13 -1 -1 2147483647",
+    "IsBadReadPtr: NULL,1=1 NULL,0=0 local=0 code=0 noaccess=1 reserved=1 span=1",
+    "IsBadWritePtr: local=0 code=1 noaccess=1",
+    "IsBadCodePtr: code=0 low=1",
+    "IsBadStringPtrA: literal=0 unterminated=1 limited=0 NULL,0=0 NULL,1=1",
+    "IsBadStringPtrW: literal=0 unterminated=1 limited=0",
+    "IsWow64Process: 1 wow64=0",                                                   # 32-bit Windows 7
+    "IsWow64Process bad handle: 0 error=6",
+    "GetNativeSystemInfo: architecture=0 page=4096 granularity=65536",            # PROCESSOR_ARCHITECTURE_INTEL
+    # sysmisc.rc: "hello resource" (14 bytes, windres adds no NUL), 7 RCDATA {1, 2, 3} (three WORDs)
+    "FindResourceA GREETING: found size=14 data=[hello resource] FreeResource=0",
+    "FindResourceW #7: size=6 data=1 2 3",
+    "FindResourceA lower case name: found",
+    "FindResourceA missing name: NULL error=1814",                                # ERROR_RESOURCE_NAME_NOT_FOUND
+    "FindResourceA missing type: NULL error=1813",                                # ERROR_RESOURCE_TYPE_NOT_FOUND
+    "FindResourceA TEXT 42: [neutral text]",
+    "FindResourceExA TEXT 42 German: [deutscher Text]",
+    "FindResourceExW TEXT 42 French: NULL error=1815",                            # ERROR_RESOURCE_LANG_NOT_FOUND
+    # named entries before IDs, in the directory's order: TEXT, RT_RCDATA (10), RT_VERSION (16)
+    "EnumResourceTypesA: TEXT #10 #16 -> 1",
+    "EnumResourceNamesA RCDATA: GREETING #7 -> 1",
+    "EnumResourceNamesA stopped: GREETING -> 0 error=15106",                      # ERROR_RESOURCE_ENUM_USER_STOP
+    "EnumResourceNamesA missing type: 0 error=1813",
+    "EnumResourceLanguagesW TEXT 42: 0000 0407 -> 1",
+    "Process32FirstW with dwSize 0: 0 error=87",
+    "processes: end error=18, this one (2 threads): yes, the child (parent: this one): yes, at least 2: yes",
+    "Process32First (ANSI) again from the start: 1",
+    "threads: this process 2, the child 1",
+    "modules: the program first: yes, kernel32 at its handle: yes",
+    "child's first module: 1 sysmisc.exe",
+    "snapshot of a missing process: INVALID_HANDLE_VALUE error=87",
+]
+
+
+def _lines(data: bytes) -> list[str]:
+    return data.decode().replace("\r\n", "\n").splitlines()
+
+
+def test_sysmisc_kernel32_functions():
+    r = run_sample("sysmisc.exe", environment={"COMPUTERNAME": "BUILDHOST"})
+    assert (r.reason, r.exit_code) == ("exited", 0), r.message
+    assert _lines(r.stdout) == SYSMISC
+    assert r.stderr == b""
+
+
+UCRT_MORE = [
+    "C locale: yes",
+    "system locale: yes",
+    "unknown locale: NULL",
+    "bad category: NULL errno=22",                  # EINVAL
+    "current locale: yes",
+    # "%d %ls %hs %5.2f": 42, wide, narrow, 3.14159 -> 20 characters
+    "swprintf: 20 [42 wide narrow  3.14]",
+    # _snwprintf into 4 characters: the first 4 of "123456", no NUL (the '#' fill stays), -1
+    "_snwprintf: -1 [1234##]",
+    "_scwprintf: 8",                                # "abcdef-7"
+    "wprintf out ff",
+    "wprintf returned 15",                          # "wprintf out ff\n"
+]
+
+
+def test_ucrt_locales_wide_printf_and_assert_that_holds():
+    r = run_sample("ucrt_more.exe")
+    assert (r.reason, r.exit_code) == ("exited", 0), r.message
+    assert _lines(r.stdout) == UCRT_MORE + ["assert passed"]
+    assert r.stderr.replace(b"\r\n", b"\n") == b"to stderr -5\n"
+
+
+def test_ucrt_failed_assert_prints_and_exits_3():
+    """assert(argc == 1) with an argument: the console message on stderr, then abort's exit code 3 (the
+    release UCRT prints no abort message); the program flushed stdout itself before.  Line 50 of ucrt_more.c is the assert."""
+    r = run_sample("ucrt_more.exe", ["x"])
+    assert (r.reason, r.exit_code) == ("exited", 3), r.message
+    assert _lines(r.stdout) == UCRT_MORE
+    assert r.stderr.replace(b"\r\n", b"\n") == (b"to stderr -5\n"
+                                                b"Assertion failed: argc == 1, file src/ucrt_more.c, line 50\n")
+
+
+def test_ucrt_wassert():
+    r = run_sample("ucrt_more.exe", ["w"])
+    assert (r.reason, r.exit_code) == ("exited", 3), r.message
+    assert r.stderr.replace(b"\r\n", b"\n").endswith(b"Assertion failed: wide expression, file wide.c, line 77\n")
