@@ -106,6 +106,7 @@ exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
 echo "  RC   sysmisc.rc"
 "$WINDRES" -O coff -i "$SRC/sysmisc.rc" -o "$OBJ/sysmisc.res.o"
 exe sysmisc "$OBJ/sysmisc.res.o"
+exe verinfo -lversion        # version.dll on sysmisc.exe's version resource
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000

@@ -30,6 +30,7 @@ EXTRA_ALLOWED = {
     "ucrt_more.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
     "dllmain.exe": {"sampledll.dll"},
+    "verinfo.exe": {"version.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
     "cxxlib.dll": {"libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -146,7 +147,7 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",

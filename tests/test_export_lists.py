@@ -17,7 +17,8 @@ from ntboot import Emulator
 from kernel.dlls.export_lists import PROFILES, ExportInfo, available_export_lists, load_export_list
 from kernel.rtl.status import STATUS
 
-SYSTEM = ["advapi32", "kernel32", "msvcrt", "ntdll", "ole32", "oleaut32", "shell32", "shlwapi", "user32"]
+SYSTEM = ["advapi32", "kernel32", "msvcrt", "ntdll", "ole32", "oleaut32", "shell32", "shlwapi", "user32",
+          "version"]
 COMMON = ["ucrtbase", "vcruntime140"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORTS = os.path.join(HERE, "..", "kernel", "dlls", "exports")
@@ -28,14 +29,14 @@ EXPORTS = os.path.join(HERE, "..", "kernel", "dlls", "exports")
 # date after the profile's Windows version, less each profile's rules (generate.py PROFILES).
 COUNTS = {
     "win7sp1": {"advapi32": 815, "kernel32": 1550, "msvcrt": 1216, "ntdll": 2514, "ole32": 336,
-                "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 964},
+                "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 964, "version": 14},
     "xpsp3": {"advapi32": 767, "kernel32": 1283, "msvcrt": 863, "ntdll": 2465, "ole32": 334,
-              "oleaut32": 419, "shell32": 292, "shlwapi": 341, "user32": 919},
+              "oleaut32": 419, "shell32": 292, "shlwapi": 341, "user32": 919, "version": 14},
 }
 # the import libraries' own counts (distinct names), before any name is left out: ntdll is
 # libntdll.a's 2315 and libntdllcrt.a's 203, less the 2 names both list
 MINGW = {"advapi32": 815, "kernel32": 1586, "msvcrt": 1159, "ntdll": 2516, "ole32": 336,
-         "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 1023}
+         "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 1023, "version": 14}
 # msvcrt's decorated C++ exports from Wine's msvcrt.spec (one, exception's (const char *const &, int)
 # constructor, is Windows 7's only)
 CXX = {"win7sp1": 57, "xpsp3": 56}

@@ -113,3 +113,28 @@ def test_ucrt_wassert():
     r = run_sample("ucrt_more.exe", ["w"])
     assert (r.reason, r.exit_code) == ("exited", 3), r.message
     assert r.stderr.replace(b"\r\n", b"\n").endswith(b"Assertion failed: wide expression, file wide.c, line 77\n")
+
+
+VERINFO = [
+    "GetFileVersionInfoSizeW: non-zero handle=0",
+    # the size is twice the resource plus 4; "FE2X" follows the resource
+    "GetFileVersionInfoW: 1, first WORD (wLength) * 2 + 4 == size: yes, signature after it: FE2X",
+    # VS_FIXEDFILEINFO (52 bytes, signature 0xFEEF04BD) of sysmisc.rc: VFT_APP 1, VOS_NT_WINDOWS32 0x40004
+    "root: 1 len=52 signature=feef04bd file 1.2.3.4 product 5.6.7.8 type=1 os=00040004",
+    "translation: 1 len=4 0409 1200",
+    # string lengths in characters with the NUL; the key matched case-insensitively (040904b0)
+    "CompanyName: 1 len=15 [ntboot samples]",
+    "FileDescription: 1 len=21 [System odds and ends]",
+    "NoSuchKey: 0",
+    "GetFileVersionInfoSizeA == W: yes, GetFileVersionInfoA: 1",
+    "ProductName (A): 1 len=8 [sysmisc] inside the block: yes",
+    "root (A): 1 len=52 file version MS 00010002",
+    "missing file: 0 error=2",                              # ERROR_FILE_NOT_FOUND
+    "a program without resources: 0 error=1812",            # ERROR_RESOURCE_DATA_NOT_FOUND
+]
+
+
+def test_version_dll_reads_the_version_resource_of_a_file():
+    r = run_sample("verinfo.exe")
+    assert (r.reason, r.exit_code) == ("exited", 0), r.message
+    assert _lines(r.stdout) == VERINFO

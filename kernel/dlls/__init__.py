@@ -8,6 +8,8 @@ def system_dlls(profile) -> dict:
     specs = [ntdll.DLL, kernel32.DLL, msvcrt.DLL, ucrtbase.DLL, vcruntime140.DLL, advapi32.DLL, shlwapi.DLL]
     from . import ole32, oleaut32, shell32, user32
     specs += [user32.DLL, shell32.DLL, ole32.DLL, oleaut32.DLL]
+    from . import version
+    specs.append(version.DLL)
     if profile.has_kernelbase:
         specs.append(kernelbase.DLL)
     out = {}

@@ -88,6 +88,7 @@ WIN7_SP1_X86 = Profile(
         "msvcrt.dll": 0x76A80000, "ucrtbase.dll": 0x75B80000, "vcruntime140.dll": 0x75B60000,
         "advapi32.dll": 0x76E20000, "shlwapi.dll": 0x77A10000,
         "user32.dll": 0x76D90000, "shell32.dll": 0x75E90000, "ole32.dll": 0x76F50000, "oleaut32.dll": 0x76FE0000,
+        "version.dll": 0x74D30000,
     },
 )
 
@@ -115,7 +116,7 @@ XP_SP3_X86 = Profile(
         "msvcrt.dll": 0x77C10000, "ucrtbase.dll": 0x78A00000, "vcruntime140.dll": 0x78B00000,
         "advapi32.dll": 0x77DD0000, "shlwapi.dll": 0x77F60000,
         "user32.dll": 0x7E410000, "shell32.dll": 0x7C9C0000, "ole32.dll": 0x774E0000,
-        "oleaut32.dll": 0x77120000,
+        "oleaut32.dll": 0x77120000, "version.dll": 0x77C00000,
     },
 )
 

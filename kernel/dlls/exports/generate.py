@@ -87,6 +87,7 @@ SOURCES: dict[str, list[str]] = {
     "oleaut32": ["liboleaut32.a"],
     "ole32": ["libole32.a"],
     "ucrtbase": ["libucrtbase.a"],
+    "version": ["libversion.a"],
 }
 
 # The redistributables: one list for every profile (folder common/). common/vcruntime140.txt is
@@ -159,10 +160,10 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32"]),
+                        "oleaut32", "version"]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                      "oleaut32"],
+                      "oleaut32", "version"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
                                  "msvcrt.dll from Vista on", _secure_or_locale_crt)]),

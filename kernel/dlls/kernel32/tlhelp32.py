@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 
 from kernel.ob.object import KernelObject
+from kernel.ps.process import STATUS_PENDING
 
 from ...hle.probe import probe
 from ...hle.registry import export
@@ -56,12 +57,12 @@ def CreateToolhelp32Snapshot(ctx, dwFlags: DWORD, th32ProcessID: DWORD) -> HANDL
     if dwFlags & TH32CS_SNAPPROCESS:
         for p in running:
             name = p.image_path.rsplit("\\", 1)[-1] if p.image_path else p.image_name
-            count = sum(1 for t in p.threads if t.exit_status == p.exit_status)
+            count = sum(1 for t in p.threads if t.exit_status == STATUS_PENDING)
             processes.append((p.pid, count, p.parent_pid, name))
     if dwFlags & TH32CS_SNAPTHREAD:
         for p in running:
             for t in p.threads:
-                if t.exit_status == p.exit_status:          # STATUS_PENDING: not ended
+                if t.exit_status == STATUS_PENDING:         # not ended
                     threads.append((t.tid, p.pid))
     if dwFlags & (TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32):
         if th32ProcessID in (0, ctx.process.pid):
