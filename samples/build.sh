@@ -105,7 +105,7 @@ exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
 # SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
 echo "  RC   sysmisc.rc"
 "$WINDRES" -O coff -i "$SRC/sysmisc.rc" -o "$OBJ/sysmisc.res.o"
-exe sysmisc "$OBJ/sysmisc.res.o"
+exe sysmisc "$OBJ/sysmisc.res.o" -D_WIN32_WINNT=0x0601   # + advapi32 (token), linked by default
 exe verinfo -lversion        # version.dll on sysmisc.exe's version resource
 
 # 5: DLL group

@@ -31,6 +31,7 @@ EXTRA_ALLOWED = {
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
     "dllmain.exe": {"sampledll.dll"},
     "verinfo.exe": {"version.dll"},
+    "sysmisc.exe": {"advapi32.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
     "cxxlib.dll": {"libgcc_s_dw2-1.dll", "libstdc++-6.dll"},

@@ -62,6 +62,34 @@ SYSMISC = [
     "modules: the program first: yes, kernel32 at its handle: yes",
     "child's first module: 1 sysmisc.exe",
     "snapshot of a missing process: INVALID_HANDLE_VALUE error=87",
+    # msvcrt's heap (4 MB reserved) and a HeapCreate(0, 0, 0) heap grow past their first segment
+    "5 MB in 16000-byte blocks: malloc ok, HeapAlloc on a growable heap ok, HeapDestroy 1",
+    # Windows 7 SP1 is 6.1.7601 with service pack 1: VER_GREATER_EQUAL is 3, at bits 3-5 for the major version
+    "VerSetConditionMask(0, VER_MAJORVERSION, VER_GREATER_EQUAL) = 0x18",
+    "at least 6.1 SP1: 1",
+    "exactly 6.1 SP1: 1",
+    "at least 5.1 SP3: 1",                    # 6.1 > 5.1: the service pack does not matter
+    "at least 6.2: 0 error=1150",             # ERROR_OLD_WIN_VERSION
+    "at least 6.1 SP2: 0 error=1150",
+    "VerifyVersionInfoA build 7601: 1",
+    "empty type mask: 0 error=160",           # ERROR_BAD_ARGUMENTS
+    "GetLogicalProcessorInformation size query: 0 error=122 whole entries: yes",
+    "GetLogicalProcessorInformation: 1, one core per processor: yes",
+    "GetLogicalProcessorInformationEx(RelationAll): 1 cores=processors:yes packages=1 nodes=1 groups=1 "
+    "group's processors=processors:yes",
+    "GetLogicalProcessorInformationEx(9): 0 error=87",
+    "GetActiveProcessorCount(ALL) = processors: yes, group 5: 0 error=87, groups 1, maximum yes/1",
+    # TOKEN_USER: an 8-byte SID_AND_ATTRIBUTES and the SID S-1-5-21-x-y-z-rid (8 + 5 * 4 bytes)
+    "TokenUser size query: 0 error=122 size=36",
+    "TokenUser: 1, S-1-5-21-..., the SID has a profile: yes",
+    "TokenIntegrityLevel: 1 S-1-16-8192",      # medium: a UAC-filtered standard user
+    "TokenElevation: 1 elevated=0 size=4",
+    "TokenType: 1 1",                          # TokenPrimary
+    "bad token handle: 0 error=6",
+    "SetConsoleMode with ENABLE_VIRTUAL_TERMINAL_PROCESSING: 0 error=87",   # a Windows 10 flag
+    "SetConsoleMode processed + wrap: 1",
+    "VWXYZ",                                   # the 5 cells, as the console stream shows a written row
+    "WriteConsoleOutputW: 1 region 0,0-4,0",
 ]
 
 

@@ -7,10 +7,16 @@
  *   FreeResource, EnumResourceTypes/Names/Languages: the resources of sysmisc.rc), and Toolhelp snapshots
  *   (CreateToolhelp32Snapshot; Process32First/Next, Module32First/Next, Thread32First/Next) taken while a
  *   second thread and a child process (this program with the argument "child", which sleeps until it is
- *   terminated) run.  Prints one line per check; exits with 0. */
+ *   terminated) run; and growable heaps past their first segment (msvcrt's malloc and a HeapCreate heap
+ *   holding 5 MB in blocks below the heap's large-block threshold); VerSetConditionMask/VerifyVersionInfo,
+ *   the processor topology (GetLogicalProcessorInformation(Ex), GetActive/MaximumProcessor(Group)Count),
+ *   OutputDebugString, the process token (GetTokenInformation, ConvertSidToStringSid), SetConsoleMode's
+ *   Windows 7 modes and WriteConsoleOutputW.  Prints one line per check; exits with 0. */
 #include <windows.h>
+#include <sddl.h>
 #include <tlhelp32.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct { SLIST_ENTRY entry; int value; } ITEM;
@@ -292,6 +298,168 @@ static void toolhelp(const char *self)
     CloseHandle(thread);
 }
 
+static void heaps(void)
+{
+    enum { COUNT = 320, SIZE = 16000 };
+    static char *blocks[COUNT];
+    HANDLE heap = HeapCreate(0, 0, 0);
+    int i, ok = 1, ok_heap = 1;
+    for (i = 0; i < COUNT; i++) {
+        blocks[i] = malloc(SIZE);
+        if (!blocks[i]) { ok = 0; break; }
+        memset(blocks[i], i & 0xFF, SIZE);
+    }
+    for (i = 0; ok && i < COUNT; i++)
+        if ((unsigned char)blocks[i][SIZE - 1] != (i & 0xFF)) ok = 0;
+    for (i = 0; i < COUNT && blocks[i]; i++)
+        free(blocks[i]);
+    for (i = 0; i < COUNT; i++) {
+        blocks[i] = HeapAlloc(heap, 0, SIZE);
+        if (!blocks[i]) { ok_heap = 0; break; }
+        blocks[i][0] = (char)i;
+    }
+    for (i = 0; ok_heap && i < COUNT; i++)
+        if (blocks[i][0] != (char)i) ok_heap = 0;
+    printf("5 MB in 16000-byte blocks: malloc %s, HeapAlloc on a growable heap %s, HeapDestroy %d\n",
+           ok ? "ok" : "failed", ok_heap ? "ok" : "failed", HeapDestroy(heap));
+}
+
+static int verify(DWORD major, DWORD minor, WORD sp, BYTE condition)
+{
+    OSVERSIONINFOEXW vi;
+    DWORDLONG mask = 0;
+    memset(&vi, 0, sizeof vi);
+    vi.dwOSVersionInfoSize = sizeof vi;
+    vi.dwMajorVersion = major;
+    vi.dwMinorVersion = minor;
+    vi.wServicePackMajor = sp;
+    mask = VerSetConditionMask(mask, VER_MAJORVERSION, condition);
+    mask = VerSetConditionMask(mask, VER_MINORVERSION, condition);
+    mask = VerSetConditionMask(mask, VER_SERVICEPACKMAJOR, condition);
+    SetLastError(0);
+    return VerifyVersionInfoW(&vi, VER_MAJORVERSION | VER_MINORVERSION | VER_SERVICEPACKMAJOR, mask);
+}
+
+static void versions(void)
+{
+    OSVERSIONINFOEXA va;
+    int ok;
+    printf("VerSetConditionMask(0, VER_MAJORVERSION, VER_GREATER_EQUAL) = %#llx\n",
+           (unsigned long long)VerSetConditionMask(0, VER_MAJORVERSION, VER_GREATER_EQUAL));
+    ok = verify(6, 1, 1, VER_GREATER_EQUAL);
+    printf("at least 6.1 SP1: %d\n", ok);
+    ok = verify(6, 1, 1, VER_EQUAL);
+    printf("exactly 6.1 SP1: %d\n", ok);
+    ok = verify(5, 1, 3, VER_GREATER_EQUAL);
+    printf("at least 5.1 SP3: %d\n", ok);
+    ok = verify(6, 2, 0, VER_GREATER_EQUAL);
+    printf("at least 6.2: %d error=%lu\n", ok, GetLastError());
+    ok = verify(6, 1, 2, VER_GREATER_EQUAL);
+    printf("at least 6.1 SP2: %d error=%lu\n", ok, GetLastError());
+    memset(&va, 0, sizeof va);
+    va.dwOSVersionInfoSize = sizeof va;
+    va.dwBuildNumber = 7601;
+    ok = VerifyVersionInfoA(&va, VER_BUILDNUMBER, VerSetConditionMask(0, VER_BUILDNUMBER, VER_EQUAL));
+    printf("VerifyVersionInfoA build 7601: %d\n", ok);
+    ok = VerifyVersionInfoA(&va, 0, VerSetConditionMask(0, VER_BUILDNUMBER, VER_EQUAL));
+    printf("empty type mask: %d error=%lu\n", ok, GetLastError());
+}
+
+static void topology(void)
+{
+    SYSTEM_INFO si;
+    SYSTEM_LOGICAL_PROCESSOR_INFORMATION info[64];
+    char ex[4096];
+    DWORD len = 0, i, cores = 0, packages = 0, nodes = 0, groups = 0, group_active = 0;
+    BOOL ok;
+    GetSystemInfo(&si);
+    ok = GetLogicalProcessorInformation(NULL, &len);
+    printf("GetLogicalProcessorInformation size query: %d error=%lu whole entries: %s\n", ok, GetLastError(),
+           len % sizeof info[0] == 0 ? "yes" : "no");
+    len = sizeof info;
+    ok = GetLogicalProcessorInformation(info, &len);
+    for (i = 0; i < len / sizeof info[0]; i++)
+        if (info[i].Relationship == RelationProcessorCore) cores++;
+    printf("GetLogicalProcessorInformation: %d, one core per processor: %s\n", ok,
+           cores == si.dwNumberOfProcessors ? "yes" : "no");
+    len = sizeof ex;
+    cores = 0;
+    ok = GetLogicalProcessorInformationEx(RelationAll, (PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX)ex, &len);
+    for (i = 0; ok && i < len;) {
+        PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX e = (PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX)(ex + i);
+        if (e->Relationship == RelationProcessorCore) cores++;
+        if (e->Relationship == RelationProcessorPackage) packages++;
+        if (e->Relationship == RelationNumaNode) nodes++;
+        if (e->Relationship == RelationGroup) { groups++; group_active = e->Group.GroupInfo[0].ActiveProcessorCount; }
+        if (!e->Size) break;
+        i += e->Size;
+    }
+    printf("GetLogicalProcessorInformationEx(RelationAll): %d cores=processors:%s packages=%lu nodes=%lu groups=%lu "
+           "group's processors=processors:%s\n", ok, cores == si.dwNumberOfProcessors ? "yes" : "no", packages, nodes,
+           groups, group_active == si.dwNumberOfProcessors ? "yes" : "no");
+    len = sizeof ex;
+    ok = GetLogicalProcessorInformationEx((LOGICAL_PROCESSOR_RELATIONSHIP)9, (PSYSTEM_LOGICAL_PROCESSOR_INFORMATION_EX)ex,
+                                          &len);
+    printf("GetLogicalProcessorInformationEx(9): %d error=%lu\n", ok, GetLastError());
+    printf("GetActiveProcessorCount(ALL) = processors: %s, group 5: %lu error=%lu, groups %u, maximum %s/%u\n",
+           GetActiveProcessorCount(ALL_PROCESSOR_GROUPS) == si.dwNumberOfProcessors ? "yes" : "no",
+           GetActiveProcessorCount(5), GetLastError(), GetActiveProcessorGroupCount(),
+           GetMaximumProcessorCount(0) == si.dwNumberOfProcessors ? "yes" : "no", GetMaximumProcessorGroupCount());
+}
+
+static void token(void)
+{
+    HANDLE t;
+    char buf[256], key[512];
+    DWORD len = 0;
+    LPSTR text = NULL;
+    HKEY k;
+    BOOL ok;
+    OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &t);
+    ok = GetTokenInformation(t, TokenUser, NULL, 0, &len);
+    printf("TokenUser size query: %d error=%lu size=%lu\n", ok, GetLastError(), len);
+    ok = GetTokenInformation(t, TokenUser, buf, sizeof buf, &len);
+    ConvertSidToStringSidA(((TOKEN_USER *)buf)->User.Sid, &text);
+    snprintf(key, sizeof key, "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\\%s", text);
+    printf("TokenUser: %d, %.9s..., the SID has a profile: %s\n", ok, text,
+           RegOpenKeyExA(HKEY_LOCAL_MACHINE, key, 0, KEY_READ, &k) == ERROR_SUCCESS ? "yes" : "no");
+    LocalFree(text);
+    ok = GetTokenInformation(t, TokenIntegrityLevel, buf, sizeof buf, &len);
+    ConvertSidToStringSidA(((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid, &text);
+    printf("TokenIntegrityLevel: %d %s\n", ok, text);
+    LocalFree(text);
+    ok = GetTokenInformation(t, TokenElevation, buf, sizeof buf, &len);
+    printf("TokenElevation: %d elevated=%lu size=%lu\n", ok, ((TOKEN_ELEVATION *)buf)->TokenIsElevated, len);
+    ok = GetTokenInformation(t, TokenType, buf, sizeof buf, &len);
+    printf("TokenType: %d %d\n", ok, *(TOKEN_TYPE *)buf);
+    ok = GetTokenInformation((HANDLE)0x1234, TokenType, buf, sizeof buf, &len);
+    printf("bad token handle: %d error=%lu\n", ok, GetLastError());
+    CloseHandle(t);
+}
+
+static void console(void)
+{
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    CHAR_INFO cells[5];
+    SMALL_RECT region = {0, 0, 4, 0};
+    COORD size = {5, 1}, origin = {0, 0};
+    BOOL ok;
+    int i;
+    OutputDebugStringA("to a debugger, if there is one\n");
+    OutputDebugStringW(L"wide, to a debugger\n");
+    ok = SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT | 0x4);
+    printf("SetConsoleMode with ENABLE_VIRTUAL_TERMINAL_PROCESSING: %d error=%lu\n", ok, GetLastError());
+    ok = SetConsoleMode(out, ENABLE_PROCESSED_OUTPUT | ENABLE_WRAP_AT_EOL_OUTPUT);
+    printf("SetConsoleMode processed + wrap: %d\n", ok);
+    for (i = 0; i < 5; i++) {
+        cells[i].Char.UnicodeChar = (WCHAR)(L'V' + i);
+        cells[i].Attributes = 7;
+    }
+    fflush(stdout);
+    ok = WriteConsoleOutputW(out, cells, size, origin, &region);
+    printf("\nWriteConsoleOutputW: %d region %d,%d-%d,%d\n", ok, region.Left, region.Top, region.Right, region.Bottom);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "child")) {
@@ -308,5 +476,10 @@ int main(int argc, char **argv)
     sysinfo();
     resources();
     toolhelp(argv[0]);
+    heaps();
+    versions();
+    topology();
+    token();
+    console();
     return 0;
 }

@@ -109,6 +109,15 @@ def _secure_or_locale_crt(name: str) -> bool:
     return _secure_crt(name) or name.endswith("_l")
 
 
+# ntdll names of Windows 10 that no header here dates (phnt declares them for PHNT_REDSTONE, Windows 10
+# 1607): a program that looks them up with GetProcAddress must not find them on older Windows
+WINDOWS10_NTDLL = {"RtlAreLongPathsEnabled"}
+
+
+def _windows10_ntdll(name: str) -> bool:
+    return name in WINDOWS10_NTDLL
+
+
 # msvcrt's decorated C++ exports (i386): mingw-w64's msvcrt.def has none of them. Source: Wine's
 # dlls/msvcrt/msvcrt.spec (its i386 entries: thiscall methods, cdecl functions, vftable data).
 # (name, stack argument bytes popped by the callee or None for cdecl/data, flags, profiles or None = all)
@@ -160,11 +169,13 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32", "version"]),
+                        "oleaut32", "version"],
+                       [("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll)]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
                       "oleaut32", "version"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
+                      ("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
                                  "msvcrt.dll from Vista on", _secure_or_locale_crt)]),
 }

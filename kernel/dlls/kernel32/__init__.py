@@ -45,6 +45,7 @@ FORWARDERS = {
     "InterlockedPopEntrySList": "NTDLL.RtlInterlockedPopEntrySList",
     "InterlockedFlushSList": "NTDLL.RtlInterlockedFlushSList",
     "QueryDepthSList": "NTDLL.RtlQueryDepthSList",
+    "VerSetConditionMask": "NTDLL.VerSetConditionMask",
 }
 FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 
@@ -58,5 +59,7 @@ DLL = DllSpec(
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
 
-from . import tlhelp32, winbase_ptr, winbase_res   # Toolhelp; MulDiv, IsBad*Ptr, IsWow64Process; resources
-DLL.modules += [tlhelp32, winbase_ptr, winbase_res]
+# WriteConsoleOutput; OutputDebugString; processor topology; Toolhelp; MulDiv, IsBad*Ptr, IsWow64Process;
+# resources
+from . import consoleapi2, debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res
+DLL.modules += [consoleapi2, debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res]

@@ -92,8 +92,15 @@ def GetConsoleMode(ctx, hConsoleHandle: HANDLE, lpMode: LPDWORD) -> BOOL:
 
 @export
 def SetConsoleMode(ctx, hConsoleHandle: HANDLE, dwMode: DWORD) -> BOOL:
-    if console_kind(ctx.process, hConsoleHandle) is None:
+    """Windows 7's console knows ENABLE_PROCESSED_OUTPUT and ENABLE_WRAP_AT_EOL_OUTPUT for a screen
+    buffer and the input modes up to ENABLE_AUTO_POSITION (0x1F7) for the input buffer; another bit
+    (ENABLE_VIRTUAL_TERMINAL_PROCESSING came with Windows 10) fails with ERROR_INVALID_PARAMETER."""
+    kind = console_kind(ctx.process, hConsoleHandle)
+    if kind is None:
         ctx.set_last_error(6)
+        return 0
+    if dwMode & ~(0x1F7 if kind == "input" else 0x3):
+        ctx.set_last_error(87)
         return 0
     return 1
 

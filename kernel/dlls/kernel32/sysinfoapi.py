@@ -256,3 +256,31 @@ def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPDWORD) -
 @probe
 def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
     return _get_computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
+
+
+# -- VerifyVersionInfo (winbase.h): RtlVerifyVersionInfo's comparison (kernel/dlls/ntdll/version.py) ------
+ERROR_OLD_WIN_VERSION = 1150
+ERROR_BAD_ARGUMENTS = 160
+
+
+def _verify_version(ctx, info: int, type_mask: int, condition_mask: int, wide: bool) -> int:
+    from ..ntdll.version import verify_version, version_fields
+    result = verify_version(ctx.kernel.profile, version_fields(ctx, info, wide), type_mask, condition_mask)
+    if result == "STATUS_SUCCESS":
+        return 1
+    ctx.set_last_error(ERROR_OLD_WIN_VERSION if result == "STATUS_REVISION_MISMATCH" else ERROR_BAD_ARGUMENTS)
+    return 0
+
+
+@export
+@probe
+def VerifyVersionInfoW(ctx, lpVersionInformation: LPVOID, dwTypeMask: DWORD, dwlConditionMask: ULONGLONG) -> BOOL:
+    """TRUE when the OS meets every requested comparison; else FALSE with ERROR_OLD_WIN_VERSION, or
+    ERROR_BAD_ARGUMENTS for an empty type mask or a type without a condition."""
+    return _verify_version(ctx, lpVersionInformation, dwTypeMask, dwlConditionMask, True)
+
+
+@export
+@probe
+def VerifyVersionInfoA(ctx, lpVersionInformation: LPVOID, dwTypeMask: DWORD, dwlConditionMask: ULONGLONG) -> BOOL:
+    return _verify_version(ctx, lpVersionInformation, dwTypeMask, dwlConditionMask, False)

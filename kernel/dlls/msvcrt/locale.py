@@ -93,3 +93,10 @@ def localeconv(ctx) -> PVOID:
     return buf
 
 
+
+
+@export(conv="cdecl")
+def __lconv_init(ctx) -> INT:
+    """msvcrt's start-up hook for the C locale's lconv (its char fields set to CHAR_MAX, which localeconv
+    above already reports); MinGW's C++ runtime calls it from an initializer.  Returns 0."""
+    return 0
