@@ -113,6 +113,12 @@ dll sampledll sampledll.c "$BIN" 0x61000000
 dll sampledll2 sampledll2.c "$BIN" 0x62000000 "$OBJ/libsampledll.a"
 exe dllmain "$OBJ/libsampledll.a"
 exe threads "$OBJ/libsampledll.a"
+# delay-load import libraries (dlltool -y), made inside $OBJ: their descriptor symbols are named after
+# the library file (__DELAY_IMPORT_DESCRIPTOR_libsampledll_delay_a), which delayload.c refers to
+echo "  DLLTOOL -y delayload.def ghostdelay.def"
+(cd "$OBJ" && "$DLLTOOL" -m i386 -d "$SRC/delayload.def" -y libsampledll_delay.a &&
+    "$DLLTOOL" -m i386 -d "$SRC/ghostdelay.def" -y libghostdelay_delay.a)
+exe delayload "$OBJ/libsampledll_delay.a" "$OBJ/libghostdelay_delay.a"
 
 # 6: relocation group: same preferred base on purpose
 dll relocA reloclib.c "$BIN" 0x10000000 -DLETTER=A

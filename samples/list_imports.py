@@ -148,7 +148,7 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe", "delayload.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",

@@ -166,3 +166,27 @@ def test_version_dll_reads_the_version_resource_of_a_file():
     r = run_sample("verinfo.exe")
     assert (r.reason, r.exit_code) == ("exited", 0), r.message
     assert _lines(r.stdout) == VERINFO
+
+
+DELAYLOAD = [
+    # MinGW's delay-load helper loads sampledll.dll at the first call (its DllMain prints the attach)
+    "loaded before the first call: no",
+    "sampledll: DLL_PROCESS_ATTACH",
+    "add_numbers(2, 3) = 5",
+    "loaded after it: yes",
+    "descriptors: sampledll.dll (RVA-based: 1), ghostdelay.dll",
+    # sampledll.c: sample_counter = 42
+    "ResolveDelayLoadedAPI get_counter: the export: yes, stored in its slot: yes, get_counter() = 42",
+    # the hook's value goes into the slot; dliFailLoadLib (3), ERROR_MOD_NOT_FOUND (126), sizeof(DELAYLOAD_INFO)
+    "missing DLL with a hook: 00001234, slot 00001234, reason 3, ghostdelay.dll!ghost_function error=126 size=36",
+    "missing DLL with DelayLoadFailureHook: NULL, error=127",
+    # GNU ld leaves the delay-import data directory empty: no delay imports are found by DLL name
+    "ResolveDelayLoadsFromDll sampledll: 0xc0000135, ghostdelay: 0xc0000135, other.dll: 0xc0000135",
+    "sampledll: DLL_PROCESS_DETACH",
+]
+
+
+def test_delay_load_imports_and_resolve_delay_loaded_api():
+    r = run_sample("delayload.exe")
+    assert (r.reason, r.exit_code) == ("exited", 0), r.message
+    assert _lines(r.stdout) == DELAYLOAD

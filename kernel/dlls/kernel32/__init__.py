@@ -46,6 +46,9 @@ FORWARDERS = {
     "InterlockedFlushSList": "NTDLL.RtlInterlockedFlushSList",
     "QueryDepthSList": "NTDLL.RtlQueryDepthSList",
     "VerSetConditionMask": "NTDLL.VerSetConditionMask",
+    # delay-load imports
+    "ResolveDelayLoadedAPI": "NTDLL.LdrResolveDelayLoadedAPI",
+    "ResolveDelayLoadsFromDll": "NTDLL.LdrResolveDelayLoadsFromDll",
 }
 FORWARDERS.update({name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from ...hle.registry import DllSpec
-from . import crt, exception, heap, ldr, path, rtl, slist, synch, thread, version
+from . import crt, delayload, exception, heap, ldr, path, rtl, slist, synch, thread, version
 
 
 def _code(resolve, origin: int, profile):
@@ -98,7 +98,7 @@ def _code(resolve, origin: int, profile):
 DLL = DllSpec(
     name="ntdll.dll",
     base=0x77A60000,
-    modules=[ldr, rtl, heap, thread, exception, path, synch, crt, slist, version],
+    modules=[ldr, rtl, heap, thread, exception, path, synch, crt, slist, version, delayload],
     code=_code,
     syscalls=True,
 )
