@@ -105,7 +105,7 @@ exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
 # SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
 echo "  RC   sysmisc.rc"
 "$WINDRES" -O coff -i "$SRC/sysmisc.rc" -o "$OBJ/sysmisc.res.o"
-exe sysmisc "$OBJ/sysmisc.res.o" -D_WIN32_WINNT=0x0601   # + advapi32 (token), linked by default
+exe sysmisc "$OBJ/sysmisc.res.o" -D_WIN32_WINNT=0x0601 -DPSAPI_VERSION=2   # + advapi32 (token), linked by default
 exe verinfo -lversion        # version.dll on sysmisc.exe's version resource
 
 # 5: DLL group
@@ -146,6 +146,9 @@ rm -f "$BIN/ucrt_hello.pdb" "$BIN/ucrt_hello.lib"
 echo "  ZIG  bin/ucrt_more.exe"
 (cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_more.c" -o "$BIN/ucrt_more.exe")
 rm -f "$BIN/ucrt_more.pdb" "$BIN/ucrt_more.lib"
+echo "  ZIG  bin/ucrt_cxx.exe"
+(cd "$HERE" && $ZIG c++ -target x86-windows-gnu -O2 -s "src/ucrt_cxx.cpp" -o "$BIN/ucrt_cxx.exe")
+rm -f "$BIN/ucrt_cxx.pdb" "$BIN/ucrt_cxx.lib"
 
 # C++ with the MinGW runtime DLLs (libstdc++-6.dll, libgcc_s_dw2-1.dll): these are NOT kept in
 # bin/ (tests find them where gcc-mingw-w64-i686-win32-runtime installs them, or fetch that package)

@@ -28,7 +28,11 @@ EXTRA_ALLOWED = {
     "ucrt_hello.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
     "ucrt_more.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
-        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
+        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert",
+        "multibyte")},
+    "ucrt_cxx.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert",
+        "multibyte", "private", "time")},
     "dllmain.exe": {"sampledll.dll"},
     "verinfo.exe": {"version.dll"},
     "sysmisc.exe": {"advapi32.dll"},
@@ -148,7 +152,7 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe", "delayload.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe", "delayload.exe", "ucrt_cxx.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",

@@ -90,6 +90,11 @@ SYSMISC = [
     "SetConsoleMode processed + wrap: 1",
     "VWXYZ",                                   # the 5 cells, as the console stream shows a written row
     "WriteConsoleOutputW: 1 region 0,0-4,0",
+    "EnumProcessModules: 1, the program first: yes, kernel32 listed: yes",
+    "EnumProcessModules with room for one: 1, needs more: yes",
+    # a 4-character buffer holds 3 characters and the NUL
+    "GetModuleBaseNameA: sysmisc.exe, GetModuleFileNameExA(kernel32) as GetModuleFileNameA: yes, cut: 3 [sys]",
+    "GetModuleInformation: 1 base=program: yes size>0: yes",
 ]
 
 
@@ -117,6 +122,16 @@ UCRT_MORE = [
     "_scwprintf: 8",                                # "abcdef-7"
     "wprintf out ff",
     "wprintf returned 15",                          # "wprintf out ff\n"
+    "_aligned_malloc 64: aligned, _aligned_realloc 256: aligned, kept: k",
+    "_aligned_malloc alignment 3: NULL errno=22",   # not a power of two: EINVAL
+    # the C locale maps bytes to the characters of the same value; code page 1252 has 0x80 = U+20AC
+    "MB_CUR_MAX=1 mbtowc(0x80) in C: 1 U+0080",
+    "_mbtowc_l(0x80) in 1252: 1 U+20AC, empty string: 0, count 0: -1",
+    "wctomb U+00E9 in C: 1 byte E9, U+20AC: -1",
+    "wcrtomb U+0041: 1, U+4E00: -1 errno=42",      # EILSEQ
+    "Wfputwc: 87",                                  # 'W' written, then its value
+    "ide",
+    "fputws: 0",
 ]
 
 
@@ -129,12 +144,12 @@ def test_ucrt_locales_wide_printf_and_assert_that_holds():
 
 def test_ucrt_failed_assert_prints_and_exits_3():
     """assert(argc == 1) with an argument: the console message on stderr, then abort's exit code 3 (the
-    release UCRT prints no abort message); the program flushed stdout itself before.  Line 50 of ucrt_more.c is the assert."""
+    release UCRT prints no abort message); the program flushed stdout itself before.  Line 84 of ucrt_more.c is the assert."""
     r = run_sample("ucrt_more.exe", ["x"])
     assert (r.reason, r.exit_code) == ("exited", 3), r.message
     assert _lines(r.stdout) == UCRT_MORE
     assert r.stderr.replace(b"\r\n", b"\n") == (b"to stderr -5\n"
-                                                b"Assertion failed: argc == 1, file src/ucrt_more.c, line 50\n")
+                                                b"Assertion failed: argc == 1, file src/ucrt_more.c, line 84\n")
 
 
 def test_ucrt_wassert():
@@ -190,3 +205,12 @@ def test_delay_load_imports_and_resolve_delay_loaded_api():
     r = run_sample("delayload.exe")
     assert (r.reason, r.exit_code) == ("exited", 0), r.message
     assert _lines(r.stdout) == DELAYLOAD
+
+
+def test_ucrt_cxx_program_built_with_zig():
+    """libc++ on the UCRT: the lines ucrt_cxx.cpp prints (sorted 5 3 9 1; the map in key order; the caught
+    exception's what(); wcout; 3.25 and 255 in hex), and the exit code argc (3 with two arguments)."""
+    r = run_sample("ucrt_cxx.exe", ["a", "b"])
+    assert (r.reason, r.exit_code) == ("exited", 3), r.message
+    assert _lines(r.stdout) == ["sorted: 1 3 5 9 ", "a=1", "b=2", "caught boom", "wide 42", "3.25 ff"]
+    assert r.stderr == b""

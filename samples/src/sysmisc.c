@@ -11,10 +11,13 @@
  *   holding 5 MB in blocks below the heap's large-block threshold); VerSetConditionMask/VerifyVersionInfo,
  *   the processor topology (GetLogicalProcessorInformation(Ex), GetActive/MaximumProcessor(Group)Count),
  *   OutputDebugString, the process token (GetTokenInformation, ConvertSidToStringSid), SetConsoleMode's
- *   Windows 7 modes and WriteConsoleOutputW.  Prints one line per check; exits with 0. */
+ *   Windows 7 modes and WriteConsoleOutputW; kernel32's psapi functions (K32EnumProcessModules,
+ *   K32GetModuleBaseName, K32GetModuleFileNameEx, K32GetModuleInformation: PSAPI_VERSION 2).  Prints one
+ *   line per check; exits with 0. */
 #include <windows.h>
 #include <sddl.h>
 #include <tlhelp32.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,6 +463,31 @@ static void console(void)
     printf("\nWriteConsoleOutputW: %d region %d,%d-%d,%d\n", ok, region.Left, region.Top, region.Right, region.Bottom);
 }
 
+static void psapi(void)
+{
+    HMODULE mods[64];
+    DWORD needed = 0, i;
+    char name[MAX_PATH], path[MAX_PATH], small[4];
+    MODULEINFO mi;
+    int k32 = 0;
+    BOOL ok = EnumProcessModules(GetCurrentProcess(), mods, sizeof mods, &needed);
+    for (i = 0; i < needed / sizeof mods[0]; i++)
+        if (mods[i] == GetModuleHandleA("kernel32.dll")) k32 = 1;
+    printf("EnumProcessModules: %d, the program first: %s, kernel32 listed: %s\n", ok,
+           mods[0] == GetModuleHandleA(NULL) ? "yes" : "no", k32 ? "yes" : "no");
+    ok = EnumProcessModules(GetCurrentProcess(), mods, 4, &needed);
+    printf("EnumProcessModules with room for one: %d, needs more: %s\n", ok, needed > 4 ? "yes" : "no");
+    GetModuleBaseNameA(GetCurrentProcess(), NULL, name, sizeof name);
+    GetModuleFileNameExA(GetCurrentProcess(), GetModuleHandleA("kernel32.dll"), path, sizeof path);
+    GetModuleFileNameA(GetModuleHandleA("kernel32.dll"), name + 100, sizeof name - 100);
+    printf("GetModuleBaseNameA: %s, GetModuleFileNameExA(kernel32) as GetModuleFileNameA: %s, cut: %lu [%s]\n",
+           name, !strcmp(path, name + 100) ? "yes" : "no",
+           GetModuleBaseNameA(GetCurrentProcess(), NULL, small, sizeof small), small);
+    ok = GetModuleInformation(GetCurrentProcess(), GetModuleHandleA(NULL), &mi, sizeof mi);
+    printf("GetModuleInformation: %d base=program: %s size>0: %s\n", ok,
+           mi.lpBaseOfDll == GetModuleHandleA(NULL) ? "yes" : "no", mi.SizeOfImage ? "yes" : "no");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "child")) {
@@ -481,5 +509,6 @@ int main(int argc, char **argv)
     topology();
     token();
     console();
+    psapi();
     return 0;
 }

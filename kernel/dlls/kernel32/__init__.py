@@ -62,7 +62,7 @@ DLL = DllSpec(
 )
 DLL.modules += [consoleapi3, timezoneapi, winbase_mem]
 
-# WriteConsoleOutput; OutputDebugString; processor topology; Toolhelp; MulDiv, IsBad*Ptr, IsWow64Process;
-# resources
-from . import consoleapi2, debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res
-DLL.modules += [consoleapi2, debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res]
+# WriteConsoleOutput; OutputDebugString; processor topology; K32* psapi; Toolhelp; MulDiv, IsBad*Ptr,
+# IsWow64Process; resources
+from . import consoleapi2, debugapi, processortopology, psapi, tlhelp32, winbase_ptr, winbase_res
+DLL.modules += [consoleapi2, debugapi, processortopology, psapi, tlhelp32, winbase_ptr, winbase_res]

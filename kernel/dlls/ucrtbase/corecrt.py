@@ -201,3 +201,40 @@ def _get_current_locale(ctx) -> PVOID:
 @ucrt_call
 def _wassert(ctx, _Message: LPCWSTR, _File: LPCWSTR, _Line: UINT) -> VOID:
     yield from assert_failed(ctx, _Message or "", _File or "", _Line)
+
+
+# -- multibyte characters ------------------------------------------------------------------------------------
+@export(conv="cdecl")
+@ucrt_call
+def ___mb_cur_max_func(ctx) -> INT:
+    """MB_CUR_MAX of the current locale: 1 (the C locale and the system's 1252 are single-byte)."""
+    return 1
+
+
+@export(conv="cdecl")
+@ucrt_call
+def _mbtowc_l(ctx, _DstCh: PVOID, _SrcCh: PVOID, _SrcSizeInBytes: SIZE_T, _Locale: PVOID) -> INT:
+    """mbtowc in the LC_CTYPE locale of the locale object (NULL: the current locale)."""
+    from ..msvcrt.stdlib import mbtowc_in
+    if _Locale:
+        names = _locale_names(ctx).get(_Locale, {})
+        ctype = names.get(2, "C")
+    else:
+        ctype = getattr(crt(ctx), "locale_name", "C")
+    return mbtowc_in(ctx, _DstCh, _SrcCh, _SrcSizeInBytes, ctype)
+
+
+@export(conv="cdecl")
+@ucrt_call
+def wcrtomb(ctx, _Dest: PVOID, _Source: UINT, _State: PVOID) -> SIZE_T:
+    """wctomb with a conversion state (no shift states here): NULL _Dest counts as converting L'\\0' (1);
+    a character the locale cannot convert: (size_t)-1 and EILSEQ."""
+    from ..msvcrt.stdio import EILSEQ, wide_to_bytes
+    if not _Dest:
+        return 1
+    data = wide_to_bytes(ctx, _Source)
+    if data is None:
+        set_errno(ctx, EILSEQ)
+        return 0xFFFFFFFF
+    ctx.write(_Dest, data)
+    return len(data)
