@@ -174,6 +174,10 @@ VERINFO = [
     "root (A): 1 len=52 file version MS 00010002",
     "missing file: 0 error=2",                              # ERROR_FILE_NOT_FOUND
     "a program without resources: 0 error=1812",            # ERROR_RESOURCE_DATA_NOT_FOUND
+    # Windows 7 SP1's release files: 6.1.7601.17514, VFT_DLL (2), Microsoft's company name
+    "kernel32.dll: 1 file 6.1.7601.17514 type=2",
+    "kernel32.dll ProductVersion: [6.1.7601.17514]",
+    "kernel32.dll CompanyName: [Microsoft Corporation]",
 ]
 
 

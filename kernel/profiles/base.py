@@ -32,6 +32,7 @@ class Profile:
     edition_id: str = ""
     build_lab: str = ""
     csd_build: str = ""
+    file_revision: int = 0               # the system files' fourth version number (VERSIONINFO)
     # per-version facts not wired into the kernel yet (the values it uses today are Win7's)
     profile_root: str = "C:\\Users"      # parent of the user profile folders
     heap_flags_offset: int = 0x40        # HEAP.Flags (kernel/rtl/heap.py writes it)
@@ -83,6 +84,7 @@ WIN7_SP1_X86 = Profile(
     thread_start_thunk=("ntdll.dll", "RtlUserThreadStart"),
     product_name="Windows 7 Professional", edition_id="Professional",
     build_lab="7601.win7sp1_rtm.101119-1850", csd_build="1130",
+    file_revision=17514,                  # SP1's release files are 6.1.7601.17514
     dll_bases={
         "ntdll.dll": 0x77A60000, "kernel32.dll": 0x76C30000, "kernelbase.dll": 0x75D10000,
         "msvcrt.dll": 0x76A80000, "ucrtbase.dll": 0x75B80000, "vcruntime140.dll": 0x75B60000,
@@ -109,6 +111,7 @@ XP_SP3_X86 = Profile(
     has_kernelbase=False,
     product_name="Microsoft Windows XP", edition_id="",   # XP has no EditionID value
     build_lab="2600.xpsp.080413-2111", csd_build="5512",  # SP3 RTM files are 5.1.2600.5512
+    file_revision=5512,
     profile_root="C:\\Documents and Settings",
     heap_flags_offset=0x0C, heap_force_flags_offset=0x10,
     dll_bases={

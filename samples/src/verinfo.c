@@ -2,7 +2,8 @@
  * PRODUCTVERSION 5,6,7,8, strings in block 040904B0, Translation 0x409 1200), found by its bare name in
  * the program's folder as LoadLibrary would: GetFileVersionInfoSizeW/A, GetFileVersionInfoW/A,
  * VerQueryValueW/A ("\", "\VarFileInfo\Translation", "\StringFileInfo\040904B0\..."), and the errors for
- * a missing file, a file without resources and a missing key.  Prints one line per check; exits with 0. */
+ * a missing file, a file without resources and a missing key; and the version of kernel32.dll (found in
+ * System32), Windows' own.  Prints one line per check; exits with 0. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,5 +52,17 @@ int main(void)
     printf("missing file: %lu error=%lu\n", size, GetLastError());
     size = GetFileVersionInfoSizeA("verinfo.exe", NULL);
     printf("a program without resources: %lu error=%lu\n", size, GetLastError());
+
+    size = GetFileVersionInfoSizeW(L"kernel32.dll", NULL);
+    block = malloc(size);
+    ok = GetFileVersionInfoW(L"kernel32.dll", 0, size, block);
+    VerQueryValueW(block, L"\\", (void **)&fixed, &len);
+    printf("kernel32.dll: %d file %u.%u.%u.%u type=%lu\n", ok, HIWORD(fixed->dwFileVersionMS),
+           LOWORD(fixed->dwFileVersionMS), HIWORD(fixed->dwFileVersionLS), LOWORD(fixed->dwFileVersionLS),
+           fixed->dwFileType);
+    VerQueryValueW(block, L"\\StringFileInfo\\040904B0\\ProductVersion", (void **)&text, &len);
+    printf("kernel32.dll ProductVersion: [%ls]\n", text);
+    VerQueryValueW(block, L"\\StringFileInfo\\040904B0\\CompanyName", (void **)&text, &len);
+    printf("kernel32.dll CompanyName: [%ls]\n", text);
     return 0;
 }
