@@ -39,6 +39,7 @@ SYSMISC = [
     "IsBadStringPtrW: literal=0 unterminated=1 limited=0",
     "IsWow64Process: 1 wow64=0",                                                   # 32-bit Windows 7
     "IsWow64Process bad handle: 0 error=6",
+    "IsWow64Process bad pointer: 0 error=998",                                    # ERROR_NOACCESS
     "GetNativeSystemInfo: architecture=0 page=4096 granularity=65536",            # PROCESSOR_ARCHITECTURE_INTEL
     # sysmisc.rc: "hello resource" (14 bytes, windres adds no NUL), 7 RCDATA {1, 2, 3} (three WORDs)
     "FindResourceA GREETING: found size=14 data=[hello resource] FreeResource=0",

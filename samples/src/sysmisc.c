@@ -149,6 +149,8 @@ static void wow64(void)
     printf("IsWow64Process: %d wow64=%d\n", ok, wow);
     ok = IsWow64Process((HANDLE)0x1234, &wow);
     printf("IsWow64Process bad handle: %d error=%lu\n", ok, GetLastError());
+    ok = IsWow64Process(GetCurrentProcess(), (PBOOL)16);
+    printf("IsWow64Process bad pointer: %d error=%lu\n", ok, GetLastError());
 }
 
 static void sysinfo(void)

@@ -11,6 +11,7 @@ from emu.memory import (PAGE_EXECUTE_READWRITE, PAGE_EXECUTE_WRITECOPY, PAGE_GUA
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess
 
+from ...hle.probe import probe
 from ...hle.registry import export
 from ...hle.types import BOOL, FARPROC, HANDLE, INT, LPBOOL, LPCVOID, LPVOID, UINT_PTR
 
@@ -115,6 +116,7 @@ def IsBadStringPtrW(ctx, lpsz: LPVOID, ucchMax: UINT_PTR) -> BOOL:
 
 
 @export
+@probe
 def IsWow64Process(ctx, hProcess: HANDLE, Wow64Process: LPBOOL) -> BOOL:
     """32-bit Windows 7 runs no process under WOW64: FALSE for every valid process handle."""
     reference_object(ctx, hProcess, EProcess)
