@@ -96,6 +96,19 @@ SYSMISC = [
     # a 4-character buffer holds 3 characters and the NUL
     "GetModuleBaseNameA: sysmisc.exe, GetModuleFileNameExA(kernel32) as GetModuleFileNameA: yes, cut: 3 [sys]",
     "GetModuleInformation: 1 base=program: yes size>0: yes",
+    "RtlGetVersion: 0 6.1.7601 SP1",
+    "RtlFirstEntrySList: the entry, depth still 1",
+    "IsBadHugeReadPtr readonly: 0, IsBadHugeWritePtr readonly: 1",
+    "Module32First (ANSI): sysmisc.exe",
+    "Module32Next and Process32Next (ANSI) walk to the end: yes",
+    "EnumResourceTypesW: TEXT #10 #16",
+    "EnumResourceNamesW TEXT: #42",
+    "EnumResourceLanguagesA RCDATA #7: 0000",
+    "ConvertSidToStringSidW: S-1-16-8192",
+    "GetModuleBaseNameW: kernel32.dll",
+    "GetModuleFileNameExW ends with the program: yes",
+    "abc",
+    "WriteConsoleOutputA: 1 region 0-2 [abc]",
 ]
 
 
@@ -133,6 +146,11 @@ UCRT_MORE = [
     "Wfputwc: 87",                                  # 'W' written, then its value
     "ide",
     "fputws: 0",
+    "!putwc: 33",                                   # '!' written, then its value
+    "swprintf_s fits: 7 [1234567]",
+    # _snwprintf_s with _TRUNCATE: as much as fits (7 and the NUL), -1; with count 3: 3 characters, -1
+    "_snwprintf_s _TRUNCATE: -1 [abcdefg]",
+    "_snwprintf_s count 3: -1 [abc]",
 ]
 
 
@@ -145,12 +163,12 @@ def test_ucrt_locales_wide_printf_and_assert_that_holds():
 
 def test_ucrt_failed_assert_prints_and_exits_3():
     """assert(argc == 1) with an argument: the console message on stderr, then abort's exit code 3 (the
-    release UCRT prints no abort message); the program flushed stdout itself before.  Line 84 of ucrt_more.c is the assert."""
+    release UCRT prints no abort message); the program flushed stdout itself before.  Line 95 of ucrt_more.c is the assert."""
     r = run_sample("ucrt_more.exe", ["x"])
     assert (r.reason, r.exit_code) == ("exited", 3), r.message
     assert _lines(r.stdout) == UCRT_MORE
     assert r.stderr.replace(b"\r\n", b"\n") == (b"to stderr -5\n"
-                                                b"Assertion failed: argc == 1, file src/ucrt_more.c, line 84\n")
+                                                b"Assertion failed: argc == 1, file src/ucrt_more.c, line 95\n")
 
 
 def test_ucrt_wassert():

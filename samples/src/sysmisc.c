@@ -13,7 +13,7 @@
  *   OutputDebugString, the process token (GetTokenInformation, ConvertSidToStringSid), SetConsoleMode's
  *   Windows 7 modes and WriteConsoleOutputW; kernel32's psapi functions (K32EnumProcessModules,
  *   K32GetModuleBaseName, K32GetModuleFileNameEx, K32GetModuleInformation: PSAPI_VERSION 2).  Prints one
- *   line per check; exits with 0. */
+ *   line per check; and the remaining A/W forms (extras()).  Exits with 0. */
 #include <windows.h>
 #include <sddl.h>
 #include <tlhelp32.h>
@@ -490,6 +490,104 @@ static void psapi(void)
            mi.lpBaseOfDll == GetModuleHandleA(NULL) ? "yes" : "no", mi.SizeOfImage ? "yes" : "no");
 }
 
+typedef NTSTATUS (WINAPI *RTLGETVERSION)(OSVERSIONINFOEXW *);
+typedef PSLIST_ENTRY (WINAPI *RTLFIRSTENTRYSLIST)(const SLIST_HEADER *);
+
+static BOOL CALLBACK on_type_w(HMODULE m, LPWSTR type, LONG_PTR p)
+{
+    (void)m; (void)p;
+    if (IS_INTRESOURCE(type)) printf(" #%u", (unsigned)(ULONG_PTR)type);
+    else printf(" %ls", type);
+    return TRUE;
+}
+
+static BOOL CALLBACK on_name_w(HMODULE m, LPCWSTR type, LPWSTR name, LONG_PTR p)
+{
+    (void)m; (void)type; (void)p;
+    if (IS_INTRESOURCE(name)) printf(" #%u", (unsigned)(ULONG_PTR)name);
+    else printf(" %ls", name);
+    return TRUE;
+}
+
+static BOOL CALLBACK on_language_a(HMODULE m, LPCSTR type, LPCSTR name, WORD language, LONG_PTR p)
+{
+    (void)m; (void)type; (void)name; (void)p;
+    printf(" %04x", language);
+    return TRUE;
+}
+
+static void extras(void)
+{
+    HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+    RTLGETVERSION get_version = (RTLGETVERSION)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion");
+    RTLFIRSTENTRYSLIST first = (RTLFIRSTENTRYSLIST)(void (*)(void))GetProcAddress(ntdll, "RtlFirstEntrySList");
+    NTSTATUS status;
+    static SLIST_HEADER head __attribute__((aligned(8)));
+    static SLIST_ENTRY entry;
+    OSVERSIONINFOEXW vi;
+    MODULEENTRY32 me;
+    PROCESSENTRY32 pe;
+    HANDLE snap, t;
+    WCHAR wname[MAX_PATH];
+    char buf[256], cells_text[4];
+    LPWSTR sid_text = NULL;
+    CHAR_INFO cells[3];
+    SMALL_RECT region = {0, 0, 2, 0};
+    COORD size = {3, 1}, origin = {0, 0};
+    DWORD len;
+    int modules = 0, processes = 0, i;
+    BOOL ok;
+    char *page = VirtualAlloc(NULL, 0x1000, MEM_COMMIT, PAGE_READONLY);
+
+    memset(&vi, 0, sizeof vi);
+    vi.dwOSVersionInfoSize = sizeof vi;
+    status = get_version(&vi);
+    printf("RtlGetVersion: %#lx %lu.%lu.%lu SP%u\n", (unsigned long)status, vi.dwMajorVersion,
+           vi.dwMinorVersion, vi.dwBuildNumber, vi.wServicePackMajor);
+    InitializeSListHead(&head);
+    InterlockedPushEntrySList(&head, &entry);
+    printf("RtlFirstEntrySList: %s, depth still %u\n", first(&head) == &entry ? "the entry" : "other",
+           QueryDepthSList(&head));
+    printf("IsBadHugeReadPtr readonly: %d, IsBadHugeWritePtr readonly: %d\n", IsBadHugeReadPtr(page, 0x1000),
+           IsBadHugeWritePtr(page, 1));
+    snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPPROCESS, 0);
+    me.dwSize = sizeof me;
+    for (ok = Module32First(snap, &me); ok; ok = Module32Next(snap, &me))
+        if (modules++ == 0) printf("Module32First (ANSI): %s\n", me.szModule);
+    pe.dwSize = sizeof pe;
+    for (ok = Process32First(snap, &pe); ok; ok = Process32Next(snap, &pe))
+        processes++;
+    printf("Module32Next and Process32Next (ANSI) walk to the end: %s\n",
+           modules > 1 && processes >= 1 && GetLastError() == ERROR_NO_MORE_FILES ? "yes" : "no");
+    CloseHandle(snap);
+    printf("EnumResourceTypesW:");
+    EnumResourceTypesW(NULL, on_type_w, 0);
+    printf("\nEnumResourceNamesW TEXT:");
+    EnumResourceNamesW(NULL, L"TEXT", on_name_w, 0);
+    printf("\nEnumResourceLanguagesA RCDATA #7:");
+    EnumResourceLanguagesA(NULL, RT_RCDATA, MAKEINTRESOURCEA(7), on_language_a, 0);
+    printf("\n");
+    OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &t);
+    GetTokenInformation(t, TokenIntegrityLevel, buf, sizeof buf, &len);
+    ConvertSidToStringSidW(((TOKEN_MANDATORY_LABEL *)buf)->Label.Sid, &sid_text);
+    printf("ConvertSidToStringSidW: %ls\n", sid_text);
+    LocalFree(sid_text);
+    CloseHandle(t);
+    GetModuleBaseNameW(GetCurrentProcess(), GetModuleHandleA("kernel32.dll"), wname, MAX_PATH);
+    printf("GetModuleBaseNameW: %ls\n", wname);
+    GetModuleFileNameExW(GetCurrentProcess(), NULL, wname, MAX_PATH);
+    printf("GetModuleFileNameExW ends with the program: %s\n",
+           lstrlenW(wname) > 11 && !lstrcmpiW(wname + lstrlenW(wname) - 11, L"sysmisc.exe") ? "yes" : "no");
+    for (i = 0; i < 3; i++) {
+        cells[i].Char.AsciiChar = "abc"[i];
+        cells[i].Attributes = 7;
+    }
+    fflush(stdout);
+    ok = WriteConsoleOutputA(GetStdHandle(STD_OUTPUT_HANDLE), cells, size, origin, &region);
+    memcpy(cells_text, "abc", 4);
+    printf("\nWriteConsoleOutputA: %d region %d-%d [%s]\n", ok, region.Left, region.Right, cells_text);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "child")) {
@@ -512,5 +610,6 @@ int main(int argc, char **argv)
     token();
     console();
     psapi();
+    extras();
     return 0;
 }

@@ -77,6 +77,17 @@ int main(int argc, char **argv)
         fflush(stdout);
         printf("fputwc: %d\n", (int)fputwc(L'W', stdout));
         printf("fputws: %d\n", fputws(L"ide\n", stdout));
+        fflush(stdout);
+        printf("putwc: %d\n", (int)putwc(L'!', stdout));
+        {
+            wchar_t sbuf[8];
+            int r1 = swprintf_s(sbuf, 8, L"%d", 1234567), r2, r3;
+            printf("swprintf_s fits: %d [%ls]\n", r1, sbuf);
+            r2 = _snwprintf_s(sbuf, 8, _TRUNCATE, L"%ls", L"abcdefghij");
+            printf("_snwprintf_s _TRUNCATE: %d [%ls]\n", r2, sbuf);
+            r3 = _snwprintf_s(sbuf, 8, 3, L"%ls", L"abcdefghij");
+            printf("_snwprintf_s count 3: %d [%ls]\n", r3, sbuf);
+        }
     }
     fflush(stdout);
     if (argc > 1 && argv[1][0] == 'w' && !argv[1][1])
