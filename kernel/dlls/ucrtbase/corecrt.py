@@ -137,14 +137,7 @@ def _make_locale(ctx, names: dict) -> int:
     state = crt(ctx)
     block = state.heap.allocate(LOCALE_BLOCK)
     ctype_name = names.get(2, "C")
-    if ctype_name == "C":
-        pctype, codepage = crt(ctx).var["_ctype"] + 2, 0
-    else:
-        table = getattr(state, "table_1252", None)
-        if table is None:
-            table = state.table_1252 = state.heap.allocate(514)
-            ctx.write(table, crt_locale._table_1252())
-        pctype, codepage = table + 2, 1252
+    pctype, codepage = crt_locale.pctype_table(ctx, ctype_name), 0 if ctype_name == "C" else 1252
     locinfo, mbcinfo = block + 8, block + 20
     ctx.write(block, locinfo.to_bytes(4, "little") + mbcinfo.to_bytes(4, "little"))
     ctx.write(locinfo, pctype.to_bytes(4, "little") + (1).to_bytes(4, "little") + codepage.to_bytes(4, "little"))
