@@ -109,6 +109,8 @@ SYSMISC = [
     "GetModuleFileNameExW ends with the program: yes",
     "abc",
     "WriteConsoleOutputA: 1 region 0-2 [abc]",
+    # grey on black (7), then FOREGROUND_RED | FOREGROUND_GREEN | BACKGROUND_BLUE = 0x4 | 0x2 | 0x10
+    "SetConsoleTextAttribute: 1 attributes 0x7 -> 0x16, on the input handle: 0 error=6",
 ]
 
 

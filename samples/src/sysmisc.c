@@ -586,6 +586,18 @@ static void extras(void)
     ok = WriteConsoleOutputA(GetStdHandle(STD_OUTPUT_HANDLE), cells, size, origin, &region);
     memcpy(cells_text, "abc", 4);
     printf("\nWriteConsoleOutputA: %d region %d-%d [%s]\n", ok, region.Left, region.Right, cells_text);
+    {
+        CONSOLE_SCREEN_BUFFER_INFO before, after;
+        HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+        BOOL set, bad;
+        GetConsoleScreenBufferInfo(out, &before);
+        set = SetConsoleTextAttribute(out, FOREGROUND_RED | FOREGROUND_GREEN | BACKGROUND_BLUE);
+        GetConsoleScreenBufferInfo(out, &after);
+        SetConsoleTextAttribute(out, before.wAttributes);
+        bad = SetConsoleTextAttribute(GetStdHandle(STD_INPUT_HANDLE), 0x0F);
+        printf("SetConsoleTextAttribute: %d attributes %#x -> %#x, on the input handle: %d error=%lu\n", set,
+               before.wAttributes, after.wAttributes, bad, GetLastError());
+    }
 }
 
 int main(int argc, char **argv)

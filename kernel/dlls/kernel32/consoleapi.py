@@ -219,5 +219,6 @@ def GetConsoleScreenBufferInfo(ctx, hConsoleOutput: HANDLE, lpConsoleScreenBuffe
         ctx.set_last_error(6)
         return 0
     import struct
-    ctx.write(lpConsoleScreenBufferInfo, struct.pack("<hhhhHhhhhhh", 80, 300, 0, 0, 0x07, 0, 0, 79, 24, 80, 25))
+    attributes = getattr(ctx.kernel, "console_attributes", 0x07)      # SetConsoleTextAttribute's
+    ctx.write(lpConsoleScreenBufferInfo, struct.pack("<hhhhHhhhhhh", 80, 300, 0, 0, attributes, 0, 0, 79, 24, 80, 25))
     return 1

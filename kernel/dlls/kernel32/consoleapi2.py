@@ -1,5 +1,5 @@
-"""consoleapi2.h: WriteConsoleOutputA/W, which put a rectangle of CHAR_INFO cells (a character and its
-attributes) straight into the screen buffer.
+"""consoleapi2.h: SetConsoleTextAttribute, and WriteConsoleOutputA/W, which put a rectangle of CHAR_INFO
+cells (a character and its attributes) straight into the screen buffer.
 
 ntboot's console is a stream (what the program prints, in order), not a grid: the rectangle's rows
 are appended to it as text (trailing blanks dropped), each row ended by a carriage return, which a
@@ -12,7 +12,7 @@ from kernel.io.console import console_kind, console_write
 
 from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, HANDLE, LPCVOID, PVOID
+from ...hle.types import BOOL, DWORD, HANDLE, LPCVOID, PVOID, WORD
 
 BUFFER_WIDTH, BUFFER_HEIGHT = 80, 300
 
@@ -66,3 +66,15 @@ def WriteConsoleOutputW(ctx, hConsoleOutput: HANDLE, lpBuffer: LPCVOID, dwBuffer
 def WriteConsoleOutputA(ctx, hConsoleOutput: HANDLE, lpBuffer: LPCVOID, dwBufferSize: DWORD, dwBufferCoord: DWORD,
                         lpWriteRegion: PVOID) -> BOOL:
     return _write_output(ctx, hConsoleOutput, lpBuffer, dwBufferSize, dwBufferCoord, lpWriteRegion, False)
+
+
+@export
+def SetConsoleTextAttribute(ctx, hConsoleOutput: HANDLE, wAttributes: WORD) -> BOOL:
+    """The colours of what is written next: kept for GetConsoleScreenBufferInfo's wAttributes (the
+    console stream has no colours to show); an input or non-console handle: ERROR_INVALID_HANDLE."""
+    kind = console_kind(ctx.process, hConsoleOutput)
+    if kind is None or kind == "input":
+        ctx.set_last_error(6)
+        return 0
+    ctx.kernel.console_attributes = wAttributes & 0xFFFF
+    return 1
