@@ -239,3 +239,15 @@ def test_ucrt_cxx_program_built_with_zig():
     assert (r.reason, r.exit_code) == ("exited", 3), r.message
     assert _lines(r.stdout) == ["sorted: 1 3 5 9 ", "a=1", "b=2", "caught boom", "wide 42", "3.25 ff"]
     assert r.stderr == b""
+
+
+def test_msvcrt_failed_assert():
+    """mingw-w64's assert() calls msvcrt's _assert: the message on stderr (line 614 of sysmisc.c), then
+    msvcrt's abort message and exit code 3."""
+    r = run_sample("sysmisc.exe", ["assert"])
+    assert (r.reason, r.exit_code) == ("exited", 3), r.message
+    assert _lines(r.stdout) == ["before the assert"]
+    assert r.stderr.replace(b"\r\n", b"\n") == (
+        b"Assertion failed: argc == 1, file samples/src/sysmisc.c, line 614\n"
+        b"\nThis application has requested the Runtime to terminate it in an unusual way.\n"
+        b"Please contact the application's support team for more information.\n")

@@ -13,7 +13,9 @@
  *   OutputDebugString, the process token (GetTokenInformation, ConvertSidToStringSid), SetConsoleMode's
  *   Windows 7 modes and WriteConsoleOutputW; kernel32's psapi functions (K32EnumProcessModules,
  *   K32GetModuleBaseName, K32GetModuleFileNameEx, K32GetModuleInformation: PSAPI_VERSION 2).  Prints one
- *   line per check; and the remaining A/W forms (extras()).  Exits with 0. */
+ *   line per check; and the remaining A/W forms (extras()).  Exits with 0.  With the argument "assert":
+ *   a failed assert() through msvcrt's _assert (exit code 3). */
+#include <assert.h>
 #include <windows.h>
 #include <sddl.h>
 #include <tlhelp32.h>
@@ -604,6 +606,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "child")) {
         Sleep(INFINITE);
+        return 1;
+    }
+    if (argc > 1 && !strcmp(argv[1], "assert")) {    /* msvcrt's _assert, then its abort */
+        printf("before the assert\n");
+        fflush(stdout);
+        assert(argc == 1);
         return 1;
     }
     slists();
