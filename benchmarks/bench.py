@@ -91,7 +91,7 @@ def cpu_bound(iterations: int) -> dict:
     snapshot = [(r.base, r.size, emu.read(r.base, r.size)) for r in emu.process.memory.regions()
                 if r.state == 0x1000 and not r.protect & 0x100]
     # 2. ntboot: the same loop inside the emulator, every hook in place
-    emu.kernel.break_at(emu.process, loop_exit)
+    emu.kernel.scheduler.break_at(emu.process, loop_exit)
     t = time.perf_counter()
     stop = emu.kernel.run()
     ntboot_time = time.perf_counter() - t

@@ -25,7 +25,7 @@ t = time.perf_counter()
 r = emu.run()
 elapsed = time.perf_counter() - t
 assert r.exit_code == 0, r.message
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(emu.kernel._engines))
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(emu.kernel.space.engines))
 """
 
 

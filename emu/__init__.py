@@ -1,5 +1,6 @@
 """The emulated machine: Unicorn engines, address spaces, traps.  Knows nothing of Windows."""
 from .cpu import Fault, Machine
-from .memory import AddressSpace, MemoryError_
+from .memory import AddressSpace
+from .status import MemoryFault, NtError
 
-__all__ = ["Machine", "Fault", "AddressSpace", "MemoryError_"]
+__all__ = ["Machine", "Fault", "AddressSpace", "NtError", "MemoryFault"]

@@ -38,8 +38,9 @@ EFLAGS_USER_MASK = 0x00DD5
 EFLAGS_IF = 0x200
 
 
-def capture(uc, flags: int = CONTEXT_FULL) -> bytearray:
-    """A CONTEXT of the CPU's current state for the groups in `flags`."""
+def capture(machine, flags: int = CONTEXT_FULL) -> bytearray:
+    """A CONTEXT of the machine's CPU state for the groups in `flags`."""
+    uc = machine.uc
     ctx = bytearray(CONTEXT_SIZE)
     struct.pack_into("<I", ctx, 0, flags)
     groups = []
@@ -65,8 +66,9 @@ def capture(uc, flags: int = CONTEXT_FULL) -> bytearray:
     return ctx
 
 
-def apply(uc, ctx: bytes, *, user_mode: bool = True) -> None:
-    """Load the CPU from a CONTEXT, honouring its ContextFlags."""
+def apply(machine, ctx: bytes, *, user_mode: bool = True) -> None:
+    """Load the machine's CPU from a CONTEXT, honouring its ContextFlags."""
+    uc = machine.uc
     flags = struct.unpack_from("<I", ctx, 0)[0]
     if flags & 0x02:
         for off, reg in _INTEGER:

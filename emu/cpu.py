@@ -33,6 +33,7 @@ from unicorn import (UC_ARCH_X86, UC_ERR_FETCH_PROT, UC_ERR_INSN_INVALID, UC_ERR
 from unicorn import x86_const as X
 
 from .memory import PAGE_EXECUTE_READ, PAGE_READWRITE, AddressSpace
+from .status import MemoryFault
 
 USER_LOWEST = 0x00010000
 USER_HIGHEST = 0x7FFEFFFF
@@ -59,6 +60,11 @@ _UC_FAULT_ERRORS = {UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_UNMAPPED, UC_ERR_FETCH_UN
 GENERAL_REGISTERS = ("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags")
 _REG_IDS = {name: getattr(X, "UC_X86_REG_" + name.upper()) for name in
             GENERAL_REGISTERS + ("cs", "ds", "es", "fs", "gs", "ss")}
+# register ids for the fast accessors Machine.reg32 / Machine.set_reg32 (the trap path's)
+REG_EAX, REG_ECX, REG_EDX, REG_EBX = (_REG_IDS[n] for n in ("eax", "ecx", "edx", "ebx"))
+REG_ESP, REG_EBP, REG_ESI, REG_EDI = (_REG_IDS[n] for n in ("esp", "ebp", "esi", "edi"))
+REG_EIP, REG_EFLAGS = _REG_IDS["eip"], _REG_IDS["eflags"]
+REGISTER_IDS = dict(_REG_IDS)     # name -> id, for reg32 over a set of registers
 
 
 @dataclass
@@ -210,6 +216,14 @@ class Machine:
         self.stop_requested = True
         self.uc.emu_stop()
 
+    def interrupt(self) -> None:
+        """End the running slice from another host thread (a watchdog): `run` returns "slice",
+        as when its count ran out.  An interrupt that comes between slices is lost."""
+        try:
+            self.uc.emu_stop()
+        except UcError:
+            pass
+
     # -- registers ---------------------------------------------------------------------------------
     def reg(self, name: str) -> int:
         return self.uc.reg_read(_REG_IDS[name])
@@ -227,18 +241,43 @@ class Machine:
     def restore_cpu(self, state) -> None:
         self.uc.context_restore(state)
 
-    # -- memory helpers ----------------------------------------------------------------------------
+    # -- memory helpers: memory that is not mapped, or protected against the access, raises
+    # MemoryFault (STATUS_ACCESS_VIOLATION) ---------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.uc.mem_read(addr, size))
+        try:
+            return bytes(self.uc.mem_read(addr, size))
+        except UcError:
+            raise MemoryFault(addr, size) from None
 
     def write(self, addr: int, data: bytes) -> None:
-        self.uc.mem_write(addr, bytes(data))
+        try:
+            self.uc.mem_write(addr, bytes(data))
+        except UcError:
+            raise MemoryFault(addr, len(data), write=True) from None
 
     def read_u32(self, addr: int) -> int:
-        return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+        try:
+            return struct.unpack("<I", self.uc.mem_read(addr, 4))[0]
+        except UcError:
+            raise MemoryFault(addr, 4) from None
 
     def write_u32(self, addr: int, value: int) -> None:
-        self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
+        try:
+            self.uc.mem_write(addr, struct.pack("<I", value & 0xFFFFFFFF))
+        except UcError:
+            raise MemoryFault(addr, 4, write=True) from None
+
+    def read_u16(self, addr: int) -> int:
+        try:
+            return struct.unpack("<H", self.uc.mem_read(addr, 2))[0]
+        except UcError:
+            raise MemoryFault(addr, 2) from None
+
+    def write_u16(self, addr: int, value: int) -> None:
+        try:
+            self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
+        except UcError:
+            raise MemoryFault(addr, 2, write=True) from None
 
     def count_instructions(self, enable: bool) -> None:
         """Opt-in exact instruction counting (a block hook; costs speed, so only when asked)."""

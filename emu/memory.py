@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from unicorn import UC_PROT_EXEC, UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE, UcError
 
+from .status import MemoryFault, NtError
+
 PAGE_SIZE = 0x1000
 ALLOCATION_GRANULARITY = 0x10000
 
@@ -88,14 +90,6 @@ def page_floor(addr: int) -> int:
 
 def page_ceil(addr: int) -> int:
     return (addr + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
-
-
-class MemoryError_(Exception):
-    """A memory-manager request that cannot be satisfied.  `status` names the NT failure."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -197,17 +191,17 @@ class AddressSpace:
                 align: int = ALLOCATION_GRANULARITY) -> int:
         size = page_ceil(size)
         if size == 0:
-            raise MemoryError_("STATUS_INVALID_PARAMETER", "zero-sized reservation")
+            raise NtError("STATUS_INVALID_PARAMETER", "zero-sized reservation")
         if base is None or base == 0:
             base = self.find_free(size, top_down=top_down, align=align)
             if base is None:
-                raise MemoryError_("STATUS_NO_MEMORY", f"no free range of {size:#x} bytes")
+                raise NtError("STATUS_NO_MEMORY", f"no free range of {size:#x} bytes")
         else:
             base &= ~(align - 1)
             if base < self.lowest or base + size - 1 > self.highest:
-                raise MemoryError_("STATUS_INVALID_PARAMETER", f"range {base:#x}+{size:#x} is outside user space")
+                raise NtError("STATUS_INVALID_PARAMETER", f"range {base:#x}+{size:#x} is outside user space")
             if not self.is_free(base, size):
-                raise MemoryError_("STATUS_CONFLICTING_ADDRESSES", f"range {base:#x}+{size:#x} is in use")
+                raise NtError("STATUS_CONFLICTING_ADDRESSES", f"range {base:#x}+{size:#x} is in use")
         alloc = Allocation(base, size, type, protect, tag, [0] * (size // PAGE_SIZE))
         i = bisect.bisect_left(self._bases, base)
         self._bases.insert(i, base)
@@ -216,11 +210,11 @@ class AddressSpace:
 
     def commit(self, addr: int, size: int, protect: int) -> None:
         if not is_valid_protection(protect):
-            raise MemoryError_("STATUS_INVALID_PAGE_PROTECTION", f"protection {protect:#x}")
+            raise NtError("STATUS_INVALID_PAGE_PROTECTION", f"protection {protect:#x}")
         start, end = page_floor(addr), page_ceil(addr + size)
         alloc = self.allocation_at(start)
         if alloc is None or end > alloc.end:
-            raise MemoryError_("STATUS_CONFLICTING_ADDRESSES", f"{addr:#x}+{size:#x} is not reserved")
+            raise NtError("STATUS_CONFLICTING_ADDRESSES", f"{addr:#x}+{size:#x} is not reserved")
         first = (start - alloc.base) // PAGE_SIZE
         n = (end - start) // PAGE_SIZE
         if self.commit_limit:
@@ -228,23 +222,9 @@ class AddressSpace:
             if self.committed + fresh_bytes > self.commit_limit:
                 if self.on_commit_limit is not None:
                     self.on_commit_limit(fresh_bytes)
-                raise MemoryError_("STATUS_NO_MEMORY", f"committing {fresh_bytes:#x} bytes would pass the "
+                raise NtError("STATUS_NO_MEMORY", f"committing {fresh_bytes:#x} bytes would pass the "
                                                        f"limit of {self.commit_limit:#x} bytes")
-        # map the runs not yet committed; re-protect the ones that are
-        run_start = None
-        for i in range(first, first + n + 1):
-            fresh = i < first + n and alloc.pages[i] == 0
-            if fresh:
-                self.committed += PAGE_SIZE
-            if fresh and run_start is None:
-                run_start = i
-            elif not fresh and run_start is not None:
-                self.uc.mem_map(alloc.base + run_start * PAGE_SIZE, (i - run_start) * PAGE_SIZE,
-                                uc_protection(protect))
-                run_start = None
-        for i in range(first, first + n):
-            alloc.pages[i] = protect
-        self.uc.mem_protect(start, end - start, uc_protection(protect))
+        self._apply(alloc, first, first + n, protect)
 
     def allocate(self, base: int | None, size: int, protect: int, *, type: int = MEM_PRIVATE,
                  tag: str = "", top_down: bool = False) -> int:
@@ -256,21 +236,17 @@ class AddressSpace:
     def protect(self, addr: int, size: int, protect: int) -> int:
         """Change the protection of committed pages; returns the old protection of the first page."""
         if not is_valid_protection(protect):
-            raise MemoryError_("STATUS_INVALID_PAGE_PROTECTION", f"protection {protect:#x}")
+            raise NtError("STATUS_INVALID_PAGE_PROTECTION", f"protection {protect:#x}")
         start, end = page_floor(addr), page_ceil(addr + max(size, 1))
         alloc = self.allocation_at(start)
         if alloc is None or end > alloc.end:
-            raise MemoryError_("STATUS_CONFLICTING_ADDRESSES", f"{addr:#x}+{size:#x} is not allocated")
+            raise NtError("STATUS_CONFLICTING_ADDRESSES", f"{addr:#x}+{size:#x} is not allocated")
         first = (start - alloc.base) // PAGE_SIZE
         n = (end - start) // PAGE_SIZE
         if any(alloc.pages[i] == 0 for i in range(first, first + n)):
-            raise MemoryError_("STATUS_NOT_COMMITTED", f"{addr:#x}+{size:#x} is not committed")
+            raise NtError("STATUS_NOT_COMMITTED", f"{addr:#x}+{size:#x} is not committed")
         old = alloc.pages[first]
-        for i in range(first, first + n):
-            alloc.pages[i] = protect
-        self.uc.mem_protect(start, end - start, uc_protection(protect))
-        if old & 0xF0 and not protect & 0xF0:
-            self.flush_code(start, end - start)
+        self._apply(alloc, first, first + n, protect)
         return old
 
     def clear_guard(self, addr: int) -> None:
@@ -284,23 +260,59 @@ class AddressSpace:
         start, end = page_floor(addr), page_ceil(addr + size)
         alloc = self.allocation_at(start)
         if alloc is None or end > alloc.end:
-            raise MemoryError_("STATUS_MEMORY_NOT_ALLOCATED", f"{addr:#x} is not allocated")
-        for i in range((start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE):
-            if alloc.pages[i]:
-                page = alloc.base + i * PAGE_SIZE
-                self.uc.mem_unmap(page, PAGE_SIZE)
-                alloc.pages[i] = 0
-                self.committed -= PAGE_SIZE
-        self.flush_code(start, end - start)
+            raise NtError("STATUS_MEMORY_NOT_ALLOCATED", f"{addr:#x} is not allocated")
+        self._apply(alloc, (start - alloc.base) // PAGE_SIZE, (end - alloc.base) // PAGE_SIZE, 0)
 
     def release(self, base: int) -> Allocation:
         alloc = self._allocs.get(base)
         if alloc is None:
-            raise MemoryError_("STATUS_MEMORY_NOT_ALLOCATED", f"{base:#x} is not an allocation base")
+            raise NtError("STATUS_MEMORY_NOT_ALLOCATED", f"{base:#x} is not an allocation base")
         self.decommit(alloc.base, alloc.size)
         self._bases.remove(base)
         del self._allocs[base]
         return alloc
+
+    def _apply(self, alloc: Allocation, first: int, last: int, protect: int) -> None:
+        """Give pages [first, last) of `alloc` the protection `protect` (0: decommitted), with as few
+        Unicorn calls as the change needs.
+
+        Unicorn keeps one permission per mapped region, so every mem_map, mem_unmap and mem_protect
+        that does not cover whole regions splits one: the region is unmapped, re-mapped in pieces
+        and its contents copied (a cost that grows with the region's size, and the translated code
+        of the region is dropped).  Hence: one call per run of pages that really change (a run of
+        fresh pages is mapped, a run of committed pages unmapped or re-protected as a whole), none
+        for pages whose Unicorn protection stays the same."""
+        pages = alloc.pages
+        new_uc = uc_protection(protect) if protect else -1
+        lost_exec = False
+        i = first
+        while i < last:
+            old = pages[i]
+            old_uc = uc_protection(old) if old else -1
+            j = i + 1
+            if protect == 0 or old == 0:
+                # a run of one state (committed or not): decommit unmaps it, commit maps it
+                while j < last and (pages[j] == 0) == (old == 0):
+                    j += 1
+            else:
+                while j < last and pages[j] and uc_protection(pages[j]) == old_uc:
+                    j += 1
+            if old_uc != new_uc:
+                at, length = alloc.base + i * PAGE_SIZE, (j - i) * PAGE_SIZE
+                if old == 0:
+                    self.uc.mem_map(at, length, new_uc)
+                    self.committed += length
+                elif protect == 0:
+                    lost_exec = lost_exec or any(pages[k] & 0xF0 for k in range(i, j))
+                    self.uc.mem_unmap(at, length)
+                    self.committed -= length
+                else:
+                    lost_exec = lost_exec or (old & 0xF0 and not protect & 0xF0)
+                    self.uc.mem_protect(at, length, new_uc)
+            i = j
+        pages[first:last] = [protect] * (last - first)
+        if lost_exec:
+            self.flush_code(alloc.base + first * PAGE_SIZE, (last - first) * PAGE_SIZE)
 
     def flush_code(self, addr: int, size: int) -> None:
         """Drop translated code of a range whose contents or mapping changed under Unicorn."""
@@ -353,8 +365,14 @@ class AddressSpace:
 
     # -- data ---------------------------------------------------------------------------------------
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.uc.mem_read(addr, size))
+        try:
+            return bytes(self.uc.mem_read(addr, size))
+        except UcError:
+            raise MemoryFault(addr, size) from None
 
     def write(self, addr: int, data: bytes) -> None:
-        self.uc.mem_write(addr, bytes(data))
+        try:
+            self.uc.mem_write(addr, bytes(data))
+        except UcError:
+            raise MemoryFault(addr, len(data), write=True) from None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import struct
 
-from unicorn.x86_const import UC_X86_REG_FP0, UC_X86_REG_FPSW, UC_X86_REG_FPTAG
+from unicorn.x86_const import UC_X86_REG_FP0, UC_X86_REG_FPCW, UC_X86_REG_FPSW, UC_X86_REG_FPTAG
 
 
 def double_to_x87(value: float) -> tuple[int, int]:
@@ -45,7 +45,9 @@ def _top(uc) -> int:
     return (uc.reg_read(UC_X86_REG_FPSW) >> 11) & 7
 
 
-def push(uc, value: float) -> None:
+def push(machine, value: float) -> None:
+    """Push a double on the x87 stack (how x86 functions return one, in ST0)."""
+    uc = machine.uc
     sw = uc.reg_read(UC_X86_REG_FPSW)
     top = ((sw >> 11) - 1) & 7
     uc.reg_write(UC_X86_REG_FP0 + top, double_to_x87(value))
@@ -53,15 +55,25 @@ def push(uc, value: float) -> None:
     uc.reg_write(UC_X86_REG_FPTAG, uc.reg_read(UC_X86_REG_FPTAG) & ~(3 << (2 * top)))
 
 
-def read_st(uc, i: int = 0) -> float:
+def read_st(machine, i: int = 0) -> float:
+    uc = machine.uc
     reg = uc.reg_read(UC_X86_REG_FP0 + ((_top(uc) + i) & 7))
     return x87_to_double(reg[0], reg[1])
 
 
-def pop(uc) -> float:
-    value = read_st(uc, 0)
+def pop(machine) -> float:
+    uc = machine.uc
+    value = read_st(machine, 0)
     sw = uc.reg_read(UC_X86_REG_FPSW)
     top = (sw >> 11) & 7
     uc.reg_write(UC_X86_REG_FPTAG, uc.reg_read(UC_X86_REG_FPTAG) | 3 << (2 * top))
     uc.reg_write(UC_X86_REG_FPSW, (sw & ~0x3800) | ((top + 1) & 7) << 11)
     return value
+
+
+def fninit(machine, control_word: int = 0x37F) -> None:
+    """The x87 as FNINIT leaves it (an empty stack, no pending exceptions), with `control_word`."""
+    uc = machine.uc
+    uc.reg_write(UC_X86_REG_FPCW, control_word)
+    uc.reg_write(UC_X86_REG_FPSW, 0)
+    uc.reg_write(UC_X86_REG_FPTAG, 0xFFFF)

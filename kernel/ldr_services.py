@@ -6,11 +6,11 @@ interface so that `loader/` never reaches into the kernel's objects.
 """
 from __future__ import annotations
 
+from emu.status import MemoryFault
+
 from emu.memory import PAGE_EXECUTE_READWRITE, PAGE_READWRITE
-from loader.image import ImageError
 
 from kernel.rtl import paths
-from kernel.profiles.apisets_win7 import resolve_api_set
 from kernel.rtl.status import NtError
 
 
@@ -20,17 +20,28 @@ class LoaderServices:
         self.process = process
         self.mem = process.memory
 
-    # memory
+    # memory: the loader runs in user mode, so what it touches must be user memory it may access;
+    # anything else is the access violation ntdll's loader takes there (the load fails with it)
     def read(self, addr: int, size: int) -> bytes:
-        return self.process.machine.read(addr, size)
+        _check_user_range(addr, size, "read")
+        try:
+            return self.process.machine.read(addr, size)
+        except MemoryFault:
+            raise NtError("STATUS_ACCESS_VIOLATION",
+                              f"the loader read {size} bytes at {addr:#x}: not readable memory") from None
 
     def write(self, addr: int, data: bytes) -> None:
-        self.process.machine.write(addr, data)
+        _check_user_range(addr, len(data), "wrote")
+        try:
+            self.process.machine.write(addr, data)
+        except MemoryFault:
+            raise NtError("STATUS_ACCESS_VIOLATION",
+                              f"the loader wrote {len(data)} bytes at {addr:#x}: not writable memory") from None
 
     def heap_alloc(self, size: int) -> int:
         ptr = self.process.heap.allocate(size, 0x8)
         if not ptr:
-            raise NtError("STATUS_NO_MEMORY", "the process heap is exhausted")
+            raise NtError("STATUS_NO_MEMORY", f"the process heap cannot give {size:#x} bytes")
         return ptr
 
     def protect_all_writable(self, base: int, size: int) -> list:
@@ -52,10 +63,10 @@ class LoaderServices:
 
     # images
     def resolve_api_set(self, name: str) -> str | None:
-        return resolve_api_set(name)
+        return self.kernel.profile.resolve_api_set(name)
 
     def find_dll(self, name: str, importer_path: str) -> str | None:
-        """The Windows 7 DLL search order (SafeDllSearchMode): the program's folder, System32,
+        """The DLL search order with SafeDllSearchMode (XP SP2 and later): the program's folder, System32,
         the Windows folder, the current folder, then PATH."""
         if "\\" in name or "/" in name or ":" in name:
             full = paths.normalize(name, self.process.current_directory)
@@ -69,15 +80,9 @@ class LoaderServices:
 
     def map_image(self, path: str):
         """NtOpenFile + NtCreateSection(SEC_IMAGE) + NtMapViewOfSection."""
-        try:
-            file = self.kernel.io.open_image_file(paths.to_nt_path(path))
-            section = self.kernel.mm.create_image_section(file)
-        except NtError as e:
-            raise ImageError(e.status_name, str(e)) from None
-        try:
-            base, status = self.kernel.mm.map_view_of_section(self.process, section)
-        except NtError as e:
-            raise ImageError(e.status_name, str(e)) from None
+        file = self.kernel.io.open_image_file(paths.to_nt_path(path))
+        section = self.kernel.mm.create_image_section(file)
+        base, status = self.kernel.mm.map_view_of_section(self.process, section)
         return base, status != 0, section.image
 
     def unmap_image(self, base: int) -> None:
@@ -85,10 +90,16 @@ class LoaderServices:
 
     # threads
     def current_teb(self) -> int:
-        return self.kernel.current_thread.teb
+        return self.kernel.scheduler.current_thread.teb
 
     def all_tebs(self) -> list[int]:
         return [t.teb for t in self.process.threads if t.state != "terminated"]
 
     def trace(self, step: str, name: str, **details) -> None:
         self.kernel.trace.step(step, name, **details)
+
+
+def _check_user_range(addr: int, size: int, verb: str) -> None:
+    if addr < 0x10000 or addr + size > 0x7FFF0000:
+        raise NtError("STATUS_ACCESS_VIOLATION",
+                          f"the loader {verb} {size} bytes at {addr:#x}: outside user space")

@@ -1,7 +1,7 @@
 """PE32 images: validation, the SEC_IMAGE layout, relocation, exports, imports, TLS.
 
 `PeImage.from_bytes` checks a file the way the memory manager checks an image section
-(MiCreateImageFileMap) and raises `ImageError` with the NTSTATUS Windows returns.  `layout()`
+(MiCreateImageFileMap) and raises `NtError` with the NTSTATUS Windows returns.  `layout()`
 gives the pages of the mapped view, with the protection of each section as SEC_IMAGE maps it.
 Everything else reads the *mapped* image (after relocation), as ntdll's loader does.
 """
@@ -11,6 +11,8 @@ import struct
 from dataclasses import dataclass, field
 
 import pefile
+
+from emu.status import NtError
 
 PAGE = 0x1000
 
@@ -36,14 +38,6 @@ _SECTION_PROTECTION = {
 }
 PAGE_READONLY = 0x02
 PAGE_EXECUTE_WRITECOPY = 0x80
-
-
-class ImageError(Exception):
-    """An image Windows would refuse; `status` is the NTSTATUS name it returns."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -101,6 +95,11 @@ class ImageInfo:
     checksum: int
     timestamp: int
 
+    def entry_va(self, base: int) -> int:
+        """Where the entry point is for the image mapped at base: 32-bit address arithmetic, as the
+        CPU does it (AddressOfEntryPoint is any 32-bit value; a wild one faults when run)."""
+        return (base + self.entry_point_rva) & 0xFFFFFFFF
+
 
 @dataclass
 class PeImage:
@@ -127,37 +126,37 @@ class PeImage:
     @classmethod
     def from_bytes(cls, data: bytes, name: str) -> "PeImage":
         if len(data) < 0x40 or data[:2] != b"MZ":
-            raise ImageError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
+            raise NtError("STATUS_INVALID_IMAGE_NOT_MZ", f"{name} is not a PE image (no MZ header)")
         e_lfanew = struct.unpack_from("<I", data, 0x3C)[0]
         # an MZ file without a PE header is an MS-DOS program (or a 16-bit NE/LE one) to Windows
         if e_lfanew + 4 > len(data) or e_lfanew > 0x10000000:
-            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
+            raise NtError("STATUS_INVALID_IMAGE_PROTECT",
+                          f"{name} is an MS-DOS program, not a PE image (e_lfanew {e_lfanew:#x} is past the end)")
         signature = data[e_lfanew:e_lfanew + 4]
         if signature[:2] == b"NE":
-            raise ImageError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
+            raise NtError("STATUS_INVALID_IMAGE_NE_FORMAT", f"{name} is a 16-bit (NE) Windows program")
         if signature[:2] in (b"LE", b"LX"):
-            raise ImageError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
+            raise NtError("STATUS_INVALID_IMAGE_LE_FORMAT", f"{name} is an LE/LX program")
         if signature != b"PE\0\0":
-            raise ImageError("STATUS_INVALID_IMAGE_PROTECT",
-                             f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
+            raise NtError("STATUS_INVALID_IMAGE_PROTECT",
+                          f"{name} is an MS-DOS program, not a PE image (no PE signature at {e_lfanew:#x})")
         if e_lfanew + 0x18 > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: the file ends inside its PE header")
         machine, nsections, timestamp, _, _, opt_size, characteristics = struct.unpack_from(
             "<HHIIIHH", data, e_lfanew + 4)
         opt = e_lfanew + 0x18
         if opt + 2 > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
         magic = struct.unpack_from("<H", data, opt)[0]
         if magic == IMAGE_NT_OPTIONAL_HDR64_MAGIC or machine == IMAGE_FILE_MACHINE_AMD64:
-            raise ImageError("STATUS_INVALID_IMAGE_WIN_64",
-                             f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
+            raise NtError("STATUS_INVALID_IMAGE_WIN_64",
+                          f"{name} is a 64-bit (PE32+) image; this system runs 32-bit images only")
         if magic != IMAGE_NT_OPTIONAL_HDR32_MAGIC:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: optional header magic {magic:#x}")
         if opt + 0x60 > len(data) or opt_size < 0x60:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: truncated optional header")
         if not characteristics & IMAGE_FILE_EXECUTABLE_IMAGE:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name} is not marked executable")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name} is not marked executable")
         (entry, base_of_code) = struct.unpack_from("<II", data, opt + 0x10)
         image_base, sect_align, file_align = struct.unpack_from("<III", data, opt + 0x1C)
         os_major, os_minor, _, _, ss_major, ss_minor = struct.unpack_from("<6H", data, opt + 0x28)
@@ -166,13 +165,13 @@ class PeImage:
         stack_reserve, stack_commit, heap_reserve, heap_commit = struct.unpack_from("<4I", data, opt + 0x48)
         ndirs = struct.unpack_from("<I", data, opt + 0x5C)[0]
         if not _valid_alignment(sect_align, file_align):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: invalid alignment (SectionAlignment {sect_align:#x}, FileAlignment {file_align:#x})")
         if image_base & 0xFFFF:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: ImageBase {image_base:#x} is not 64K aligned")
         if size_of_headers > len(data) and sect_align >= PAGE:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: the file ({len(data)} bytes) ends inside its {size_of_headers:#x} bytes of headers")
         dirs = []
         for i in range(min(ndirs, 16)):
             off = opt + 0x60 + 8 * i
@@ -181,8 +180,8 @@ class PeImage:
             dirs.append(struct.unpack_from("<II", data, off))
         sect_table = opt + opt_size
         if sect_table + 40 * nsections > len(data):
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                             f"{name}: the section table runs past the end of the file")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                          f"{name}: the section table runs past the end of the file")
         sections = []
         for i in range(nsections):
             raw = data[sect_table + 40 * i: sect_table + 40 * (i + 1)]
@@ -194,16 +193,16 @@ class PeImage:
         for s in sections:
             vsz = s.virtual_size or s.raw_size
             if s.rva + vsz > size_of_image_aligned or (sect_align >= PAGE and s.rva % sect_align):
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                              f"{name}: section {s.name!r} at {s.rva:#x}+{vsz:#x} lies outside the image")
             if s.raw_size and _align_down(s.raw_offset, 0x200) + min(s.raw_size, _align(vsz, file_align)) > len(data):
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
-                                 f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                              f"{name}: section {s.name!r} raw data runs past the end of the file (truncated image)")
         info = ImageInfo(entry, image_base, size_of_image, size_of_headers, stack_reserve, stack_commit,
                          heap_reserve, heap_commit, subsystem, (ss_major, ss_minor), (os_major, os_minor),
                          machine, characteristics, dll_chars, checksum, timestamp)
         if machine != IMAGE_FILE_MACHINE_I386:
-            raise ImageError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: machine {machine:#x} is not i386")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{name}: machine {machine:#x} is not i386")
         return cls(name, bytes(data), info, sections, sect_align, file_align, dirs)
 
     @property
@@ -213,78 +212,137 @@ class PeImage:
         return self._pe
 
     # -- mapping -----------------------------------------------------------------------------------
-    def layout(self) -> list[tuple[int, bytes, int]]:
-        """The mapped view as (rva, bytes, protection) runs, page aligned, covering SizeOfImage.
+    def layout(self) -> list[tuple[int, int, bytes, int]]:
+        """The mapped view as (rva, size, data, protection) runs, page aligned, within SizeOfImage.
 
-        Headers are read-only; each section sits at its RVA with the protection of its
-        characteristics and a zero-filled tail; an image whose SectionAlignment is below a page is
-        mapped flat, the file as it is, executable and writable, as Windows maps such images.
+        `size` bytes are mapped at `rva`: first `data` (the bytes the file holds, never more than
+        `size`), then zeros.  Headers are read-only; each section sits at its RVA with the
+        protection of its characteristics and a zero-filled tail; an image whose SectionAlignment is
+        below a page is mapped flat, the file as it is, executable and writable, as Windows maps such
+        images.  Nothing here is as large as the declared sizes: only the file's bytes are copied.
+        Later runs win where headers and sections overlap (odd but valid layouts).
         """
         size = _align(self.info.size_of_image, PAGE)
         if self.section_alignment < PAGE:
-            body = bytearray(size)
-            n = min(len(self.data), size)
-            body[:n] = self.data[:n]
-            return [(0, bytes(body), PAGE_EXECUTE_WRITECOPY)]
-        runs = []
+            return [(0, size, self.data[:size], PAGE_EXECUTE_WRITECOPY)]
         header_size = _align(max(self.info.size_of_headers, 1), PAGE)
-        runs.append((0, self.data[:self.info.size_of_headers].ljust(header_size, b"\0"), PAGE_READONLY))
+        runs = [(0, header_size, self.data[:min(self.info.size_of_headers, header_size)], PAGE_READONLY)]
         for s in sorted(self.sections, key=lambda s: s.rva):
-            vsize = _align(s.virtual_size or s.raw_size, self.section_alignment)
+            vsize = _align(_align(s.virtual_size or s.raw_size, self.section_alignment), PAGE)
             if vsize == 0:
                 continue
-            body = bytearray(_align(vsize, PAGE))
+            chunk = b""
             if s.raw_size:
                 start = _align_down(s.raw_offset, 0x200)
-                n = min(s.raw_size, _align(s.virtual_size or s.raw_size, self.file_alignment), len(body))
+                n = min(s.raw_size, _align(s.virtual_size or s.raw_size, self.file_alignment), vsize)
                 chunk = self.data[start:start + n]
-                body[:len(chunk)] = chunk
-            runs.append((s.rva, bytes(body), s.protection))
-        # later runs win where headers and sections overlap (odd but valid layouts)
+            runs.append((s.rva, vsize, chunk, s.protection))
         return runs
 
-    def relocation_blocks(self, mapped: bytes) -> list[tuple[int, list[tuple[int, int]]]]:
-        """Base relocation blocks read from the mapped view: [(page_rva, [(type, offset)])]."""
-        rva, size = self.directories[5] if len(self.directories) > 5 else (0, 0)
-        out = []
-        pos, end = rva, rva + size
-        while pos + 8 <= end and pos + 8 <= len(mapped):
-            page_rva, block_size = struct.unpack_from("<II", mapped, pos)
-            if block_size < 8:
-                break
-            count = (block_size - 8) // 2
-            entries = struct.unpack_from(f"<{count}H", mapped, pos + 8)
-            out.append((page_rva, [(e >> 12, e & 0xFFF) for e in entries]))
-            pos += block_size
-        return out
+    def view_pieces(self) -> tuple[int, list[tuple[int, bytes]], list[tuple[int, int, int]]]:
+        """The mapped view flattened: (size, [(rva, file bytes)], [(rva, size, protection)]).
+
+        Overlaps resolved (a later run replaces what an earlier one put there, its zero tail too),
+        data pieces and protection runs clipped to SizeOfImage, equal neighbours merged.  The cost
+        is in the number of sections, not in the declared sizes."""
+        size = _align(self.info.size_of_image, PAGE)
+        data: list[tuple[int, int, bytes]] = []          # (start, end, bytes)
+        prot: list[tuple[int, int, int]] = []            # (start, end, protection)
+        for rva, length, chunk, protection in self.layout():
+            end = min(rva + length, size)
+            if rva >= end:
+                continue
+            data = _cut(data, rva, end)
+            prot = _cut(prot, rva, end)
+            chunk = chunk[:end - rva]
+            if chunk:
+                data.append((rva, rva + len(chunk), chunk))
+            prot.append((rva, end, protection))
+        runs: list[tuple[int, int, int]] = []
+        for start, end, p in sorted(prot):
+            if runs and runs[-1][0] + runs[-1][1] == start and runs[-1][2] == p:
+                runs[-1] = (runs[-1][0], runs[-1][1] + end - start, p)
+            else:
+                runs.append((start, end - start, p))
+        return size, [(start, chunk) for start, _, chunk in sorted(data, key=lambda d: d[0])], runs
 
 
-def apply_relocations(image: PeImage, view: bytearray, new_base: int) -> int:
-    """Relocate a mapped view (bytes of SizeOfImage) from the preferred base to new_base."""
+def _cut(intervals: list, start: int, end: int) -> list:
+    """The (s, e, value) intervals with [start, end) taken out (a bytes value is sliced along)."""
+    out = []
+    for s, e, v in intervals:
+        if e <= start or s >= end:
+            out.append((s, e, v))
+            continue
+        if s < start:
+            out.append((s, start, v[:start - s] if isinstance(v, bytes) else v))
+        if e > end:
+            out.append((end, e, v[end - s:] if isinstance(v, bytes) else v))
+    return out
+
+
+def relocate(read, image: PeImage, size: int, new_base: int) -> tuple[dict[int, bytearray], int]:
+    """Base relocations of an image mapped `size` bytes long, from its preferred base to new_base.
+
+    `read(rva, n)` reads the mapped view.  Only the relocation blocks and the pages they fix up are
+    read: returns ({page RVA: the page's new bytes}, number of fixups).  The header's ImageBase
+    follows the image, as Windows does.  A block past its directory, a fixup outside the image or
+    a type other than ABSOLUTE/HIGH/LOW/HIGHLOW is STATUS_INVALID_IMAGE_FORMAT (what
+    LdrRelocateImage returns for a block it cannot process)."""
     delta = (new_base - image.info.image_base) & 0xFFFFFFFF
+    rva, dir_size = image.directories[5] if len(image.directories) > 5 else (0, 0)
+    pages: dict[int, bytearray] = {}
+
+    def page(at: int) -> bytearray:
+        p = at & ~(PAGE - 1)
+        if p not in pages:
+            pages[p] = bytearray(read(p, PAGE))
+        return pages[p]
+
+    def get(at: int, n: int) -> int:
+        raw = bytes(page(at)[at % PAGE:]) + (bytes(page(at + n - 1))[:(at + n) % PAGE] if at % PAGE + n > PAGE else b"")
+        return int.from_bytes(raw[:n], "little")
+
+    def put(at: int, n: int, value: int) -> None:
+        raw = value.to_bytes(n, "little")
+        for i, b in enumerate(raw):
+            page(at + i)[(at + i) % PAGE] = b
+
     count = 0
-    for page_rva, entries in image.relocation_blocks(bytes(view)):
-        for typ, off in entries:
-            where = page_rva + off
+    pos, end = rva, min(rva + dir_size, size)
+    while rva and pos + 8 <= end:
+        page_rva, block_size = struct.unpack("<II", read(pos, 8))
+        if block_size < 8:
+            break
+        if pos + block_size > end:
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                             f"{image.name}: the relocation block at RVA {pos:#x} ({block_size:#x} bytes) "
+                             f"runs past its directory")
+        n = (block_size - 8) // 2
+        for e in struct.unpack(f"<{n}H", read(pos + 8, 2 * n)):
+            typ, where = e >> 12, page_rva + (e & 0xFFF)
             if typ == 0:        # IMAGE_REL_BASED_ABSOLUTE: padding
                 continue
-            if typ == 3:        # HIGHLOW
-                v = struct.unpack_from("<I", view, where)[0]
-                struct.pack_into("<I", view, where, (v + delta) & 0xFFFFFFFF)
-            elif typ == 2:      # LOW
-                v = struct.unpack_from("<H", view, where)[0]
-                struct.pack_into("<H", view, where, (v + delta) & 0xFFFF)
-            elif typ == 1:      # HIGH
-                v = struct.unpack_from("<H", view, where)[0]
-                struct.pack_into("<H", view, where, ((v << 16) + delta) >> 16 & 0xFFFF)
-            else:
-                raise ImageError("STATUS_INVALID_IMAGE_FORMAT",
+            if typ not in (1, 2, 3):
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
                                  f"{image.name}: unsupported relocation type {typ} at RVA {where:#x}")
+            width = 4 if typ == 3 else 2
+            if where + width > size:
+                raise NtError("STATUS_INVALID_IMAGE_FORMAT",
+                                 f"{image.name}: a relocation at RVA {where:#x} lies outside the image")
+            v = get(where, width)
+            if typ == 3:        # HIGHLOW
+                put(where, 4, (v + delta) & 0xFFFFFFFF)
+            elif typ == 2:      # LOW
+                put(where, 2, (v + delta) & 0xFFFF)
+            else:               # HIGH
+                put(where, 2, ((v << 16) + delta) >> 16 & 0xFFFF)
             count += 1
-    # the header's ImageBase follows the image, as Windows does
-    e_lfanew = struct.unpack_from("<I", view, 0x3C)[0]
-    struct.pack_into("<I", view, e_lfanew + 0x18 + 0x1C, new_base)
-    return count
+        pos += block_size
+    e_lfanew = struct.unpack("<I", read(0x3C, 4))[0]
+    if e_lfanew + 0x18 + 0x20 <= size:
+        put(e_lfanew + 0x18 + 0x1C, 4, new_base)
+    return pages, count
 
 
 def _align(value: int, alignment: int) -> int:
@@ -319,6 +377,11 @@ def read_exports(read, base: int) -> tuple[str, dict[str, int], dict[int, int | 
         return "", {}, {}, {}
     d = read(base + dir_rva, 40)
     name_rva, ord_base, nfuncs, nnames, funcs_rva, names_rva, ords_rva = struct.unpack_from("<7I", d, 12)
+    # the counts are the image's word: no more entries than its tables can hold inside the image
+    # (ntdll indexes them only as far as a lookup needs; entries past the image never resolve)
+    size_of_image = struct.unpack("<I", read(base + e_lfanew + 0x18 + 0x38, 4))[0]
+    nfuncs = min(nfuncs, max(size_of_image - funcs_rva, 0) // 4)
+    nnames = min(nnames, max(size_of_image - names_rva, 0) // 4, max(size_of_image - ords_rva, 0) // 2)
     funcs = struct.unpack(f"<{nfuncs}I", read(base + funcs_rva, 4 * nfuncs)) if nfuncs else ()
     name_ptrs = struct.unpack(f"<{nnames}I", read(base + names_rva, 4 * nnames)) if nnames else ()
     ords = struct.unpack(f"<{nnames}H", read(base + ords_rva, 2 * nnames)) if nnames else ()

@@ -14,7 +14,9 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from .image import ImageError, PeImage, apply_relocations, read_imports, read_tls
+from emu.status import STATUS, NtError
+
+from .image import PAGE, PeImage, read_imports, read_tls, relocate
 
 DLL_PROCESS_DETACH, DLL_PROCESS_ATTACH, DLL_THREAD_ATTACH, DLL_THREAD_DETACH = 0, 1, 2, 3
 REASON_NAMES = {0: "DLL_PROCESS_DETACH", 1: "DLL_PROCESS_ATTACH", 2: "DLL_THREAD_ATTACH",
@@ -29,14 +31,6 @@ LDRP_PROCESS_ATTACH_CALLED = 0x00080000
 
 PAGE_READWRITE = 0x04
 PAGE_EXECUTE_READWRITE = 0x40
-
-
-class LoaderError(Exception):
-    """A load that fails; `status` is the NTSTATUS name ntdll returns."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -117,7 +111,7 @@ class Loader:
 
     # -- process initialization (LdrInitializeThunk for the first thread) ---------------------------
     def initialize_process(self):
-        """Generator: the whole of LdrpInitializeProcess.  Raises LoaderError on failure."""
+        """Generator: the whole of LdrpInitializeProcess.  Raises NtError on failure."""
         S = self.S
         sv = self.services
         self.ldr_data = sv.heap_alloc(S.PEB_LDR_DATA.sizeof())
@@ -194,17 +188,17 @@ class Loader:
         path = self.services.find_dll(name, importer.full_name if importer else self.exe.full_name)
         if path is None:
             who = importer.base_name if importer else self.exe.base_name
-            raise LoaderError("STATUS_DLL_NOT_FOUND",
-                              f"{name} was not found (imported by {who}); searched the program folder, "
-                              f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
+            raise NtError("STATUS_DLL_NOT_FOUND",
+                          f"{name} was not found (imported by {who}); searched the program folder, "
+                          f"the current folder, C:\\Windows\\System32, C:\\Windows and PATH")
         try:
             base, not_at_base, image = self.services.map_image(path)
-        except ImageError as e:
-            raise LoaderError(e.status, f"{path}: {e}") from None
+        except NtError as e:
+            raise NtError(e.status, f"{path}: {e}") from None
         if not image.is_dll:
             self.services.unmap_image(base)
-            raise LoaderError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
-                              f"{importer.base_name if importer else self.exe.base_name})")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
+                          f"{importer.base_name if importer else self.exe.base_name})")
         m = Module(base, _size(image), _entry(base, image), path, _basename(path), image,
                    load_count=0xFFFF if static else 1, static=static)
         self.services.trace("4.4", "LdrpMapDll", dll=m.base_name, base=base,
@@ -218,15 +212,10 @@ class Loader:
     def _relocate(self, m: Module) -> None:
         """LdrRelocateImage: apply base relocations with the pages temporarily writable."""
         sv = self.services
-        view = bytearray(sv.read(m.base, m.size))
-        before = bytes(view)
-        count = apply_relocations(m.image, view, m.base)
+        pages, count = relocate(lambda rva, n: sv.read(m.base + rva, n), m.image, m.size, m.base)
         old = sv.protect_all_writable(m.base, m.size)
-        page = 0
-        while page < m.size:
-            if view[page:page + 0x1000] != before[page:page + 0x1000]:
-                sv.write(m.base + page, bytes(view[page:page + 0x1000]))
-            page += 0x1000
+        for rva, data in sorted(pages.items()):
+            sv.write(m.base + rva, bytes(data))
         sv.restore_protections(old)
         sv.trace("4.4", "LdrRelocateImage", dll=m.base_name, base=m.base,
                  preferred_base=m.image.info.image_base, fixups=count)
@@ -303,7 +292,7 @@ class Loader:
     def exports_of(self, m: Module):
         if m._exports is None:
             from .image import read_exports
-            m._exports = read_exports(_SnapshotReader(self.services.read, m.base, m.size), m.base)
+            m._exports = read_exports(_PageCache(self.services.read), m.base)
         return m._exports
 
     def _resolve_import(self, dep: Module, name: str | None, ordinal: int | None, *, importer: Module,
@@ -312,24 +301,24 @@ class Loader:
         if name is not None:
             o = by_name.get(name)
             if o is None:
-                raise LoaderError("STATUS_ENTRYPOINT_NOT_FOUND",
-                                  f"the procedure entry point {name} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
+                raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
+                              f"the procedure entry point {name} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
         else:
             o = ordinal
         target = by_ordinal.get(o)
         if target is None:
             if name is None:
-                raise LoaderError("STATUS_ORDINAL_NOT_FOUND",
-                                  f"the ordinal {ordinal} could not be located in {dep.base_name}"
-                                  f" (imported by {importer.base_name})")
-            raise LoaderError("STATUS_ENTRYPOINT_NOT_FOUND",
-                              f"the procedure entry point {name} could not be located in {dep.base_name}")
+                raise NtError("STATUS_ORDINAL_NOT_FOUND",
+                              f"the ordinal {ordinal} could not be located in {dep.base_name}"
+                              f" (imported by {importer.base_name})")
+            raise NtError("STATUS_ENTRYPOINT_NOT_FOUND",
+                          f"the procedure entry point {name} could not be located in {dep.base_name}")
         if isinstance(target, int):
             return dep.base + target
         # a forwarder "DLL.Name" or "DLL.#ordinal"
         if depth > 16:
-            raise LoaderError("STATUS_INVALID_IMAGE_FORMAT", f"forwarder loop at {dep.base_name}!{name or ordinal}")
+            raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"forwarder loop at {dep.base_name}!{name or ordinal}")
         fwd_dll, _, fwd_name = target.rpartition(".")
         fwd = self._load(fwd_dll, static=static, importer=dep, chain=chain)
         # LdrpSnapThunk loads the forwarded-to DLL while it snaps the IAT of the module being bound,
@@ -346,13 +335,14 @@ class Loader:
                                     depth=depth + 1, snapping=owner)
 
     def get_procedure_address(self, m: Module, name: str | None, ordinal: int | None):
-        """Generator (a forwarder may load and initialize a DLL): the VA, or LoaderError."""
+        """Generator (a forwarder may load and initialize a DLL): the VA, or NtError."""
         before = set(id(x) for x in self.modules)
         try:
             address = self._resolve_import(m, name, ordinal, importer=m, chain=[m.base_name], static=False)
-        except LoaderError as e:
-            raise LoaderError("STATUS_PROCEDURE_NOT_FOUND" if e.status in
-                              ("STATUS_ENTRYPOINT_NOT_FOUND", "STATUS_ORDINAL_NOT_FOUND") else e.status, str(e)) from None
+        except NtError as e:
+            raise NtError("STATUS_PROCEDURE_NOT_FOUND" if e.status in
+                          (STATUS["STATUS_ENTRYPOINT_NOT_FOUND"], STATUS["STATUS_ORDINAL_NOT_FOUND"]) else e.status,
+                          str(e)) from None
         new = [x for x in self.modules if id(x) not in before]
         if new:
             yield from self._run_initializers(self._init_order_of(new), static=False)
@@ -384,12 +374,16 @@ class Loader:
         array = sv.heap_alloc(4 * max(len(self.tls_modules), 1))
         for m in self.tls_modules:
             tls = read_tls(self._read, m.base)
-            size = tls.end - tls.start
-            block = sv.heap_alloc(size + tls.zero_fill + 4)
-            if size:
-                sv.write(block, sv.read(tls.start, size))
-            if tls.zero_fill:
-                sv.write(block + size, bytes(tls.zero_fill))
+            # unsigned 32-bit arithmetic, as ntdll's: an end before the start is a huge template
+            size = (tls.end - tls.start) & 0xFFFFFFFF
+            total = size + tls.zero_fill
+            if total >= 0x80000000:
+                raise NtError("STATUS_NO_MEMORY", f"{m.base_name}: a TLS block of {total:#x} bytes "
+                                                      f"(template {tls.start:#x}-{tls.end:#x}, zero fill {tls.zero_fill:#x})")
+            block = sv.heap_alloc(total + 4)         # zeroed: the zero fill needs no writing
+            for done in range(0, size, 0x10000):     # the template, 64 KiB at a time
+                n = min(0x10000, size - done)
+                sv.write(block + done, sv.read(tls.start + done, n))
             self._w32(array + 4 * m.tls_index, block)
         self._w32(teb + self.S.TEB.offsetof("ThreadLocalStoragePointer"), array)
 
@@ -431,12 +425,12 @@ class Loader:
                 self.services.trace("4.4", "DllMain", dll=m.base_name, reason="DLL_PROCESS_ATTACH",
                                     returned=ok)
                 if not ok & 0xFF:
-                    raise LoaderError("STATUS_DLL_INIT_FAILED",
-                                      f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
-                                      f"for DLL_PROCESS_ATTACH")
+                    raise NtError("STATUS_DLL_INIT_FAILED",
+                                  f"the initialization of {m.base_name} failed: its DllMain returned FALSE "
+                                  f"for DLL_PROCESS_ATTACH")
 
     def load_dll(self, name: str):
-        """Generator: LdrLoadDll.  Returns the module; raises LoaderError."""
+        """Generator: LdrLoadDll.  Returns the module; raises NtError."""
         before = set(id(x) for x in self.modules)
         m = self._load(name, static=False, importer=None, chain=[name])
         new = [x for x in self.modules if id(x) not in before]
@@ -446,7 +440,7 @@ class Loader:
                 self._add_dynamic_tls(x)
             try:
                 yield from self._run_initializers(self._init_order_of(new), static=False)
-            except LoaderError:
+            except NtError:
                 for x in reversed(new):
                     self._unload(x)
                 raise
@@ -531,18 +525,23 @@ class Loader:
             yield from self._call_tls_callbacks(self.exe, DLL_PROCESS_DETACH)
 
 
-class _SnapshotReader:
-    """Reads an image from one snapshot of its mapped bytes (export parsing makes many reads)."""
+class _PageCache:
+    """Reads guest memory a page at a time, each page once (export parsing makes many small reads)."""
 
-    def __init__(self, read, base: int, size: int):
-        self.base = base
-        self.data = read(base, size)
+    def __init__(self, read):
+        self.read = read
+        self.pages: dict[int, bytes] = {}
 
     def __call__(self, addr: int, size: int) -> bytes:
-        off = addr - self.base
-        if 0 <= off and off + size <= len(self.data):
-            return self.data[off:off + size]
-        return b"\0" * size if off >= len(self.data) else self.data[max(off, 0):off + size].ljust(size, b"\0")
+        out = b""
+        while len(out) < size:
+            at = addr + len(out)
+            page = at & ~(PAGE - 1)
+            data = self.pages.get(page)
+            if data is None:
+                data = self.pages[page] = self.read(page, PAGE)
+            out += data[at - page:at - page + size - len(out)]
+        return out
 
 
 def _basename(path: str) -> str:
@@ -554,4 +553,4 @@ def _size(image: PeImage) -> int:
 
 
 def _entry(base: int, image: PeImage) -> int:
-    return base + image.info.entry_point_rva if image.info.entry_point_rva else 0
+    return image.info.entry_va(base) if image.info.entry_point_rva else 0

@@ -23,7 +23,9 @@ import time
 from kernel.ke.dispatch import SKIP_HANDLER, Request
 from kernel.rtl.status import NtError, status_name
 from kernel.system import Kernel, Options, RunResult
+from kernel.structs.guestmem import has_field
 
+HOST_CWD_GUEST = "C:\\work"              # where `host_cwd` (the CLI: the host's current directory) is mounted
 DUMPABLE = ("peb", "teb", "ldr", "params", "kuser", "eprocess", "ethread", "vad", "handles", "heap")
 PAUSED = ("breakpoint", "paused")          # run results that leave the run resumable
 
@@ -72,15 +74,22 @@ class Emulator:
     lenient: an export or system service ntboot does not implement returns 0 with
     ERROR_CALL_NOT_IMPLEMENTED (a service: STATUS_NOT_IMPLEMENTED) and the run goes on; each such
     function is reported once in RunResult.warnings (and on stderr when echoing output).
+
+    The user's folder: `host_cwd` is a host folder (the CLI passes the host's current directory)
+    that becomes the guest's current directory: where a mount (the root, `mounts`, the program's
+    folder C:\\app) already shows it with enough access, at that guest path; otherwise mounted at
+    HOST_CWD_GUEST (C:\\work), read-only unless `host_cwd_writable`.  `cwd` is a guest path for the
+    current directory instead (it must be a folder).  Neither given: the program's folder.
     """
 
     def __init__(self, *, root: str | None = None, mounts=(), app_writable: bool = False,
                  environment: dict | None = None, max_instructions: int = 0, timeout: float = 0.0,
-                 profile: str = "win7sp1", trace_boot: bool = False, trace_stream=None,
+                 profile: str | None = None, trace_boot: bool = False, trace_stream=None,
                  echo_output: bool = False, stdin: bytes = b"", image_file_execution_options=None,
                  trace=(), trace_format: str = "text", report: bool = False, max_api_calls: int = 0,
                  max_memory: int = 0, max_processes: int = 0, progress=None, registry_file: str | None = None,
-                 lenient: bool = False, real_time: bool = False):
+                 lenient: bool = False, real_time: bool = False, host_cwd: str | None = None,
+                 host_cwd_writable: bool = False, cwd: str | None = None):
         from .trace import BootPrinter, CallMonitor, TraceSink, TRACE_KINDS
         kinds = set()
         self.insn_range = None            # None: the main image's .text
@@ -120,15 +129,23 @@ class Emulator:
             self.capture.install(self.kernel)
         self.max_memory = max_memory
         self.max_processes = max_processes
-        if max_memory or max_processes:
+        if max_processes:
             self.kernel.process_notify_routines.append(self._on_process_created)
+        if max_memory:      # from the first page: the image, its stack and heaps count too
+            self.kernel.address_space_routines.append(self._limit_memory)
         self.progress = None
         if progress is not None:
             from ntboot.trace import Progress
             self.progress = Progress(self.kernel, progress, self.monitor)
-            self.kernel.slice_hook = self.progress
-            self.kernel.slice_interval = self.progress.interval
+            self.kernel.scheduler.slice_hook = self.progress
+            self.kernel.scheduler.slice_interval = self.progress.interval
         self.insn_tracers = []
+        self.host_cwd = host_cwd
+        self.host_cwd_writable = host_cwd_writable
+        self.cwd = cwd
+        self.moment_hits = 0                # how often the last run_to's address or export was reached
+        self._fired = (None, set())         # (address, user hooks that ran there for this instruction)
+        self._skip = (None, set())          # (address, user hooks not to run again when it executes)
         self.process = None
         self.program = None
         self.args = []
@@ -139,8 +156,11 @@ class Emulator:
 
     # -- life cycle --------------------------------------------------------------------------------
     def create_process(self, program: str, args=()):
+        """Create the program's process (booted up to its first instruction, not run yet); its
+        folder is C:\\app unless a mount already shows it.  ProgramError when it cannot start."""
         try:
-            self.process = self.kernel.create_process_from_host(program, list(args))
+            cwd = self._current_directory(program)
+            self.process = self.kernel.create_process_from_host(program, list(args), current_directory=cwd)
         except NtError as e:
             raise ProgramError(e.status, str(e)) from None
         self.program = program
@@ -149,22 +169,49 @@ class Emulator:
             self.trace_instructions(self.insn_range)
         return self.process
 
+    def _current_directory(self, program: str) -> str | None:
+        """The guest's current directory from `cwd` / `host_cwd` (None: the kernel's default, the
+        program's folder).  Mounts the host folder when no mount shows it yet."""
+        io = self.kernel.io
+        if self.host_cwd is not None:
+            host_program = os.path.abspath(program)
+            if os.path.isfile(host_program) and io.guest_path_of_host(host_program) is None:
+                # the program's folder is C:\app before the user's folder is placed (as the kernel would)
+                io.mount("C:\\app", os.path.dirname(host_program), self.kernel.options.app_writable)
+            shown = io.guest_path_of_host(self.host_cwd, writable=self.host_cwd_writable)
+            if shown is None:
+                io.mount(HOST_CWD_GUEST, self.host_cwd, self.host_cwd_writable)
+                shown = HOST_CWD_GUEST
+        else:
+            shown = None
+        if self.cwd is None:
+            return shown
+        try:
+            node = io.resolve(self.cwd)
+        except NtError:
+            node = None
+        if node is None or not node.exists or not node.is_dir:
+            raise ValueError(f"--cwd {self.cwd}: no such folder in the guest")
+        return node.guest_path
+
     def _on_process_created(self, process, create: bool) -> None:
         if not create:
             return
         kernel = self.kernel
         if self.max_processes and len(kernel.processes) > self.max_processes:
-            kernel.stop_run("process limit", f"{process.image_name} would be process number "
+            kernel.scheduler.stop_run("process limit", f"{process.image_name} would be process number "
                                               f"{len(kernel.processes)}; the limit is {self.max_processes}")
-        if self.max_memory:
-            mem = process.memory
-            mem.commit_limit = self.max_memory
 
-            def over(requested, process=process):
-                kernel.stop_run("memory limit",
-                                f"{process.image_name} (pid {process.pid}) would commit {requested:#x} more bytes "
-                                f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
-            mem.on_commit_limit = over
+    def _limit_memory(self, process) -> None:
+        kernel = self.kernel
+        mem = process.memory
+        mem.commit_limit = self.max_memory
+
+        def over(requested, process=process):
+            kernel.scheduler.stop_run("memory limit",
+                            f"{process.image_name} would commit {requested:#x} more bytes "
+                            f"with {process.memory.committed:#x} committed; the limit is {self.max_memory:#x}")
+        mem.on_commit_limit = over
 
     def trace_instructions(self, where=None, process=None, limit: int = 0):
         """Trace every instruction in a range of `process` (default: the main image's .text)."""
@@ -183,9 +230,12 @@ class Emulator:
 
     @property
     def thread(self):
+        """The process's first thread (the one the process started with), or None."""
         return self.process.threads[0] if self.process and self.process.threads else None
 
     def thread_by_tid(self, tid: int | None):
+        """The process's thread with this id (None: the first thread); ValueError naming the threads that
+        exist."""
         if tid is None:
             return self.thread
         for t in self.process.threads:
@@ -205,7 +255,7 @@ class Emulator:
         if our_limit and result.reason == "instruction limit":
             result.reason = "paused"        # our own count ran out (run_to insn / step): resumable
         if result.reason in PAUSED:
-            self.kernel.resume_after_break()   # ready to go on, by run() or by kernel.run()
+            self.kernel.scheduler.resume_after_break()   # ready to go on, by run() or by kernel.run()
         else:
             self._finish()
         if self.progress is not None:
@@ -255,28 +305,37 @@ class Emulator:
         stop comes before its handler, which runs when the run goes on."""
         seen = [0]
         handle = [None]
+        self.moment_hits = 0
+        stopped = [False]
 
         def reached(addr):
+            if stopped[0]:                  # the stopped instruction runs now: hooks fire normally again
+                self._skip = (None, set())
+                self.remove_hook(handle[0])
+                return None
             seen[0] += 1
+            self.moment_hits = seen[0]
             if seen[0] < nth or handle[0] is None:
                 return None
-            self.remove_hook(handle[0])
-            handle[0] = None
-            self.kernel.current_thread.request = Request("return", eip=addr)
+            # the hooks that already ran for this instruction do not run again when it executes
+            at, fired = self._fired
+            self._skip = (addr, set(fired) if at == addr else set())
+            stopped[0] = True               # kept registered for that one instruction, then removed
+            self.kernel.scheduler.current_thread.request = Request("return", eip=addr)
             what = f"call {nth} of " if nth > 1 else ""
-            self.kernel.stop_run("breakpoint", f"stopped before {what}"
-                                 f"{self.kernel.describe_address(self.process, addr)}")
+            self.kernel.scheduler.stop_run("breakpoint", f"stopped before {what}"
+                                           f"{self.process.describe_address(addr)}")
             return SKIP_HANDLER
-        handle[0] = self.add_code_hook(address, reached)
+        handle[0] = self._add_hook(address, reached)
         result = self._go()
-        if handle[0] is not None:
+        if not stopped[0]:
             self.remove_hook(handle[0])
         return self._settle(result)
 
     def _run_instructions(self, n: int, absolute: bool = False) -> RunResult | None:
         opts = self.kernel.options
         saved = opts.max_instructions
-        target = n if absolute else self.kernel.instructions + n
+        target = n if absolute else self.kernel.scheduler.instructions + n
         if saved and saved < target:
             target = saved
         opts.max_instructions = target
@@ -296,9 +355,11 @@ class Emulator:
     def stop(self, reason: str = "paused", message: str = "stopped by the Python API") -> None:
         """From a hook or callback: end the run after the current instruction.  With the default
         reason the run stays resumable (`run()` goes on)."""
-        self.kernel.stop_run(reason, message)
+        self.kernel.scheduler.stop_run(reason, message)
 
     def close(self) -> None:
+        """End the run's bookkeeping (traces flushed) and release the engines, the temporary sandbox root
+        and the registry file (written back when one was given).  Call it once, last."""
         self._finish()
         self.kernel.close()
 
@@ -333,7 +394,24 @@ class Emulator:
 
     def add_code_hook(self, address: int, callback, end: int | None = None):
         """callback(address) before each instruction executed in [address, end].  On the first
-        instruction of an emulated export (a trap) it runs before the export's handler."""
+        instruction of an emulated export (a trap) it runs before the export's handler.  A hook runs
+        once per executed instruction: when `run_to` stopped before an instruction after the hook
+        ran, going on (`step`, `run`) does not run it again for that instruction.  Returns a handle
+        for `remove_hook`."""
+        def hook(addr):
+            at, skip = self._skip
+            if at == addr and hook in skip:
+                skip.discard(hook)
+                return None
+            at, fired = self._fired
+            if at != addr:
+                fired = set()
+                self._fired = (addr, fired)
+            fired.add(hook)
+            return callback(addr)
+        return self._add_hook(address, hook, end)
+
+    def _add_hook(self, address: int, callback, end: int | None = None):
         dispatcher = self.process.dispatcher
         if end is None and self._is_stub(address):
             dispatcher.observers.setdefault(address, []).append(callback)
@@ -354,6 +432,7 @@ class Emulator:
         return synth.spec.base + synth.stub_range[0] <= address < synth.spec.base + synth.stub_range[1]
 
     def remove_hook(self, handle) -> None:
+        """Remove a hook added by `add_code_hook` or `add_api_hook` (the handle they returned)."""
         if isinstance(handle, tuple) and handle and handle[0] == "observer":
             _, address, callback = handle
             callbacks = self.process.dispatcher.observers.get(address, [])
@@ -365,41 +444,54 @@ class Emulator:
     # -- inspection --------------------------------------------------------------------------------
     @property
     def entry_point(self) -> int:
+        """The main image's entry point address (image base + AddressOfEntryPoint)."""
         info = self.process.section.image.info
-        return self.process.image_base + info.entry_point_rva
+        return info.entry_va(self.process.image_base)
 
     @property
     def structs(self):
+        """The structure layouts of the process's OS profile (ctypes classes: PEB, TEB,
+        LDR_DATA_TABLE_ENTRY ...)."""
         return self.process.structs
 
     def read(self, address: int, size: int) -> bytes:
+        """Guest memory of the process: `size` bytes at `address` (an unmapped address raises an error of
+        the engine)."""
         return self.process.machine.read(address, size)
 
     def write(self, address: int, data: bytes) -> None:
+        """Write bytes into guest memory of the process."""
         self.process.machine.write(address, bytes(data))
 
     def read_u32(self, address: int) -> int:
+        """A little-endian DWORD of guest memory."""
         return struct.unpack("<I", self.read(address, 4))[0]
 
     def write_u32(self, address: int, value: int) -> None:
+        """Write a little-endian DWORD into guest memory."""
         self.write(address, struct.pack("<I", value & 0xFFFFFFFF))
 
     def registers(self) -> dict:
+        """The CPU registers of the stopped thread by name (eax ... eip, eflags); eip is where the thread
+        goes on."""
         regs = self.process.machine.registers()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if thread is not None and thread.process is self.process and thread.request is not None \
                 and thread.request.kind == "return":
             regs["eip"] = thread.request.eip      # where the stopped thread goes on
         return regs
 
     def set_register(self, name: str, value: int) -> None:
+        """Change a register of the stopped thread ("eax", "eip" ...); the run goes on with it."""
         name = name.lower()
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         if name == "eip" and thread is not None and thread.request is not None and thread.request.kind == "return":
             thread.request.eip = value & 0xFFFFFFFF
         self.process.machine.set_reg(name, value)
 
     def structure_address(self, name: str, tid: int | None = None) -> int:
+        """The guest address of a structure that has one per process or thread: PEB, TEB, PEB_LDR_DATA,
+        RTL_USER_PROCESS_PARAMETERS, KUSER_SHARED_DATA, EPROCESS, ETHREAD (ValueError for others)."""
         S = self.structs
         p = self.process
         t = self.thread_by_tid(tid)
@@ -433,6 +525,7 @@ class Emulator:
                             started_at=self.started_at, limits=self.limits)
 
     def write_report(self, path: str) -> dict:
+        """Write the JSON report (see `report`) to `path`; returns it."""
         from ntboot.report import write_report
         data = self.report()
         write_report(data, path)
@@ -528,8 +621,9 @@ class Emulator:
                     ("Tls Storage", f"{f('ThreadLocalStoragePointer'):08x}"),
                     ("PEB Address", f"{f('ProcessEnvironmentBlock'):08x}"),
                     ("LastErrorValue", str(f("LastErrorValue"))), ("LastStatusValue", f"{f('LastStatusValue'):x}"),
-                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections"))),
-                    ("HardErrorMode", str(f("HardErrorMode")))]
+                    ("Count Owned Locks", str(f("CountOfOwnedCriticalSections")))]
+            if has_field(S.TEB, "HardErrorMode"):        # Windows 7's !teb line (XP's TEB has no such field)
+                rows.append(("HardErrorMode", str(f("HardErrorMode"))))
             return f"TEB at {t.teb:08x}\n" + "\n".join(f"    {k + ':':<22}{v}" for k, v in rows)
         if what != "peb":
             raise ValueError("a summary exists for peb and teb")
@@ -600,6 +694,7 @@ class Emulator:
         return out
 
     def environment(self) -> list[str]:
+        """The process's environment block, read from guest memory: ["NAME=value", ...] in block order."""
         S = self.structs
         block = self.read_u32(self.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("Environment"))
         out, pos = [], block
@@ -681,26 +776,28 @@ def _mapped_reader(data: bytes, name: str):
     """read(addr, n) over the SEC_IMAGE view of an image file (RVAs as addresses)."""
     from loader.image import PeImage
     image = PeImage.from_bytes(data, name)
-    size = (image.info.size_of_image + 0xFFF) & ~0xFFF
-    view = bytearray(size)
-    for rva, chunk, _ in image.layout():
-        view[rva:rva + len(chunk)] = chunk[:size - rva]
+    _, pieces, _ = image.view_pieces()       # the file's bytes where they map; zeros elsewhere
 
     def read(addr, n):
-        return bytes(view[addr:addr + n]).ljust(n, b"\0")
+        out = bytearray(n)
+        for rva, chunk in pieces:
+            lo, hi = max(addr, rva), min(addr + n, rva + len(chunk))
+            if lo < hi:
+                out[lo - addr:hi - addr] = chunk[lo - rva:hi - rva]
+        return bytes(out)
     return read
 
 
 class _SystemExports:
     """What ntboot's synthesized system DLLs export and implement (for `ntboot imports`)."""
 
-    def __init__(self):
+    def __init__(self, profile: str | None = None):
         from kernel.dlls import system_dlls
         from kernel.hle.registry import ApiSpec
         from kernel.hle.synth import synthesize
         from kernel.nt import service_table
         from kernel.profiles import get_profile
-        self.profile = get_profile()
+        self.profile = get_profile(profile)
         self.specs = {name.lower(): spec for name, spec in system_dlls(self.profile).items()}
         self._synthesize = synthesize
         self._api_spec = ApiSpec
@@ -739,62 +836,121 @@ class _SystemExports:
         return self._ordinals[spec.name].get(ordinal)
 
 
-def list_imports(program: str) -> list[str]:
-    """`ntboot imports`: every function the program imports and whether ntboot implements it, then the
-    same for every DLL of the program's own that it would load (found in the program's folder, as
-    the loader searches it first, recursively, each once, in the order they would be loaded).
+IMPORT_STATUSES = ("implemented", "not_implemented", "own", "unresolvable")
 
-    One section per module, `name (host path):`, with a line per import, `DLL!function<TAB>status`:
-    "implemented", "NOT IMPLEMENTED" (a real Windows export ntboot has no handler for: the run stops
-    there unless --lenient), "NOT EXPORTED by X" (the loader would refuse the import), "in X" (a DLL of
-    the program's own) or "DLL NOT FOUND"; and a last line counting them."""
+
+def _open_image(path: str, name: str):
+    """_mapped_reader of a host file, or ProgramError with the status `run` would give."""
+    from kernel.rtl.status import STATUS
+    if os.path.isdir(path):
+        raise ProgramError(STATUS["STATUS_FILE_IS_A_DIRECTORY"], f"{path} is a folder, not a program")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ProgramError(STATUS["STATUS_OBJECT_NAME_NOT_FOUND"],
+                           f"{path}: the program file does not exist") from None
+    except OSError as e:
+        raise ProgramError(STATUS["STATUS_ACCESS_DENIED"], f"{path}: {e.strerror}") from None
+    try:
+        return _mapped_reader(data, name)
+    except NtError as e:
+        raise ProgramError(e.status, str(e)) from None
+
+
+def imports_table(program: str, profile: str | None = None) -> dict:
+    """`ntboot imports --json`: every function the program imports and whether ntboot implements it,
+    then the same for every DLL of the program's own that it would load (found in the program's
+    folder, as the loader searches it first, recursively, each once, in the order they would be
+    loaded).
+
+    {"program": host path, "modules": [{"name", "path", "imports": [{"dll", "function" (or null),
+    "ordinal" (or null), "status", "detail"}]}], "counts": {status: n}, "resolves": bool,
+    "implemented": bool}.  status is one of IMPORT_STATUSES: "implemented", "not_implemented" (a real
+    Windows export ntboot has no handler for: the run stops there unless --lenient), "own" (a DLL of
+    the program's own exports it; detail names it) or "unresolvable" (detail: "DLL NOT FOUND",
+    "NOT EXPORTED by X", or why the program's DLL cannot load): the loader would refuse the program.
+    ProgramError when the program itself is missing or not an image Windows would map."""
     from loader.image import read_exports, read_imports
-    from kernel.profiles.apisets_win7 import resolve_api_set
-    system = _SystemExports()
-    folder = os.path.dirname(os.path.abspath(program))
+    program_path = os.path.abspath(program)
+    first = _open_image(program_path, os.path.basename(program))
+    system = _SystemExports(profile)
+    resolve_api_set = system.profile.resolve_api_set
+    folder = os.path.dirname(program_path)
     try:
         local_files = {f.lower(): f for f in os.listdir(folder)}
     except OSError:
         local_files = {}
-    out = []
-    counts = {"implemented": 0, "not implemented": 0, "own": 0, "unresolvable": 0}
-    queue = [(os.path.basename(program), os.path.abspath(program))]
+    modules = []
+    counts = dict.fromkeys(IMPORT_STATUSES, 0)
+    queue = [(os.path.basename(program), program_path, first)]
     seen = {os.path.basename(program).lower()}
     local_exports = {}
     while queue:
-        module, path = queue.pop(0)
-        with open(path, "rb") as f:
-            read = _mapped_reader(f.read(), module)
-        out.append(f"{module} ({path}):")
+        module, path, read = queue.pop(0)
+        rows = []
+        modules.append({"name": module, "path": path, "imports": rows})
         for dll, entries in read_imports(read, 0):
             host = resolve_api_set(dll) or dll
             key = host.lower() if "." in host else host.lower() + ".dll"
             own = local_files.get(key)
             if own is not None and key not in local_exports:
-                with open(os.path.join(folder, own), "rb") as f:
-                    own_read = _mapped_reader(f.read(), own)
-                _, by_name, by_ordinal, _ = read_exports(own_read, 0)
-                local_exports[key] = (own, set(by_name), set(by_ordinal))
-                if key not in seen:
-                    seen.add(key)
-                    queue.append((own, os.path.join(folder, own)))
+                try:
+                    own_read = _open_image(os.path.join(folder, own), own)
+                except ProgramError as e:
+                    local_exports[key] = (own, None, str(e))
+                else:
+                    _, by_name, by_ordinal, _ = read_exports(own_read, 0)
+                    local_exports[key] = (own, (set(by_name), set(by_ordinal)), "")
+                    if key not in seen:
+                        seen.add(key)
+                        queue.append((own, os.path.join(folder, own), own_read))
             for imp in entries:
-                name = imp.name if imp.name else f"#{imp.ordinal}"
                 if own is not None:
-                    own_name, names, ordinals = local_exports[key]
-                    found = imp.name in names if imp.name else imp.ordinal in ordinals
-                    mark = f"in {own_name}" if found else f"NOT EXPORTED by {own_name}"
+                    own_name, exported, why = local_exports[key]
+                    if exported is None:
+                        status, detail = "unresolvable", why
+                    else:
+                        names, ordinals = exported
+                        found = imp.name in names if imp.name else imp.ordinal in ordinals
+                        status, detail = ("own", f"in {own_name}") if found else \
+                            ("unresolvable", f"NOT EXPORTED by {own_name}")
                 elif system.spec(host) is not None:
                     function = imp.name or system.name_of_ordinal(host, imp.ordinal)
                     mark = system.status(host, function) if function else "NOT EXPORTED"
                     if mark == "NOT EXPORTED":
-                        mark = f"NOT EXPORTED by {system.spec(host).name}"
+                        status, detail = "unresolvable", f"NOT EXPORTED by {system.spec(host).name}"
+                    elif mark == "NOT IMPLEMENTED":
+                        status, detail = "not_implemented", "NOT IMPLEMENTED"
+                    else:
+                        status, detail = "implemented", "implemented"
                 else:
-                    mark = "DLL NOT FOUND"
-                counts["implemented" if mark == "implemented" else "not implemented" if mark == "NOT IMPLEMENTED"
-                       else "own" if mark.startswith("in ") else "unresolvable"] += 1
-                out.append(f"  {dll}!{name}\t{mark}")
-    out.append(f"{len(seen)} module(s), {sum(counts.values())} imports: {counts['implemented']} implemented, "
-               f"{counts['not implemented']} not implemented, {counts['own']} from the program's own DLLs, "
-               f"{counts['unresolvable']} unresolvable")
+                    status, detail = "unresolvable", "DLL NOT FOUND"
+                counts[status] += 1
+                rows.append({"dll": dll, "function": imp.name or None,
+                             "ordinal": None if imp.name else imp.ordinal, "status": status, "detail": detail})
+    return {"program": program_path, "modules": modules, "counts": counts,
+            "resolves": counts["unresolvable"] == 0,
+            "implemented": counts["unresolvable"] == 0 and counts["not_implemented"] == 0}
+
+
+def format_imports(table: dict) -> list[str]:
+    """The text form of `imports_table`: a section per module, `name (host path):`, a line per
+    import, `DLL!function<TAB>status` ("implemented", "NOT IMPLEMENTED", "NOT EXPORTED by X",
+    "in X", "DLL NOT FOUND"), and a last line counting them."""
+    out = []
+    for m in table["modules"]:
+        out.append(f"{m['name']} ({m['path']}):")
+        for row in m["imports"]:
+            name = row["function"] if row["function"] is not None else f"#{row['ordinal']}"
+            out.append(f"  {row['dll']}!{name}\t{row['detail']}")
+    c = table["counts"]
+    out.append(f"{len(table['modules'])} module(s), {sum(c.values())} imports: {c['implemented']} implemented, "
+               f"{c['not_implemented']} not implemented, {c['own']} from the program's own DLLs, "
+               f"{c['unresolvable']} unresolvable")
     return out
+
+
+def list_imports(program: str, profile: str | None = None) -> list[str]:
+    """`ntboot imports` as text lines (see `imports_table` and `format_imports`)."""
+    return format_imports(imports_table(program, profile))

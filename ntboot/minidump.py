@@ -73,7 +73,6 @@ class _Writer:
 def thread_context(process, thread) -> bytes:
     """The thread's CONTEXT (x86, CONTEXT_ALL) as the dump shows it."""
     m = process.machine
-    uc = m.uc
     req = thread.request
     if req is not None and req.kind == "start" or (thread.cpu is None and process.current_thread is not thread):
         ctx = bytearray(thread.initial_context or bytes(CONTEXT_SIZE))
@@ -81,14 +80,14 @@ def thread_context(process, thread) -> bytes:
     if req is not None and req.kind == "context":
         return bytes(bytearray(req.data).ljust(CONTEXT_SIZE, b"\0")[:CONTEXT_SIZE])
     if process.current_thread is thread:
-        ctx = capture(uc, CONTEXT_ALL)
+        ctx = capture(m, CONTEXT_ALL)
     else:
-        saved = uc.context_save()
+        saved = m.save_cpu()
         try:
-            uc.context_restore(thread.cpu)
-            ctx = capture(uc, CONTEXT_ALL)
+            m.restore_cpu(thread.cpu)
+            ctx = capture(m, CONTEXT_ALL)
         finally:
-            uc.context_restore(saved)
+            m.restore_cpu(saved)
     if req is not None and req.kind == "return":
         struct.pack_into("<I", ctx, 0xB8, req.eip)          # where the thread goes on: its EIP
     elif process.current_thread is not thread and thread.resume_eip:
@@ -252,14 +251,14 @@ def build_minidump(kernel, process, *, timestamp: int | None = None, memory_cap:
     streams.append((HandleDataStream, len(data), w.put(data)))
 
     # exception (the process ended with an unhandled exception)
-    report = getattr(kernel, "fault_report", None)
+    report = kernel.exceptions.fault_report
     faulted = None
     if report is not None and process.exit_reason == "unhandled exception":
-        faulted = next((t for t in process.threads if t is getattr(kernel, "current_thread", None)),
+        faulted = next((t for t in process.threads if t is kernel.scheduler.current_thread),
                        process.threads[0] if process.threads else None)
     if faulted is not None:
         ctx_rva = w.put(contexts[faulted.tid])
-        record = struct.pack("<IIQQII", report.code & 0xFFFFFFFF, 0, 0, report.eip, 0, 0) + bytes(8 * 15)
+        record = _minidump_exception(report)
         data = struct.pack("<II", faulted.tid, 0) + record + struct.pack("<II", CONTEXT_SIZE, ctx_rva)
         streams.append((ExceptionStream, len(data), w.put(data)))
 
@@ -278,3 +277,17 @@ def write_minidump(kernel, process, path: str, **kw) -> int:
     with open(path, "wb") as f:
         f.write(data)
     return len(data)
+
+
+def _minidump_exception(report) -> bytes:
+    """MINIDUMP_EXCEPTION (64-bit fields) from the x86 EXCEPTION_RECORD the process was given:
+    code, flags, address and the parameters (an access violation's access type and address)."""
+    rec = report.record
+    if len(rec) >= 20:
+        code, flags, nested, address, count = struct.unpack_from("<IIIII", rec, 0)
+        count = min(count, 15, (len(rec) - 20) // 4)
+        params = list(struct.unpack_from(f"<{count}I", rec, 20))
+    else:
+        code, flags, nested, address, params = report.code & 0xFFFFFFFF, 0, 0, report.eip, []
+    return (struct.pack("<IIQQII", code, flags, nested, address, len(params), 0)
+            + struct.pack("<15Q", *(params + [0] * (15 - len(params)))))

@@ -36,6 +36,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import tomllib
 
 DEFAULT_TIMEOUT = 60
@@ -238,7 +239,9 @@ def dumps(data: dict) -> str:
 
 
 # -- the command line -----------------------------------------------------------------------------
-def main(path: str, update: bool = False, select: str | None = None) -> int:
+def main(path: str, update: bool = False, select: str | None = None, junit_xml: str | None = None) -> int:
+    """`ntboot regress`: 0 when every selected case passed; 1 when one failed or none was selected
+    (`-k` matching nothing is an error, not a success).  `junit_xml`: also write JUnit XML there."""
     if update:
         changed = globals()["update"](path, select)
         print(f"ntboot regress: rewrote {path}; "
@@ -246,20 +249,47 @@ def main(path: str, update: bool = False, select: str | None = None) -> int:
         return 0
     data = load(path)
     base = os.path.dirname(os.path.abspath(path))
-    failed = passed = 0
+    results = []                            # (name, seconds, failure message or None)
     for case in data.get("case", []):
         if select and select not in case["name"]:
             continue
+        started = time.perf_counter()
         try:
             check(case, base)
         except Mismatch as e:
-            failed += 1
+            results.append((case["name"], time.perf_counter() - started, str(e)))
             print(f"FAIL {case['name']}\n{e}\n", file=sys.stderr)
         else:
-            passed += 1
+            results.append((case["name"], time.perf_counter() - started, None))
             print(f"ok   {case['name']}")
+    failed = sum(1 for _, _, failure in results if failure is not None)
+    passed = len(results) - failed
+    if junit_xml:
+        write_junit_xml(junit_xml, path, results)
+    if not results:
+        print(f"ntboot regress: no case matched -k {select!r} in {path}" if select
+              else f"ntboot regress: {path} has no [[case]]", file=sys.stderr)
+        return 1
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def write_junit_xml(out: str, path: str, results: list) -> None:
+    """JUnit XML (the format CI servers read): one <testsuite> named after the case file, one
+    <testcase> per case with its time, a <failure> holding the difference when it failed."""
+    from xml.etree import ElementTree as ET
+    suite_name = os.path.splitext(os.path.basename(path))[0]
+    failed = sum(1 for _, _, failure in results if failure is not None)
+    suites = ET.Element("testsuites")
+    suite = ET.SubElement(suites, "testsuite", name=suite_name, tests=str(len(results)), failures=str(failed),
+                          errors="0", skipped="0", time=f"{sum(t for _, t, _ in results):.3f}")
+    for name, seconds, failure in results:
+        case = ET.SubElement(suite, "testcase", classname=f"regress.{suite_name}", name=name, time=f"{seconds:.3f}")
+        if failure is not None:
+            element = ET.SubElement(case, "failure", message=failure.splitlines()[0] if failure else "mismatch")
+            element.text = failure
+    ET.indent(suites)
+    ET.ElementTree(suites).write(out, encoding="utf-8", xml_declaration=True)
 
 
 # -- pytest ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ counts, and for an abnormal stop: where (module+offset), the disassembly there, 
 walk (EBP chain) and the last calls.
 
 Collecting what only a report needs costs nothing unless a report is asked for: call counts and
-the ring of last calls come from `kernel.trace.CallMonitor`, installed only then; file contents from
+the ring of last calls come from `ntboot.trace.CallMonitor`, installed only then; file contents from
 `FileCapture`, installed only then.
 """
 from __future__ import annotations
@@ -23,6 +23,8 @@ import json
 import os
 import struct
 from importlib import resources
+
+from kernel.ke.clock import EPOCH_FILETIME
 
 SCHEMA_VERSION = "1.0"
 
@@ -135,9 +137,9 @@ def _u32(process, address: int) -> int | None:
 def module_list(kernel, process) -> list[dict]:
     """Loaded modules in load order (the loader's list; mapped images when it has none yet)."""
     out = []
-    ldr = getattr(process, "ldr", None)
+    ldr = process.ldr
     seen = set()
-    for m in (getattr(ldr, "modules", None) or []):
+    for m in (ldr.modules if ldr is not None else []):
         info = m.image.info
         seen.add(m.base)
         out.append({"name": m.base_name, "path": m.full_name, "base": m.base, "size": m.size,
@@ -148,7 +150,7 @@ def module_list(kernel, process) -> list[dict]:
             continue
         info = section.image.info
         out.append({"name": section.path.rsplit("\\", 1)[-1], "path": section.path, "base": base,
-                    "size": info.size_of_image, "entry_point": base + info.entry_point_rva if info.entry_point_rva else 0,
+                    "size": info.size_of_image, "entry_point": info.entry_va(base) if info.entry_point_rva else 0,
                     "timestamp": info.timestamp, "checksum": info.checksum,
                     "system": section.synthesized is not None})
     return out
@@ -173,7 +175,7 @@ def thread_list(kernel, process) -> list[dict]:
 
 def _where(kernel, process, address: int) -> str:
     try:
-        return kernel.describe_address(process, address)
+        return process.describe_address(address)
     except Exception:
         return f"{address:#010x}"
 
@@ -202,8 +204,8 @@ def stack_walk(kernel, process, thread, registers: dict, limit: int = STACK_FRAM
     A stop inside an emulated export's stub (a frameless trap) adds the stub's return address."""
     eip, esp, ebp = registers.get("eip", 0), registers.get("esp", 0), registers.get("ebp", 0)
     frames = [{"frame": 0, "address": eip, "location": _where(kernel, process, eip), "frame_pointer": ebp}]
-    low = getattr(thread, "stack_allocation", 0) or getattr(thread, "stack_limit", 0)
-    high = getattr(thread, "stack_base", 0)
+    low = thread.stack_allocation or thread.stack_limit
+    high = thread.stack_base
 
     def on_stack(a):
         return low <= a < high if high else 0x10000 <= a < 0x7FFF0000
@@ -238,7 +240,7 @@ def _registers_now(process) -> dict | None:
 def stop_details(kernel, result, monitor) -> dict:
     """Where and how an abnormal stop happened."""
     fault = result.fault
-    thread = kernel.current_thread
+    thread = kernel.scheduler.current_thread
     process = thread.process if thread is not None else (kernel.processes[0] if kernel.processes else None)
     registers = dict(getattr(fault, "registers", None) or {}) if fault is not None else {}
     if not registers and process is not None and process.machine is not None:
@@ -278,7 +280,7 @@ def _counts(monitor, services: bool) -> dict:
 
 
 def _registry_changes(kernel):
-    registry = getattr(kernel, "registry", None)
+    registry = kernel.registry
     changes = getattr(registry, "changes", None) if registry is not None else None
     if changes is None:
         return {"available": False, "changes": []}
@@ -323,7 +325,7 @@ def build_report(kernel, result, *, program: str, args=(), monitor=None, capture
             "stdout_size": len(p.stdout), "stderr_size": len(p.stderr),
             "committed_memory": getattr(p.memory, "committed", None) if p.machine is not None else None,
         })
-    virtual = (kernel.clock_100ns - 133485408000000000) / 1e7
+    virtual = (kernel.clock.now - EPOCH_FILETIME) / 1e7
     report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ntboot", "version": _version()},
@@ -340,7 +342,7 @@ def build_report(kernel, result, *, program: str, args=(), monitor=None, capture
                    "started_at": (datetime.datetime.fromtimestamp(started_at, datetime.timezone.utc)
                                   .isoformat(timespec="seconds") if started_at else None),
                    "virtual_seconds": round(virtual, 7)},
-        "instructions": {"counted": bool(kernel.instructions), "count": kernel.instructions or None},
+        "instructions": {"counted": bool(kernel.scheduler.instructions), "count": kernel.scheduler.instructions or None},
         "limits": dict(limits or {}),
         "processes": processes,
         "stdout": blob(bytes(first.stdout) if first else b"", cap=OUTPUT_CAP),

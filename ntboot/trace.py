@@ -152,7 +152,7 @@ def describe_handle(kernel, process, value: int) -> str:
         return PSEUDO_HANDLES[value]
     if value in STD_HANDLES:
         return STD_HANDLES[value]
-    console = getattr(process, "console_handles", {}).get(value)
+    console = process.console_handles.get(value)
     if console is not None:              # before the table: 0x7 is a console handle, not handle 0x4
         return f"Console {console}"
     entry = process.handles.entries.get(value & ~3) if value else None
@@ -219,7 +219,7 @@ def decode_value(kernel, process, api_name: str, pname: str, tname: str, value):
     if tname in _MODULE_TYPES:
         if not value:
             return "NULL", None
-        where = kernel.describe_address(process, value)
+        where = process.describe_address(value)
         name = where[:-4] if where.endswith("+0x0") else where
         return f"{value:#010x} ({name})", name
     if tname in ("POBJECT_ATTRIBUTES", "PUNICODE_STRING") and value:
@@ -386,7 +386,7 @@ class CallRecord:
 
 def _where(kernel, process, address: int) -> str:
     try:
-        return kernel.describe_address(process, address)
+        return process.describe_address(address)
     except Exception:
         return f"{address:#010x}"
 
@@ -425,13 +425,13 @@ class CallMonitor:
             counts = self.service_counts if service else self.api_counts
             counts[name] = counts.get(name, 0) + 1
         if self.max_calls and self.calls > self.max_calls:
-            self.kernel.stop_run("API call limit",
-                                 f"the run reached its limit of {self.max_calls} emulated calls at {name} "
-                                 f"called from {_where(self.kernel, process, caller)}")
+            self.kernel.scheduler.stop_run("API call limit",
+                                           f"the run reached its limit of {self.max_calls} emulated calls at {name} "
+                                           f"called from {_where(self.kernel, process, caller)}")
         traced = self.trace_syscall if service else self.trace_api
         if self.ring is None and not traced:
             return None
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         rec = CallRecord(self, self.calls, process, thread.tid if thread is not None else 0, entry,
                          tuple(args), caller)
         if self.ring is not None:
@@ -451,7 +451,7 @@ class CallMonitor:
         return rec.done
 
     def _finished(self, rec: CallRecord) -> None:
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         rec.blocked = thread is not None and thread.state == "waiting"
         if rec in self.open:
             self.open.remove(rec)
@@ -501,7 +501,7 @@ class InstructionTracer:
 
     def __init__(self, kernel, process, sink: TraceSink, begin: int, end: int, limit: int = 0):
         from capstone import CS_ARCH_X86, CS_MODE_32, Cs
-        from unicorn import x86_const as X
+        from emu.cpu import REGISTER_IDS
         self.kernel = kernel
         self.process = process
         self.sink = sink
@@ -512,12 +512,12 @@ class InstructionTracer:
         self.cs = Cs(CS_ARCH_X86, CS_MODE_32)
         self.cache: dict[int, tuple[str, bytes, int]] = {}
         self.pending: dict[int, tuple[int, dict]] = {}      # tid -> (address, registers before)
-        self.reg_ids = [(n, getattr(X, "UC_X86_REG_" + n.upper())) for n in _TRACED_REGS]
+        self.reg_ids = [(n, REGISTER_IDS[n]) for n in _TRACED_REGS]
         self.handle = process.machine.hook_code_range(begin, end, self._on_insn)
 
     def _registers(self) -> dict:
-        uc = self.process.machine.uc
-        return {n: uc.reg_read(i) for n, i in self.reg_ids}
+        reg32 = self.process.machine.reg32
+        return {n: reg32(i) for n, i in self.reg_ids}
 
     def _decode(self, address: int):
         """(text, bytes, successors): successors are the addresses the instruction goes to directly
@@ -541,7 +541,7 @@ class InstructionTracer:
         return hit
 
     def _on_insn(self, address: int) -> None:
-        thread = self.kernel.current_thread
+        thread = self.kernel.scheduler.current_thread
         tid = thread.tid if thread is not None else 0
         regs = self._registers()
         prev = self.pending.get(tid)
@@ -598,7 +598,13 @@ def parse_range(text: str, process=None) -> tuple[int, int]:
     start, sep, end = text.partition("-")
     if not sep:
         raise ValueError(f"instruction range {text!r}: expected START-END")
-    return _address(start, process), _address(end, process)
+    try:
+        begin, last = _address(start, process), _address(end, process)
+    except ValueError as e:
+        raise ValueError(f"instruction range {text!r}: {e}") from None
+    if begin > last:
+        raise ValueError(f"instruction range {text!r}: the start is above the end")
+    return begin, last
 
 
 def _address(text: str, process) -> int:
@@ -667,8 +673,8 @@ class Progress:
         self.last = now
         k = self.kernel
         parts = [f"{now - self.started:6.1f}s"]
-        if k.instructions:
-            parts.append(f"{k.instructions:,} insns")
+        if k.scheduler.instructions:
+            parts.append(f"{k.scheduler.instructions:,} insns")
         alive = sum(1 for p in k.processes if p.alive)
         parts.append(f"{alive}/{len(k.processes)} processes")
         if self.monitor is not None:

@@ -57,7 +57,8 @@ LDFLAGS=(-s -static-libgcc -Wl,--no-insert-timestamp -Wl,--dynamicbase
 OBJ=$(mktemp -d "${TMPDIR:-/tmp}/ntboot-samples.XXXXXX")
 trap 'rm -rf "$OBJ"' EXIT
 
-rm -rf "$BIN"
+# everything but bin/go (the Go programs of build_go.sh)
+find "$BIN" -mindepth 1 -maxdepth 1 ! -name go -exec rm -rf {} +
 mkdir -p "$BIN/bad"
 
 exe() {  # exe NAME [extra args...]: src/NAME.c -> bin/NAME.exe
@@ -85,7 +86,7 @@ implib() {  # implib NAME: src/NAME.def -> $OBJ/libNAME.a
 
 # 1-4, 7-10: plain programs
 for p in hello args pebwalk tls cpuloop callbench deadlock seh unhandled spawn spawnmany cpufaults stackoverflow pingpong heaptime forever unsupported fault \
-         crtio crtmisc codepages sync deadlock2 fls ctrlc; do
+         crtio crtmisc codepages sync deadlock2 fls ctrlc usercwd; do
     exe "$p"
 done
 # the file system and the registry (registry imports advapi32.dll, which mingw links by default)
@@ -94,19 +95,32 @@ exe registry
 exe observe -lntdll          # imports ntdll.dll directly (NtCreateFile, NtWriteFile, NtClose)
 exe ntdllcrt -lntdllcrt      # C runtime functions and 64-bit helpers from ntdll.dll, _sys_errlist from msvcrt
 exe shlwapi -lshlwapi        # imports shlwapi.dll (Path*/Str*)
+exe rtapis -lwinmm -lws2_32   # what language runtimes call at start-up (winmm, ws2_32, IOCP, versions)
 # functions ntboot does not implement, for --lenient
 exe lenient
+# msvcrt odds: folders, perror, aligned blocks, _fpreset, __lconv_init
+exe crtextra
+# Windows Sockets without a network (imports ws2_32.dll)
+exe winsock -lws2_32
+# the console's modes, line input, screen buffer and title
+exe console
+exe conin                    # console input records
+# thread contexts, RtlCaptureContext (needs EBP frames), psapi (psapi.dll and kernel32's K32*), I/O
+# control, locales, symbolic links
+exe sysmisc -fno-omit-frame-pointer -DPSAPI_VERSION=1 -lpsapi
 # user32, shell32, ole32, oleaut32, and a string table compiled by windres
 WINDRES=${WINDRES:-$(pick i686-w64-mingw32-windres)} ||
     die "i686-w64-mingw32-windres not found (apt-get install binutils-mingw-w64-i686)"
 echo "  RC   shellmisc.rc"
 "$WINDRES" -O coff -i "$SRC/shellmisc.rc" -o "$OBJ/shellmisc.res.o"
 exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
-# SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
-echo "  RC   sysmisc.rc"
-"$WINDRES" -O coff -i "$SRC/sysmisc.rc" -o "$OBJ/sysmisc.res.o"
-exe sysmisc "$OBJ/sysmisc.res.o" -D_WIN32_WINNT=0x0601 -DPSAPI_VERSION=2   # + advapi32 (token), linked by default
-exe verinfo -lversion        # version.dll on sysmisc.exe's version resource
+# the Windows version and the profile folders (runs on XP and Windows 7 alike: no Vista imports)
+exe version -lshell32
+# msvcsys: SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
+echo "  RC   msvcsys.rc"
+"$WINDRES" -O coff -i "$SRC/msvcsys.rc" -o "$OBJ/msvcsys.res.o"
+exe msvcsys "$OBJ/msvcsys.res.o" -D_WIN32_WINNT=0x0601 -DPSAPI_VERSION=2   # + advapi32 (token), linked by default
+exe verinfo -lversion        # version.dll on msvcsys.exe's version resource
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000
@@ -149,6 +163,9 @@ rm -f "$BIN/ucrt_more.pdb" "$BIN/ucrt_more.lib"
 echo "  ZIG  bin/ucrt_cxx.exe"
 (cd "$HERE" && $ZIG c++ -target x86-windows-gnu -O2 -s "src/ucrt_cxx.cpp" -o "$BIN/ucrt_cxx.exe")
 rm -f "$BIN/ucrt_cxx.pdb" "$BIN/ucrt_cxx.lib"
+echo "  ZIG  bin/ucrt_aligned.exe"
+(cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_aligned.c" -o "$BIN/ucrt_aligned.exe")
+rm -f "$BIN/ucrt_aligned.pdb" "$BIN/ucrt_aligned.lib"
 
 # C++ with the MinGW runtime DLLs (libstdc++-6.dll, libgcc_s_dw2-1.dll): these are NOT kept in
 # bin/ (tests find them where gcc-mingw-w64-i686-win32-runtime installs them, or fetch that package)

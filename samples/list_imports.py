@@ -33,9 +33,14 @@ EXTRA_ALLOWED = {
     "ucrt_cxx.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert",
         "multibyte", "private", "time")},
+    "ucrt_aligned.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "math", "string", "environment")},
+    "ntdllcrt.exe": {"ntdll.dll"},
+    "winsock.exe": {"ws2_32.dll"},
+    "sysmisc.exe": {"psapi.dll"},
     "dllmain.exe": {"sampledll.dll"},
     "verinfo.exe": {"version.dll"},
-    "sysmisc.exe": {"advapi32.dll"},
+    "msvcsys.exe": {"advapi32.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
     "cxxlib.dll": {"libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -46,8 +51,10 @@ EXTRA_ALLOWED = {
     "dllmainfalse.exe": {"failinit.dll"},
     "observe.exe": {"ntdll.dll"},
     "registry.exe": {"advapi32.dll"},
+    "rtapis.exe": {"winmm.dll", "ws2_32.dll"},
     "shlwapi.exe": {"shlwapi.dll"},
     "shellmisc.exe": {"user32.dll", "shell32.dll", "ole32.dll", "oleaut32.dll"},
+    "version.exe": {"shell32.dll"},
 }
 
 MACHINES = {0x14C: "i386", 0x8664: "x86-64"}
@@ -152,11 +159,12 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe", "ucrt_more.exe", "sysmisc.exe", "verinfo.exe", "delayload.exe", "ucrt_cxx.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "version.exe", "ucrt_more.exe", "msvcsys.exe", "verinfo.exe", "delayload.exe", "ucrt_cxx.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",
-        "shellmisc.exe", "lenient.exe",
+        "shellmisc.exe", "lenient.exe", "rtapis.exe", "ntdllcrt.exe",
+        "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe", "conin.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -3,7 +3,7 @@ Python packages put them:
 
 * distlib's t32.exe, vendored by pip (pip is always installed with Python);
 * setuptools' cli-32.exe: from the installed setuptools, or else from the setuptools 65.5.0 wheel,
-  downloaded once with pip into a cache folder and unpacked (a wheel is a zip).
+  fetched once by tests/fetch.py (`python -m tests.fetch`).
 
 `distlib_script` writes a launcher with an appended archive the way distlib's ScriptMaker does
 (launcher + shebang line + a zip holding __main__.py), through pip's vendored ScriptMaker itself."""
@@ -11,12 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
-import zipfile
-
-SETUPTOOLS_VERSION = "65.5.0"
-
 
 def _package_dir(name: str) -> str | None:
     spec = importlib.util.find_spec(name)
@@ -34,20 +28,9 @@ def t32_path() -> str:
 
 
 def cli32_path() -> str:
-    folder = _package_dir("setuptools")
-    if folder and os.path.exists(os.path.join(folder, "cli-32.exe")):
-        return os.path.join(folder, "cli-32.exe")
-    cache = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "ntboot-tests",
-                         f"setuptools-{SETUPTOOLS_VERSION}")
-    target = os.path.join(cache, "setuptools", "cli-32.exe")
-    if not os.path.exists(target):
-        os.makedirs(cache, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                        "-d", cache, f"setuptools=={SETUPTOOLS_VERSION}"], check=True, capture_output=True)
-        wheel = next(os.path.join(cache, f) for f in os.listdir(cache) if f.endswith(".whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            zf.extract("setuptools/cli-32.exe", cache)
-    return target
+    """setuptools' cli-32.exe (the installed setuptools', or fetched: tests/fetch.py)."""
+    from fetch import cli32
+    return cli32()
 
 
 def distlib_script(target_dir: str, name: str, executable: str, entry: str = "pkg.mod:main") -> str:

@@ -10,6 +10,8 @@ from conftest import BIN, ROOT, run_sample, sample
 from ntboot.api import Emulator, ProgramError
 from kernel.rtl.status import STATUS
 
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
+
 
 def start(path):
     emu = Emulator(timeout=30)

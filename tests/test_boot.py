@@ -1,26 +1,23 @@
 """The boot path: what the CPU executes, in what order, and what the boot trace reports."""
 import io
 
-from conftest import sample
-from loader.image import read_exports
+from conftest import export_va, sample, start_points
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
-def export_va(emu, dll_base: int, name: str) -> int:
-    """An export's address found by parsing the DLL's export table in guest memory."""
-    _, by_name, by_ordinal, _ = read_exports(emu.read, dll_base)
-    return dll_base + by_ordinal[by_name[name]]
-
-
-def test_cpu_executes_the_boot_path_in_order(emulator):
+def test_cpu_executes_the_boot_path_in_order(emulator, os_profile):
     emu = emulator()
     process = emu.create_process(sample("hello.exe"))
     ntdll = process.ntdll_base
+    entry = process.image_base + process.section.image.pe.OPTIONAL_HEADER.AddressOfEntryPoint
     points = {
-        "KiThreadStartup": emu.kernel.ki_thread_startup,
+        "KiThreadStartup": emu.kernel.space.ki_thread_startup,
         "KiUserApcDispatcher": export_va(emu, ntdll, "KiUserApcDispatcher"),
         "LdrInitializeThunk": export_va(emu, ntdll, "LdrInitializeThunk"),
-        "RtlUserThreadStart": export_va(emu, ntdll, "RtlUserThreadStart"),
-        "entry point": process.image_base + process.section.image.pe.OPTIONAL_HEADER.AddressOfEntryPoint,
+        **start_points(emu, process, os_profile),
+        "entry point": entry,
     }
     seen = []
     for name, address in points.items():
@@ -28,8 +25,8 @@ def test_cpu_executes_the_boot_path_in_order(emulator):
     result = emu.run()
     assert result.exit_code == 3
     assert seen == list(points)
-    # the initial thread was created to start in RtlUserThreadStart with EAX = the entry point
-    assert process.threads[0].start_address == points["RtlUserThreadStart"]
+    # the initial thread was created to start in the start thunk with EAX = the entry point
+    assert process.threads[0].start_address == points[os_profile.start_thunk[1]]
     assert process.threads[0].win32_start_address == points["entry point"]
 
 
@@ -75,7 +72,7 @@ def test_boot_trace_names_each_dll_and_dllmain(emulator):
     assert "LdrRelocateImage" in out2.getvalue() and "preferred_base=0x10000000" in out2.getvalue()
 
 
-def test_apc_frame_and_initial_context(emulator):
+def test_apc_frame_and_initial_context(emulator, os_profile):
     """At LdrInitializeThunk the stack holds the APC frame's CONTEXT: EIP = start thunk, EAX = entry."""
     emu = emulator()
     process = emu.create_process(sample("hello.exe"))
@@ -98,7 +95,7 @@ def test_apc_frame_and_initial_context(emulator):
     assert apc < captured["ret"] < apc + 16
     assert captured["normal_context"] == 0
     assert captured["arg1"] == process.ntdll_base
-    assert captured["eip"] == export_va(emu, process.ntdll_base, "RtlUserThreadStart")
+    assert captured["eip"] == start_points(emu, process, os_profile)[os_profile.start_thunk[1]]
     assert captured["eax"] == 0x400000 + process.section.image.pe.OPTIONAL_HEADER.AddressOfEntryPoint
     assert captured["ebx"] == process.peb
     assert (captured["cs"], captured["ss"]) == (0x1B, 0x23)

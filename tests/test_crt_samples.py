@@ -2,6 +2,9 @@
 (crtio.exe, crtmisc.exe, codepages.exe built with mingw-w64 against msvcrt.dll; ucrt_hello.exe
 built with zig against the Universal CRT)."""
 from conftest import run_sample
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 CRTIO = [
     'before fflush a reader sees 0 bytes',
@@ -150,6 +153,7 @@ def test_codepages_conversions_and_locale_information():
     assert _lines(r.stdout) == CODEPAGES
 
 
+@pytest.mark.profiles("win7sp1")     # subsystem version 6.0: XP refuses the image (tests/test_xp.py)
 def test_ucrt_program_built_with_zig():
     r = run_sample("ucrt_hello.exe", ["arg1"])
     assert (r.reason, r.exit_code) == ("exited", 7), r.message
@@ -162,6 +166,7 @@ def test_ucrt_program_built_with_zig():
     assert r.stderr == b"to stderr\n"
 
 
+@pytest.mark.profiles("win7sp1")
 def test_ucrt_program_without_arguments():
     r = run_sample("ucrt_hello.exe")
     assert r.exit_code == 7

@@ -7,13 +7,18 @@ import shutil
 
 from conftest import BIN
 from ntboot.api import Emulator
-from mingw_runtime import copy_runtime
+from fetch import MINGW_DLLS, require
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
 def test_cxx_exceptions_with_the_real_mingw_runtime(tmp_path):
     for name in ("cxx.exe", "cxxlib.dll"):
         shutil.copy(os.path.join(BIN, name), tmp_path)
-    copy_runtime(str(tmp_path))
+    runtime = require("mingw-runtime")           # Debian's DLLs (tests/fetch.py)
+    for dll in MINGW_DLLS:
+        shutil.copy(os.path.join(runtime, dll), tmp_path)
     trace = io.StringIO()
     emu = Emulator(timeout=120, trace_boot=True, trace_stream=trace)
     try:

@@ -5,6 +5,9 @@ import sys
 
 
 from conftest import ROOT, sample
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
 def dump(*args):
@@ -26,7 +29,7 @@ def test_peb_text_has_offsets_names_values_types():
 
 
 def test_teb_json_fields_and_nesting():
-    data = json.loads(dump("teb", sample("hello.exe"), "--json"))
+    data = json.loads(dump("teb", "--json", sample("hello.exe")))
     assert data["type"] == "_TEB" and data["size"] == 0xFE4
     fields = {f["name"]: f for f in data["fields"]}
     tib = {f["name"]: f for f in fields["NtTib"]["fields"]}
@@ -43,7 +46,7 @@ def test_ldr_lists_every_module_in_three_orders():
     assert 'FullDllName      : _UNICODE_STRING "C:\\app\\sampledll.dll"' in out
     for order in ("InLoadOrderModuleList:", "InMemoryOrderModuleList:", "InInitializationOrderModuleList:"):
         assert order in out
-    data = json.loads(dump("ldr", sample("dllmain.exe"), "--json"))
+    data = json.loads(dump("ldr", "--json", sample("dllmain.exe")))
     init = [name for name, _ in data["orders"]["InInitializationOrderModuleList"]]
     assert init[:3] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll"]
 
@@ -57,7 +60,7 @@ def test_params_include_command_line_and_environment():
 def test_kuser_eprocess_ethread():
     assert "NtSystemRoot     : \"C:\\Windows\"" in dump("kuser", sample("hello.exe")) or \
         "C:\\Windows" in dump("kuser", sample("hello.exe"))
-    ep = json.loads(dump("eprocess", sample("hello.exe"), "--json"))
+    ep = json.loads(dump("eprocess", "--json", sample("hello.exe")))
     fields = {f["name"]: f for f in ep["fields"]}
     assert fields["UniqueProcessId"]["value"] > 0
     assert fields["Peb"]["value"] == 0x7FFDF000
@@ -67,7 +70,7 @@ def test_kuser_eprocess_ethread():
 
 
 def test_hex_is_the_raw_bytes():
-    out = dump("peb", sample("hello.exe"), "--hex")
+    out = dump("peb", "--hex", sample("hello.exe"))
     first = out.splitlines()[1]          # after the "_PEB at ... (0x248 bytes)" line
     assert first.startswith("7ffdf000")
     # Mutant (-1) at +4, ImageBaseAddress 0x00400000 at +8
@@ -83,7 +86,7 @@ def test_vad_memory_map_names_regions():
 
 
 def test_at_exit_shows_the_final_state():
-    out = dump("ethread", sample("hello.exe"), "--at", "exit", "--json")
+    out = dump("ethread", "--at", "exit", "--json", sample("hello.exe"))
     fields = {f["name"]: f for f in json.loads(out)["fields"]}
     assert fields["ExitStatus"]["value"] == 3
 
@@ -96,7 +99,7 @@ def test_dump_of_a_program_that_fails_before_entry():
 
 
 def test_peb_and_teb_summaries_as_windbg_shows_them():
-    peb = dump("peb", sample("dllmain.exe"), "--summary")
+    peb = dump("peb", "--summary", sample("dllmain.exe"))
     lines = peb.splitlines()
     assert lines[0] == "PEB at 7ffdf000"
     assert "    ImageBaseAddress:         00400000" in lines
@@ -104,7 +107,7 @@ def test_peb_and_teb_summaries_as_windbg_shows_them():
     assert any(l.endswith("C:\\app\\sampledll.dll") and l.split()[0] == "61000000" for l in lines)
     assert "    CommandLine:  'C:\\app\\dllmain.exe'" in lines
     assert any(l.strip().startswith("SystemRoot=C:\\Windows") for l in lines)
-    teb = dump("teb", sample("hello.exe"), "--summary").splitlines()
+    teb = dump("teb", "--summary", sample("hello.exe")).splitlines()
     assert teb[0] == "TEB at 7ffde000"
     assert "    PEB Address:          7ffdf000" in teb
     assert "    Self:                 7ffde000" in teb

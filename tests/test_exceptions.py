@@ -2,6 +2,9 @@
 instruction, ExceptionInformation, DEP, guard pages, divide by zero, int3 and vectored handlers,
 RaiseException, unwind order, the unhandled-exception filter, and the report of an unhandled one."""
 from conftest import run_sample
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 SEH_OUTPUT = [
     # ExceptionAddress is the faulting instruction and CONTEXT.Eip equals it; [0] = read 0/write 1/execute 8, [1] = address

@@ -13,7 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from kernel.profiles import get_profile
+
 from kernel.io.manager import IoManager
+from kernel.ke.clock import Clock
 from kernel.nt.file import (FileBothDirectoryInformation, FileDirectoryInformation, FileFullDirectoryInformation,
                             FileIdBothDirectoryInformation, FileIdFullDirectoryInformation, FileNamesInformation,
                             FileRenameInformation, DirectoryQuery, DELETE, FILE_OPEN, directory_entries,
@@ -22,6 +25,8 @@ from kernel.io.manager import FileInfo
 from kernel.ob.object import HandleTable
 from kernel.rtl.status import STATUS, NtError
 from tests.conftest import run_sample
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 SECRET = b"host bytes outside the sandbox"
 
@@ -169,7 +174,29 @@ failures: 0
 """
 
 
-def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path):
+# What differs on XP: C:\ holds "Documents and Settings" (no Users, no ProgramData), and the user's
+# temporary folder is "Local Settings\Temp" in the profile
+XP_TEMP = "C:\\Documents and Settings\\user\\Local Settings\\Temp\\"
+ROOT_FOLDERS = {"win7sp1": ["Program Files", "ProgramData", "Users"],
+                "xpsp3": ["Documents and Settings", "Program Files"]}
+TEMP_FOLDER = {"win7sp1": ("Users", "user", "AppData", "Local", "Temp"),
+               "xpsp3": ("Documents and Settings", "user", "Local Settings", "Temp")}
+
+
+def expected_output(profile) -> str:
+    if profile.name == "win7sp1":
+        return EXPECTED
+    assert profile.name == "xpsp3"
+    return (EXPECTED
+            .replace("[app] [Program Files] [ProgramData] [Users] [Windows] [work]",
+                     "[app] [Documents and Settings] [Program Files] [Windows] [work]")
+            .replace("[app] [Program Files] [ProgramData] up.txt(25) [Users] [Windows]",
+                     "[app] [Documents and Settings] [Program Files] up.txt(25) [Windows]")
+            .replace("C:\\Users\\user\\AppData\\Local\\Temp\\ (33)", XP_TEMP + " (51)")
+            .replace("C:\\Users\\user\\AppData\\Local\\Temp\\", XP_TEMP))
+
+
+def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path, os_profile):
     root = tmp_path / "root"
     outside = tmp_path / "outside"
     root.mkdir()
@@ -177,23 +204,22 @@ def test_files_sample_output_and_what_it_leaves_on_the_host(tmp_path):
     (outside / "secret.txt").write_bytes(SECRET)
     result = run_sample("files.exe", root=str(root))
     assert result.reason == "exited", result.message
-    assert result.stdout.decode() == EXPECTED
+    assert result.stdout.decode() == expected_output(os_profile)
     assert result.exit_code == 0
     # the move to ..\..\..\..\up.txt ended in the root, as `..` stops there
     assert (root / "up.txt").read_bytes() == b"abcdefghijklmnopqrst+tail"
     assert not (tmp_path / "up.txt").exists()
     assert sorted(os.listdir(tmp_path)) == ["outside", "root"]
     assert os.listdir(outside) == ["secret.txt"] and (outside / "secret.txt").read_bytes() == SECRET
-    # what is left: the standard folders, the moved file; work\ was removed by the program
-    assert sorted(os.listdir(root)) == ["Program Files", "ProgramData", "Users", "up.txt"]
-    temp = root / "Users" / "user" / "AppData" / "Local" / "Temp"
-    assert temp.is_dir() and os.listdir(temp) == []          # the temporary file was deleted
+    # what is left: the moved file only; work\ was removed by the program, and the standard folders
+    # (Users ... where the temporary file went) are kept beside a user's root, not in it
+    assert sorted(os.listdir(root)) == ["up.txt"]
 
 
-def test_files_sample_in_a_fresh_temporary_root_twice():
+def test_files_sample_in_a_fresh_temporary_root_twice(os_profile):
     # no root given: each run gets its own empty temporary folder, and the same output
     first, second = run_sample("files.exe"), run_sample("files.exe")
-    assert first.stdout == second.stdout == EXPECTED.encode()
+    assert first.stdout == second.stdout == expected_output(os_profile).encode()
 
 
 # -- the FILE_*_DIRECTORY_INFORMATION layouts (ntifs.h, x86) --------------------------------------------
@@ -241,6 +267,9 @@ def test_directory_buffer_links_aligned_entries_and_resumes():
 # -- folders listed and renamed through the Nt layer, inside the sandbox only -------------------------------
 
 class KernelStub:
+    clock = Clock()
+    profile = get_profile("win7sp1")
+    processes = ()
     default_current_directory = "C:\\"
     system_directory = "C:\\Windows\\System32"
     windows_directory = "C:\\Windows"
@@ -254,7 +283,7 @@ def box(tmp_path):
     (outside / "secret.txt").write_bytes(SECRET)
     io = IoManager(KernelStub(), str(root), {"kernel32.dll": ("kernel32.dll", lambda: b"MZ")})
     process = SimpleNamespace(current_directory="C:\\", handles=HandleTable(), console_handles={})
-    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io), process=process)
+    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io, file_write_capture=None), process=process)
     yield SimpleNamespace(tmp=tmp_path, root=root, outside=outside, io=io, ctx=ctx)
     process.handles.close_all()
 

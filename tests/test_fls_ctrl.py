@@ -2,6 +2,9 @@
 fiber-local storage (fls.exe: indexes, values, the PEB/TEB fields Windows 7 keeps them in, callbacks
 from FlsFree and at thread and process end) and console control events (ctrlc.exe)."""
 from conftest import run_sample
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 FLS_OUTPUT = [
     "first index 1, second 2",
@@ -19,6 +22,7 @@ FLS_OUTPUT = [
 ]
 
 
+@pytest.mark.profiles("win7sp1")     # FLS came with Vista: on XP fls.exe does not load (tests/test_xp.py)
 def test_fiber_local_storage():
     r = run_sample("fls.exe")
     assert (r.reason, r.exit_code) == ("exited", 7), r.message

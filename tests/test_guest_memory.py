@@ -5,8 +5,10 @@ the CPU's own registers)."""
 import pefile
 import pytest
 
-from conftest import sample
+from conftest import WINDOWS_VERSIONS, sample, start_points
 from loader.image import read_exports
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def test_teb_and_peb_point_at_each_other(at_entry):
     assert static == t.teb + 0xC00
 
 
-def test_peb_values_match_the_image_and_profile(at_entry):
+def test_peb_values_match_the_image_and_profile(at_entry, os_profile):
     emu = at_entry()
     S, p = emu.structs, emu.process
     pe = pefile.PE(sample("hello.exe"))
@@ -51,15 +53,16 @@ def test_peb_values_match_the_image_and_profile(at_entry):
     assert field(emu, S.PEB, p.peb, "HeapSegmentReserve") == oh.SizeOfHeapReserve
     assert field(emu, S.PEB, p.peb, "HeapSegmentCommit") == oh.SizeOfHeapCommit
     assert (field(emu, S.PEB, p.peb, "OSMajorVersion"), field(emu, S.PEB, p.peb, "OSMinorVersion"),
-            field(emu, S.PEB, p.peb, "OSBuildNumber", 2), field(emu, S.PEB, p.peb, "OSPlatformId")) == (6, 1, 7601, 2)
-    assert field(emu, S.PEB, p.peb, "OSCSDVersion", 2) == 0x100
+            field(emu, S.PEB, p.peb, "OSBuildNumber", 2), field(emu, S.PEB, p.peb, "OSPlatformId")) == \
+        WINDOWS_VERSIONS[os_profile.name][:4]
+    assert field(emu, S.PEB, p.peb, "OSCSDVersion", 2) == WINDOWS_VERSIONS[os_profile.name][4]
     assert field(emu, S.PEB, p.peb, "NumberOfProcessors") == 1
     heap = field(emu, S.PEB, p.peb, "ProcessHeap")
     assert heap and field(emu, S.PEB, p.peb, "NumberOfHeaps") == 1
     assert emu.read_u32(field(emu, S.PEB, p.peb, "ProcessHeaps")) == heap
     csd_len = field(emu, S.PEB, p.peb, "CSDVersion.Length", 2)
     csd = emu.read(field(emu, S.PEB, p.peb, "CSDVersion.Buffer"), csd_len).decode("utf-16-le")
-    assert csd == "Service Pack 1"
+    assert csd == WINDOWS_VERSIONS[os_profile.name][5]
 
 
 def test_process_parameters(at_entry):
@@ -79,7 +82,7 @@ def test_process_parameters(at_entry):
     assert any(e.startswith("SystemRoot=C:\\Windows") for e in emu.environment())
 
 
-def test_ldr_lists_are_circular_consistent_and_ordered(at_entry):
+def test_ldr_lists_are_circular_consistent_and_ordered(at_entry, os_profile):
     emu = at_entry("dllmain.exe")
     S = emu.structs
     E = S.LDR_DATA_TABLE_ENTRY
@@ -96,10 +99,14 @@ def test_ldr_lists_are_circular_consistent_and_ordered(at_entry):
         assert emu.read_u32(head + 4) == prev
     orders = emu.module_orders()
     load = [n for n, _ in orders["InLoadOrderModuleList"]]
-    assert load == ["dllmain.exe", "ntdll.dll", "sampledll.dll", "kernel32.dll", "KERNELBASE.dll", "msvcrt.dll"]
-    assert orders["InMemoryOrderModuleList"] == orders["InLoadOrderModuleList"]
     init = [n for n, _ in orders["InInitializationOrderModuleList"]]
-    assert init[:3] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll"]
+    if os_profile.name == "win7sp1":     # kernel32 imports KERNELBASE, initialized before it
+        assert load == ["dllmain.exe", "ntdll.dll", "sampledll.dll", "kernel32.dll", "KERNELBASE.dll", "msvcrt.dll"]
+        assert init[:3] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll"]
+    else:                                # XP: no KERNELBASE
+        assert load == ["dllmain.exe", "ntdll.dll", "sampledll.dll", "kernel32.dll", "msvcrt.dll"]
+        assert init[:2] == ["ntdll.dll", "kernel32.dll"]
+    assert orders["InMemoryOrderModuleList"] == orders["InLoadOrderModuleList"]
     assert "dllmain.exe" not in init
     # a DLL is initialized after the DLLs it imports
     assert init.index("sampledll.dll") > init.index("msvcrt.dll")
@@ -115,12 +122,13 @@ def test_ldr_lists_are_circular_consistent_and_ordered(at_entry):
         assert emu.read_u32(link + E.offsetof("SizeOfImage")) == (pe_size + 0xFFF) & ~0xFFF
 
 
-def test_kuser_shared_data(at_entry):
+def test_kuser_shared_data(at_entry, os_profile):
     emu = at_entry()
     S = emu.structs
     K = S.KUSER_SHARED_DATA
     base = 0x7FFE0000
-    assert field(emu, K, base, "NtMajorVersion") == 6 and field(emu, K, base, "NtMinorVersion") == 1
+    assert (field(emu, K, base, "NtMajorVersion"), field(emu, K, base, "NtMinorVersion")) == \
+        WINDOWS_VERSIONS[os_profile.name][:2]
     assert field(emu, K, base, "ImageNumberLow", 2) == 0x14C
     root = emu.read(base + K.offsetof("NtSystemRoot"), 22).decode("utf-16-le")
     assert root == "C:\\Windows\0"
@@ -133,14 +141,14 @@ def test_kuser_shared_data(at_entry):
     assert emu.process.memory.query(base).protect == 0x02
 
 
-def test_eprocess_and_ethread_mirrors(at_entry):
+def test_eprocess_and_ethread_mirrors(at_entry, os_profile):
     emu = at_entry()
     S, p, t, k = emu.structs, emu.process, emu.thread, emu.kernel
     assert field(emu, S.EPROCESS, p.eprocess, "UniqueProcessId") == p.pid
     assert emu.read(p.eprocess + S.EPROCESS.offsetof("ImageFileName"), 15).rstrip(b"\0") == b"hello.exe"
     assert field(emu, S.EPROCESS, p.eprocess, "Peb") == p.peb
     links = p.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
-    head = k.ps_active_process_head
+    head = k.space.ps_active_process_head
     assert emu.read_u32(head) == links and emu.read_u32(links) == head and emu.read_u32(links + 4) == head
     thread_head = p.eprocess + S.EPROCESS.offsetof("ThreadListHead")
     entry = t.ethread + S.ETHREAD.offsetof("ThreadListEntry")
@@ -149,8 +157,7 @@ def test_eprocess_and_ethread_mirrors(at_entry):
     assert field(emu, S.ETHREAD, t.ethread, "Cid.UniqueProcess") == p.pid
     assert field(emu, S.ETHREAD, t.ethread, "Cid.UniqueThread") == t.tid
     assert field(emu, S.ETHREAD, t.ethread, "Tcb.Teb") == t.teb
-    _, by_name, by_ord, _ = read_exports(emu.read, p.ntdll_base)
-    assert field(emu, S.ETHREAD, t.ethread, "StartAddress") == p.ntdll_base + by_ord[by_name["RtlUserThreadStart"]]
+    assert field(emu, S.ETHREAD, t.ethread, "StartAddress") == start_points(emu, p, os_profile)[os_profile.start_thunk[1]]
     assert field(emu, S.ETHREAD, t.ethread, "Win32StartAddress") == emu.entry_point
 
 

@@ -18,7 +18,8 @@ import pytest
 
 from conftest import sample
 from ntboot.api import Emulator
-from real_launchers import cli32_path, distlib_script, t32_path
+from fetch import require
+from real_launchers import distlib_script, t32_path
 
 JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
 JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK = 0x1000
@@ -62,7 +63,7 @@ def test_t32_without_an_appended_archive():
 # -- 2. cli-32.exe alone --------------------------------------------------------------------------------
 
 def test_cli32_without_a_script():
-    r, tree = run(cli32_path())
+    r, tree = run(require("cli-32.exe"))
     assert (r.reason, r.exit_code) == ("exited", 2), r.message
     assert r.stderr == b"Cannot open C:\\app\\cli-32-script.py\r\n"
     assert r.stdout == b""
@@ -70,7 +71,7 @@ def test_cli32_without_a_script():
 
 
 def test_cli32_named_otherwise_looks_for_its_own_script(app):
-    shutil.copy(cli32_path(), app / "other.exe")
+    shutil.copy(require("cli-32.exe"), app / "other.exe")
     r, _ = run(str(app / "other.exe"))
     assert (r.exit_code, r.stderr) == (2, b"Cannot open C:\\app\\other-script.py\r\n")
 
@@ -78,7 +79,7 @@ def test_cli32_named_otherwise_looks_for_its_own_script(app):
 # -- 3. cli-32.exe as NAME.exe beside NAME-script.py -------------------------------------------------------
 
 def _cli_tool(app, shebang: str) -> str:
-    shutil.copy(cli32_path(), app / "tool.exe")
+    shutil.copy(require("cli-32.exe"), app / "tool.exe")
     (app / "tool-script.py").write_bytes(b"#!" + shebang.encode() + b"\r\nprint('never run here')\r\n")
     return str(app / "tool.exe")
 

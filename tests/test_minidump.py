@@ -13,7 +13,7 @@ from ntboot.api import Emulator
 def dump_at(tmp_path, name, at="entry", args=()):
     from ntboot.cli import main
     out = tmp_path / f"{name}.dmp"
-    assert main(["dump", "minidump", sample(name), *args, "--at", at, "-o", str(out)]) == 0
+    assert main(["dump", "minidump", "--at", at, "-o", str(out), sample(name), *args]) == 0
     return MinidumpFile.parse(str(out)), out.read_bytes()
 
 
@@ -56,6 +56,10 @@ def test_minidump_at_exit_of_a_fault_has_the_exception(tmp_path):
     assert record.ExceptionRecord.ExceptionCode_raw == 0xC0000005
     assert record.ExceptionRecord.ExceptionAddress == 0x40268B
     assert record.ThreadId == 260
+    # the access violation's parameters: 1 = a write, at address 0 (`mov dword ptr [eax], 1`, eax = 0)
+    assert record.ExceptionRecord.NumberParameters == 2
+    assert record.ExceptionRecord.ExceptionInformation[:2] == [1, 0]
+    assert record.ExceptionRecord.ExceptionFlags == 0
 
 
 def test_minidump_with_several_threads(tmp_path):

@@ -1,10 +1,10 @@
 """kernel32 and ucrtbase functions that MSVC-built programs need, run by real images built from
-samples/src (sysmisc.c + sysmisc.rc with mingw-w64, ucrt_more.c with zig against the UCRT).  Every
+samples/src (msvcsys.c + msvcsys.rc with mingw-w64, ucrt_more.c with zig against the UCRT).  Every
 expected line follows from the program's source and the functions' documented behaviour (the comments
 say which)."""
 from conftest import run_sample
 
-SYSMISC = [
+MSVCSYS = [
     # SLIST: LIFO, Depth counts the entries; flush hands back the chain; pop of an empty list is NULL
     "slist empty: depth=0 first=NULL",
     "push 1: previous=0 depth=1",
@@ -41,7 +41,7 @@ SYSMISC = [
     "IsWow64Process bad handle: 0 error=6",
     "IsWow64Process bad pointer: 0 error=998",                                    # ERROR_NOACCESS
     "GetNativeSystemInfo: architecture=0 page=4096 granularity=65536",            # PROCESSOR_ARCHITECTURE_INTEL
-    # sysmisc.rc: "hello resource" (14 bytes, windres adds no NUL), 7 RCDATA {1, 2, 3} (three WORDs)
+    # msvcsys.rc: "hello resource" (14 bytes, windres adds no NUL), 7 RCDATA {1, 2, 3} (three WORDs)
     "FindResourceA GREETING: found size=14 data=[hello resource] FreeResource=0",
     "FindResourceW #7: size=6 data=1 2 3",
     "FindResourceA lower case name: found",
@@ -61,7 +61,7 @@ SYSMISC = [
     "Process32First (ANSI) again from the start: 1",
     "threads: this process 2, the child 1",
     "modules: the program first: yes, kernel32 at its handle: yes",
-    "child's first module: 1 sysmisc.exe",
+    "child's first module: 1 msvcsys.exe",
     "snapshot of a missing process: INVALID_HANDLE_VALUE error=87",
     # msvcrt's heap (4 MB reserved) and a HeapCreate(0, 0, 0) heap grow past their first segment
     "5 MB in 16000-byte blocks: malloc ok, HeapAlloc on a growable heap ok, HeapDestroy 1",
@@ -89,17 +89,17 @@ SYSMISC = [
     "bad token handle: 0 error=6",
     "SetConsoleMode with ENABLE_VIRTUAL_TERMINAL_PROCESSING: 0 error=87",   # a Windows 10 flag
     "SetConsoleMode processed + wrap: 1",
-    "VWXYZ",                                   # the 5 cells, as the console stream shows a written row
     "WriteConsoleOutputW: 1 region 0,0-4,0",
+    "read back from the screen buffer: 5 [VWXYZ]",     # the 5 cells, at the buffer's top-left corner
     "EnumProcessModules: 1, the program first: yes, kernel32 listed: yes",
     "EnumProcessModules with room for one: 1, needs more: yes",
-    # a 4-character buffer holds 3 characters and the NUL
-    "GetModuleBaseNameA: sysmisc.exe, GetModuleFileNameExA(kernel32) as GetModuleFileNameA: yes, cut: 3 [sys]",
+    # a 4-character buffer: the first 4 characters, without a NUL (the sample prints at most 4)
+    "GetModuleBaseNameA: msvcsys.exe, GetModuleFileNameExA(kernel32) as GetModuleFileNameA: yes, cut: 4 [msvc]",
     "GetModuleInformation: 1 base=program: yes size>0: yes",
     "RtlGetVersion: 0 6.1.7601 SP1",
     "RtlFirstEntrySList: the entry, depth still 1",
     "IsBadHugeReadPtr readonly: 0, IsBadHugeWritePtr readonly: 1",
-    "Module32First (ANSI): sysmisc.exe",
+    "Module32First (ANSI): msvcsys.exe",
     "Module32Next and Process32Next (ANSI) walk to the end: yes",
     "EnumResourceTypesW: TEXT #10 #16",
     "EnumResourceNamesW TEXT: #42",
@@ -107,8 +107,7 @@ SYSMISC = [
     "ConvertSidToStringSidW: S-1-16-8192",
     "GetModuleBaseNameW: kernel32.dll",
     "GetModuleFileNameExW ends with the program: yes",
-    "abc",
-    "WriteConsoleOutputA: 1 region 0-2 [abc]",
+    "WriteConsoleOutputA: 1 region 0-2 [abc]",       # read back with ReadConsoleOutputCharacterA
     # grey on black (7), then FOREGROUND_RED | FOREGROUND_GREEN | BACKGROUND_BLUE = 0x4 | 0x2 | 0x10
     "SetConsoleTextAttribute: 1 attributes 0x7 -> 0x16, on the input handle: 0 error=6",
 ]
@@ -118,10 +117,10 @@ def _lines(data: bytes) -> list[str]:
     return data.decode().replace("\r\n", "\n").splitlines()
 
 
-def test_sysmisc_kernel32_functions():
-    r = run_sample("sysmisc.exe", environment={"COMPUTERNAME": "BUILDHOST"})
+def test_msvcsys_kernel32_functions():
+    r = run_sample("msvcsys.exe", environment={"COMPUTERNAME": "BUILDHOST"})
     assert (r.reason, r.exit_code) == ("exited", 0), r.message
-    assert _lines(r.stdout) == SYSMISC
+    assert _lines(r.stdout) == MSVCSYS
     assert r.stderr == b""
 
 
@@ -183,7 +182,7 @@ VERINFO = [
     "GetFileVersionInfoSizeW: non-zero handle=0",
     # the size is twice the resource plus 4; "FE2X" follows the resource
     "GetFileVersionInfoW: 1, first WORD (wLength) * 2 + 4 == size: yes, signature after it: FE2X",
-    # VS_FIXEDFILEINFO (52 bytes, signature 0xFEEF04BD) of sysmisc.rc: VFT_APP 1, VOS_NT_WINDOWS32 0x40004
+    # VS_FIXEDFILEINFO (52 bytes, signature 0xFEEF04BD) of msvcsys.rc: VFT_APP 1, VOS_NT_WINDOWS32 0x40004
     "root: 1 len=52 signature=feef04bd file 1.2.3.4 product 5.6.7.8 type=1 os=00040004",
     "translation: 1 len=4 0409 1200",
     # string lengths in characters with the NUL; the key matched case-insensitively (040904b0)
@@ -191,7 +190,7 @@ VERINFO = [
     "FileDescription: 1 len=21 [System odds and ends]",
     "NoSuchKey: 0",
     "GetFileVersionInfoSizeA == W: yes, GetFileVersionInfoA: 1",
-    "ProductName (A): 1 len=8 [sysmisc] inside the block: yes",
+    "ProductName (A): 1 len=8 [msvcsys] inside the block: yes",
     "root (A): 1 len=52 file version MS 00010002",
     "missing file: 0 error=2",                              # ERROR_FILE_NOT_FOUND
     "a program without resources: 0 error=1812",            # ERROR_RESOURCE_DATA_NOT_FOUND
@@ -242,12 +241,12 @@ def test_ucrt_cxx_program_built_with_zig():
 
 
 def test_msvcrt_failed_assert():
-    """mingw-w64's assert() calls msvcrt's _assert: the message on stderr (line 614 of sysmisc.c), then
+    """mingw-w64's assert() calls msvcrt's _assert: the message on stderr (line 624 of msvcsys.c), then
     msvcrt's abort message and exit code 3."""
-    r = run_sample("sysmisc.exe", ["assert"])
+    r = run_sample("msvcsys.exe", ["assert"])
     assert (r.reason, r.exit_code) == ("exited", 3), r.message
     assert _lines(r.stdout) == ["before the assert"]
     assert r.stderr.replace(b"\r\n", b"\n") == (
-        b"Assertion failed: argc == 1, file samples/src/sysmisc.c, line 614\n"
+        b"Assertion failed: argc == 1, file samples/src/msvcsys.c, line 624\n"
         b"\nThis application has requested the Runtime to terminate it in an unusual way.\n"
         b"Please contact the application's support team for more information.\n")

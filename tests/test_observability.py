@@ -119,7 +119,7 @@ def test_untraced_run_installs_nothing():
     emu = Emulator(timeout=60)
     emu.create_process(sample("hello.exe"))
     assert emu.kernel.api_trace is None and emu.kernel.file_write_capture is None
-    assert emu.kernel.slice_hook is None and emu.kernel.slice_interval == 0
+    assert emu.kernel.scheduler.slice_hook is None and emu.kernel.scheduler.slice_interval == 0
     emu.close()
 
 
@@ -153,7 +153,7 @@ def test_without_a_memory_limit_the_hog_gets_what_it_asks():
 def test_max_processes_counts_processes_created():
     emu = Emulator(timeout=60, max_processes=1)
     emu.create_process(sample("hello.exe"))
-    assert emu.kernel._stop is None
+    assert emu.kernel.scheduler.stopped is None
     emu.kernel.create_process("C:\\app\\hello.exe", "hello.exe")
     result = emu.run()
     emu.close()
@@ -208,7 +208,7 @@ def test_run_to_instruction_count_and_structures(emulator):
     emu = emulator()
     emu.create_process(sample("hello.exe"))
     assert emu.run_to("insn:500") is None
-    assert 500 <= emu.kernel.instructions < 520
+    assert 500 <= emu.kernel.scheduler.instructions < 520
     peb = emu.structure("PEB")
     assert peb.ImageBaseAddress == 0x400000
     teb = emu.structure("TEB")
@@ -272,7 +272,7 @@ def test_progress_line_from_the_run_loop(emulator):
     text = status.getvalue()
     assert "\rntboot: " in text and "1/1 processes" in text and " calls" in text
     assert text.endswith("\r\x1b[K")                  # cleared at the end
-    assert emu.kernel.slice_interval > 0
+    assert emu.kernel.scheduler.slice_interval > 0
 
 
 def test_progress_only_on_a_terminal():

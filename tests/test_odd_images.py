@@ -21,6 +21,8 @@ import pecraft as pc
 from ntboot.api import Emulator, ProgramError
 from kernel.rtl.status import STATUS
 
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
+
 K32 = {"kernel32.dll": pc.KERNEL32_BASICS}
 SYSTEM32 = "C:\\Windows\\System32\\"
 
@@ -547,6 +549,7 @@ def test_own_dll_missing_ordinal(tmp_path, missing):
 
 
 # == 9. forwarders ======================================================================================
+@pytest.mark.profiles("win7sp1")          # XP has no KERNELBASE: tests/test_xp.py
 def test_heapalloc_forwarders_from_kernel32_and_kernelbase(tmp_path):
     pe = pc.PE()
     imp = pc.Imports({"kernel32.dll": pc.KERNEL32_BASICS + ["GetProcessHeap", "HeapAlloc"],
@@ -628,7 +631,8 @@ def test_forwarder_chain_between_own_dlls(tmp_path, static_import):
 
 
 # == 10. API sets ========================================================================================
-def test_exit_process_through_an_api_set(tmp_path):
+def api_set_exe(tmp_path):
+    """Imports ExitProcess through the API set api-ms-win-core-processthreads-l1-1-0."""
     pe = pc.PE()
     imp = pc.Imports({"kernel32.dll": ["GetStdHandle", "WriteFile"],
                       "api-ms-win-core-processthreads-l1-1-0.dll": ["ExitProcess"]})
@@ -639,6 +643,12 @@ def test_exit_process_through_an_api_set(tmp_path):
     pe.entry = 0x1000
     path = tmp_path / "apiset.exe"
     pe.write(path)
+    return pe, imp, path
+
+
+@pytest.mark.profiles("win7sp1")          # XP has no API sets: tests/test_xp.py
+def test_exit_process_through_an_api_set(tmp_path):
+    pe, imp, path = api_set_exe(tmp_path)
     with stopped_at_entry(path) as emu:
         assert emu.read_u32(pe.va(imp.slots["ExitProcess"])) == export_va(emu, "kernel32.dll", "ExitProcess")
         loaded = [n.lower() for n, _ in emu.module_orders()["InLoadOrderModuleList"]]
@@ -808,11 +818,20 @@ def test_refused_with_invalid_image_format(tmp_path, mutate, words):
     assert refused(broken(mutate)(tmp_path), words) == STATUS["STATUS_INVALID_IMAGE_FORMAT"]
 
 
-@pytest.mark.parametrize("version", [(3, 10), (4, 0), (5, 1), (6, 1)], ids="{0[0]}.{0[1]}".format)
-def test_subsystem_versions_windows_7_runs(tmp_path, version):
+# the newest subsystem version each Windows runs (BasepIsImageVersionOk): 6.1 on Windows 7, 5.1 on XP
+NEWEST_SUBSYSTEM = {"win7sp1": (6, 1), "xpsp3": (5, 1)}
+
+
+@pytest.mark.parametrize("version", [(3, 10), (4, 0), (5, 1), (6, 0), (6, 1)], ids="{0[0]}.{0[1]}".format)
+def test_subsystem_versions_the_profile_runs(tmp_path, version, os_profile):
+    """Up to its own version Windows runs the image; a newer one XP's CreateProcess refuses as "not a
+    valid Win32 application" (STATUS_INVALID_IMAGE_FORMAT -> ERROR_BAD_EXE_FORMAT)."""
     pe = pc.console_exe("ok\n", 0)
     pe.subsystem_version = version
     path = tmp_path / "ver.exe"
     pe.write(path)
-    r = run(path)
-    assert (r.reason, r.stdout) == ("exited", b"ok\n")
+    if version <= NEWEST_SUBSYSTEM[os_profile.name]:
+        r = run(path)
+        assert (r.reason, r.stdout) == ("exited", b"ok\n")
+    else:
+        assert refused(path, f"needs subsystem version {version[0]}.{version[1]}") == STATUS["STATUS_INVALID_IMAGE_FORMAT"]

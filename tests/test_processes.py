@@ -5,6 +5,9 @@ import io
 
 from conftest import run_sample, sample
 from ntboot.api import Emulator
+import pytest
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 SPAWN_OUTPUT = [
     "argc=3", "argv[0]=[args.exe]", "argv[1]=[one]", "argv[2]=[two three]", "NTBOOT_TEST=(null)",
@@ -46,6 +49,6 @@ def test_every_process_boots_through_the_flow_and_engines_are_released():
         # finished children gave their engines back; the first process keeps its own for inspection
         assert processes[0].machine is not None
         assert all(p.machine is None for p in processes[1:])
-        assert len(emu.kernel._engines) == 1
+        assert len(emu.kernel.space.engines) == 1
     finally:
         emu.close()

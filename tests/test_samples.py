@@ -3,6 +3,8 @@ import pytest
 
 from conftest import run_sample
 
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
+
 
 def test_hello():
     r = run_sample("hello.exe")
@@ -28,7 +30,7 @@ def test_args_without_environment_variable():
     assert r.exit_code == 1
 
 
-def test_pebwalk_lists_and_export_parsing():
+def test_pebwalk_lists_and_export_parsing(os_profile):
     r = run_sample("pebwalk.exe")
     text = r.stdout.decode()
     assert r.exit_code == 0, text
@@ -41,11 +43,18 @@ def test_pebwalk_lists_and_export_parsing():
         elif line.startswith("  ") and current:
             name, base = line.split()
             sections[current].append((name, int(base, 16)))
-    # Windows 7: kernel32 imports KERNELBASE, which is initialized between ntdll and kernel32
-    assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll",
-                                                      "KERNELBASE.dll", "msvcrt.dll"]
+    if os_profile.name == "win7sp1":
+        # Windows 7: kernel32 imports KERNELBASE, which is initialized between ntdll and kernel32
+        assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll",
+                                                          "KERNELBASE.dll", "msvcrt.dll"]
+        assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll", "msvcrt.dll"]
+    else:
+        # XP: no KERNELBASE; kernel32 at 0x7C800000, ntdll at 0x7C900000
+        assert [n for n, _ in sections["load order"]] == ["pebwalk.exe", "ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+        assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "kernel32.dll", "msvcrt.dll"]
+        assert dict(sections["load order"])["kernel32.dll"] == 0x7C800000
+        assert dict(sections["load order"])["ntdll.dll"] == 0x7C900000
     assert sections["memory order"] == sections["load order"]
-    assert [n for n, _ in sections["init order"]] == ["ntdll.dll", "KERNELBASE.dll", "kernel32.dll", "msvcrt.dll"]
     assert sections["load order"][0][1] == 0x400000
     assert "GetProcAddress found" in text and "image base ok" in text
 

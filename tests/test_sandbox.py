@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from kernel.io.manager import IoManager
+from kernel.ke.clock import Clock
 from kernel.nt.file import (DELETE, FILE_CREATE, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                             FILE_OPEN_IF, FILE_OVERWRITE_IF, FILE_WRITE_DATA, GENERIC_WRITE, HostFile,
                             open_file, read_file, write_file)
@@ -35,6 +36,8 @@ NTDLL = b"MZ fake ntdll image"
 
 
 class KernelStub:
+    clock = Clock()
+    processes = ()
     default_current_directory = "C:\\"
     system_directory = "C:\\Windows\\System32"
     windows_directory = "C:\\Windows"
@@ -56,7 +59,7 @@ def box(tmp_path):
     io = IoManager(KernelStub(), str(root), system_files)
     io.mount("C:\\app", str(app), writable=False)
     process = SimpleNamespace(current_directory="C:\\", handles=HandleTable(), console_handles={})
-    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io), process=process)
+    ctx = SimpleNamespace(kernel=SimpleNamespace(io=io, file_write_capture=None), process=process)
     yield SimpleNamespace(tmp=tmp_path, root=root, outside=outside, app=app, io=io, ctx=ctx)
     process.handles.close_all()
 

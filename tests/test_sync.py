@@ -5,6 +5,9 @@ import struct
 import pytest
 
 from conftest import run_sample
+from kernel.ke.clock import Clock
+
+pytestmark = pytest.mark.usefixtures("os_profile")     # under every OS profile (conftest.py)
 
 SYNC_OUTPUT = [
     "cs: recursion count 2, owner is me: yes",
@@ -50,6 +53,7 @@ SYNC_OUTPUT = [
 ]
 
 
+@pytest.mark.profiles("win7sp1")     # sync.exe imports SRW locks and condition variables (Vista): tests/test_xp.py
 def test_sync_objects_and_apcs_print_the_right_results_deterministically():
     first = run_sample("sync.exe")
     assert (first.reason, first.exit_code) == ("exited", 0), first.message
@@ -85,29 +89,35 @@ class FakeThread:
         self.user_apcs = []
 
 
-class FakeKernel:
-    """Just what the objects call back: signal / wake_waiters / timers / the clock."""
+class FakeScheduler:
+    """Just what the objects call back: signal / timers / user APCs."""
 
-    def __init__(self):
+    def __init__(self, kernel):
+        self.kernel = kernel
         self.signalled = []
         self.timers = []
-        self.clock = 1000
         self.apcs = []
 
     def signal(self, obj):
         obj.signaled = True
         self.signalled.append(obj)
 
-    def system_time(self):
-        return self.clock
-
     def fire_due_timers(self):
         from kernel.ke.sync_objects import fire_due_timers
-        fire_due_timers(self)
+        fire_due_timers(self.kernel)
 
     def queue_user_apc(self, thread, routine, context, arg1, arg2, source=None):
         self.apcs.append((thread.tid, routine, context, arg1, arg2))
         return ("apc",)
+
+
+class FakeKernel:
+    """The components the objects reach: the scheduler and the clock."""
+
+    def __init__(self):
+        self.clock = Clock()
+        self.clock.now = 1000
+        self.scheduler = FakeScheduler(self)
 
 
 def test_mutant_recursion_release_and_abandonment():
@@ -163,24 +173,24 @@ def test_timer_fires_in_order_rearms_periodically_and_queues_one_apc_at_a_time()
     once = KTimer(kernel, NotificationTimer)
     periodic.set(kernel, 1000 + 50_000, 10, (setter, 0x401000, 0x1234))
     once.set(kernel, 1000 + 50_000, 0, None)
-    assert kernel.timers == [periodic, once] and not kernel.signalled
-    kernel.clock += 50_000
-    kernel.fire_due_timers()
-    assert kernel.signalled == [periodic, once]                      # same due time: in the order set
-    assert once.due is None and once not in kernel.timers
-    assert periodic.due == kernel.clock + 100_000                    # 10 ms later
-    assert kernel.apcs == [(7, 0x401000, 0x1234, kernel.clock & 0xFFFFFFFF, kernel.clock >> 32)]
-    kernel.clock += 100_000
-    kernel.fire_due_timers()
-    assert len(kernel.apcs) == 1                                     # the first one has not run yet
+    assert kernel.scheduler.timers == [periodic, once] and not kernel.scheduler.signalled
+    kernel.clock.advance(50_000)
+    kernel.scheduler.fire_due_timers()
+    assert kernel.scheduler.signalled == [periodic, once]                      # same due time: in the order set
+    assert once.due is None and once not in kernel.scheduler.timers
+    assert periodic.due == kernel.clock.now + 100_000                    # 10 ms later
+    assert kernel.scheduler.apcs == [(7, 0x401000, 0x1234, kernel.clock.now & 0xFFFFFFFF, kernel.clock.now >> 32)]
+    kernel.clock.advance(100_000)
+    kernel.scheduler.fire_due_timers()
+    assert len(kernel.scheduler.apcs) == 1                                     # the first one has not run yet
     periodic.on_apc_delivered()
-    kernel.clock += 100_000
-    kernel.fire_due_timers()
-    assert len(kernel.apcs) == 2
+    kernel.clock.advance(100_000)
+    kernel.scheduler.fire_due_timers()
+    assert len(kernel.scheduler.apcs) == 2
     setter.state = "terminated"                                      # its thread ended: cancelled
-    kernel.clock += 100_000
-    kernel.fire_due_timers()
-    assert periodic.due is None and not kernel.timers
+    kernel.clock.advance(100_000)
+    kernel.scheduler.fire_due_timers()
+    assert periodic.due is None and not kernel.scheduler.timers
 
 
 @pytest.mark.parametrize("name,expected", [

@@ -425,7 +425,7 @@ def test_cli_imports(capsys):
 def test_readme_dll_table_is_generated_from_the_code():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
-    assert dll_count.block_of(readme) == dll_count.table(), \
+    assert dll_count.block_of(readme) == dll_count.tables(), \
         "README.md's table of DLLs is stale: run `python -m kernel.dlls.count --update README.md`"
 
 
@@ -434,18 +434,52 @@ def test_count_script_prints_the_table():
     with redirect_stdout(out):
         assert dll_count.main([]) == 0
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("| DLL | handlers | forwarders | data exports |")
-    row = next(line for line in lines if line.startswith("| user32.dll |"))
+    assert lines[0] == "**Windows 7 SP1 x86 (6.1.7601)** (`--profile win7sp1`):"
+    assert lines[2].startswith("| DLL | handlers | forwarders | data exports |")
     # USER32.dll's exports: mingw-w64's list (1023) less the names the SDK headers date after
-    # Windows 7 (59) / after XP (104)
-    assert [c.strip() for c in row.split("|")[5:7]] == ["964", "919"]
+    # Windows 7 (59) / after XP (104); each profile's table shows its own count
+    xp_at = lines.index("**Windows XP SP3 x86 (5.1.2600)** (`--profile xpsp3`):")
+    win7_row = next(line for line in lines[:xp_at] if line.startswith("| user32.dll |"))
+    xp_row = next(line for line in lines[xp_at:] if line.startswith("| user32.dll |"))
+    assert win7_row.split("|")[5].strip() == "964"
+    assert xp_row.split("|")[5].strip() == "919"
 
 
-def test_system_dll_images_do_not_overlap():
+def test_count_script_reports_per_profile():
+    """XP's table: no KERNELBASE; kernel32 has the error-handling functions itself and forwards none
+    to KERNELBASE; the Vista functions (SRW locks, FLS ...) are not counted; XP's service table."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert dll_count.main(["--profile", "xpsp3"]) == 0
+    text = out.getvalue()
+    assert "KERNELBASE" not in text
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:6]]
+            for line in text.splitlines() if line.startswith("| ") and "DLL" not in line}
+    win7 = {r[0]: r[1:] for r in dll_count.rows()}
+    from kernel.dlls.kernel32 import errhandlingapi
+    from kernel.profiles import get_profile
+    absent = get_profile("xpsp3").absent_exports["kernel32.dll"]
+    own = {n for n, o in vars(errhandlingapi).items() if hasattr(o, "__hle__")}    # KERNELBASE's on Windows 7
+    from kernel.dlls.export_lists import load_export_list
+    xp_list = load_export_list("kernel32", "xpsp3")          # what XP's kernel32 exports at all
+    expected = {n for n in win7_kernel32_handlers() | own if not n.startswith(".") and n in xp_list} - absent
+    assert int(rows["kernel32.dll"][0]) == len(expected) and "GetErrorMode" in own and "SetErrorMode" in expected
+    assert int(rows["kernel32.dll"][1]) < win7["kernel32.dll"][1]
+    assert "284 system services of Windows XP SP3 x86 (5.1.2600)" in text
+
+
+def win7_kernel32_handlers():
+    from kernel.dlls import system_dlls
+    from kernel.profiles import get_profile
+    return set(system_dlls(get_profile("win7sp1"))["kernel32.dll"].handlers())
+
+
+@pytest.mark.parametrize("profile_name", ["win7sp1", "xpsp3"])
+def test_system_dll_images_do_not_overlap(profile_name):
     from kernel.dlls import system_dlls
     from kernel.hle.synth import synthesize
     from kernel.profiles import get_profile
-    profile = get_profile()
+    profile = get_profile(profile_name)
     ranges = sorted((spec.base, spec.base + synthesize(spec, profile).size_of_image, name)
                     for name, spec in system_dlls(profile).items())
     for (b1, e1, n1), (b2, e2, n2) in zip(ranges, ranges[1:]):

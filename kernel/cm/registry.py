@@ -331,9 +331,9 @@ def decode_value(type_: int, data: bytes):
 
 def registry_of(kernel) -> Registry:
     """The kernel's registry, built on first use."""
-    reg = getattr(kernel, "_registry", None)
+    reg = kernel._registry
     if reg is None:
-        reg = kernel._registry = Registry(kernel.system_time)
+        reg = kernel._registry = Registry(kernel.clock.system_time)
         populate(reg, kernel)
     return reg
 
@@ -367,23 +367,32 @@ def populate(reg: Registry, kernel) -> None:
     reg.set("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run")
     reg.set("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall")
     reg.set(nt, {
-        "CurrentVersion": version, "CurrentBuild": str(profile.build), "CurrentBuildNumber": str(profile.build),
+        "CurrentVersion": version, "CurrentBuild": profile.current_build or str(profile.build), "CurrentBuildNumber": str(profile.build),
         "CSDVersion": profile.csd_version, "CSDBuildNumber": profile.csd_build,
         "ProductName": profile.product_name,
-        "EditionID": profile.edition_id, "InstallationType": "Client",
         "CurrentType": "Multiprocessor Free" if profile.number_of_processors > 1 else "Uniprocessor Free",
         "BuildLab": profile.build_lab,
         "SystemRoot": windir, "PathName": windir, "SoftwareType": "System",
         "RegisteredOwner": env.get("USERNAME", "user"), "RegisteredOrganization": "",
         "ProductId": "00371-OEM-8992671-00524", "InstallDate": 1293840000,
     })
+    # values a newer Windows added (XP has neither EditionID nor InstallationType)
+    reg.set(nt, {name: value for name, value in (("EditionID", profile.edition_id),
+                                                 ("InstallationType", profile.installation_type)) if value})
     reg.set(nt + "\\Image File Execution Options")
     reg.set(nt + "\\Fonts")
-    reg.set(nt + "\\ProfileList\\" + USER_SID, {
-        "ProfileImagePath": ("REG_EXPAND_SZ", env.get("USERPROFILE", "C:\\Users\\user")),
-    })
-    reg.set(nt + "\\ProfileList", {"ProfilesDirectory": ("REG_EXPAND_SZ", "%SystemDrive%\\Users"),
-                                   "ProgramData": ("REG_EXPAND_SZ", "%SystemDrive%\\ProgramData")})
+    folders = profile.folders
+    home = env.get("USERPROFILE", folders.user_profile("user"))
+    reg.set(nt + "\\ProfileList\\" + USER_SID, {"ProfileImagePath": ("REG_EXPAND_SZ", home)})
+    profiles_dir = "%SystemDrive%" + folders.profiles.removeprefix("C:")
+    if folders.local_appdata_variable:          # Vista and later: C:\Users, C:\ProgramData
+        reg.set(nt + "\\ProfileList", {"ProfilesDirectory": ("REG_EXPAND_SZ", profiles_dir),
+                                       "ProgramData": ("REG_EXPAND_SZ", "%SystemDrive%" +
+                                                       folders.all_users.removeprefix("C:"))})
+    else:                                       # XP: the folder names below C:\Documents and Settings
+        reg.set(nt + "\\ProfileList", {"ProfilesDirectory": ("REG_EXPAND_SZ", profiles_dir),
+                                       "AllUsersProfile": folders.all_users.rsplit("\\", 1)[-1],
+                                       "DefaultUserProfile": "Default User"})
     reg.set("HKLM\\SOFTWARE\\Policies")
     # SYSTEM: ControlSet001, and CurrentControlSet as the link to it
     cs = "HKLM\\SYSTEM\\ControlSet001"
@@ -419,9 +428,8 @@ def populate(reg: Registry, kernel) -> None:
     user = "HKCU"
     reg.set("HKU\\.DEFAULT\\Software")
     reg.set(user + "\\Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders", {
-        "AppData": env.get("APPDATA", ""), "Local AppData": env.get("LOCALAPPDATA", ""),
-        "Personal": env.get("USERPROFILE", "C:\\Users\\user") + "\\Documents",
-        "Desktop": env.get("USERPROFILE", "C:\\Users\\user") + "\\Desktop"})
+        "AppData": env.get("APPDATA", ""), "Local AppData": env.get("LOCALAPPDATA", f"{home}\\{folders.local}"),
+        "Personal": f"{home}\\{folders.documents}", "Desktop": f"{home}\\{folders.desktop}"})
     reg.set(user + "\\Software\\Microsoft\\Windows\\CurrentVersion\\Run")
     reg.set(user + "\\Software\\Classes")
     reg.set(user + "\\Software\\Policies")
@@ -432,8 +440,8 @@ def populate(reg: Registry, kernel) -> None:
     reg.set(user + "\\Control Panel\\Desktop")
     reg.set(user + "\\Console")
     reg.set(user + "\\Environment", {
-        "TEMP": ("REG_EXPAND_SZ", "%USERPROFILE%\\AppData\\Local\\Temp"),
-        "TMP": ("REG_EXPAND_SZ", "%USERPROFILE%\\AppData\\Local\\Temp")})
+        "TEMP": ("REG_EXPAND_SZ", f"%USERPROFILE%\\{folders.temp}"),
+        "TMP": ("REG_EXPAND_SZ", f"%USERPROFILE%\\{folders.temp}")})
     reg.set(user + "\\Volatile Environment", {
         name: env[name] for name in ("APPDATA", "HOMEDRIVE", "HOMEPATH", "LOCALAPPDATA", "USERNAME", "USERPROFILE")
         if name in env})

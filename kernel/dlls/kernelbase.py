@@ -14,5 +14,6 @@ DLL = DllSpec(
     base=0x75D10000,
     modules=OWN,
     forwarders={name: f"kernel32.{name}" for name in
-                list(kernel32.DLL.handlers()) + list(kernel32.FORWARDERS) if name not in _own_names},
+                list(kernel32.DLL.handlers()) + list(kernel32.FORWARDERS)
+                if name not in _own_names and not name.startswith(".")},
 )

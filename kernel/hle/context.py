@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import struct
 
+from emu.cpu import REG_ESP
+
 from kernel.structs.guestmem import field_location
 
 
@@ -17,12 +19,13 @@ class ApiContext:
         self.process = process
         self.thread = None
         self.machine = process.machine
-        self.uc = process.machine.uc
         # guest memory access is the machine's own
         self.read = self.machine.read
         self.write = self.machine.write
         self.read_u32 = self.machine.read_u32
         self.write_u32 = self.machine.write_u32
+        self.read_u16 = self.machine.read_u16
+        self.write_u16 = self.machine.write_u16
         S = process.structs
         self._last_error_off = field_location(S.TEB, "LastErrorValue")[0]
         self._last_status_off = field_location(S.TEB, "LastStatusValue")[0]
@@ -36,19 +39,13 @@ class ApiContext:
         return self.process.ldr
 
     # -- memory ------------------------------------------------------------------------------------
-    def read_u16(self, addr: int) -> int:
-        return struct.unpack("<H", self.uc.mem_read(addr, 2))[0]
-
-    def write_u16(self, addr: int, value: int) -> None:
-        self.uc.mem_write(addr, struct.pack("<H", value & 0xFFFF))
-
     def read_cstr(self, addr: int, limit: int = 1 << 20) -> bytes:
         """A NUL-terminated byte string."""
         out = bytearray()
-        uc = self.uc
+        read = self.read
         while len(out) < limit:
             n = 256 - (addr + len(out)) % 256
-            chunk = bytes(uc.mem_read(addr + len(out), n))
+            chunk = read(addr + len(out), n)
             z = chunk.find(b"\0")
             if z >= 0:
                 out += chunk[:z]
@@ -59,10 +56,10 @@ class ApiContext:
     def read_wcstr(self, addr: int, limit: int = 1 << 20) -> bytes:
         """A NUL-terminated UTF-16LE string, as raw bytes without the terminator."""
         out = bytearray()
-        uc = self.uc
+        read = self.read
         while len(out) < limit:
             n = 256 - (addr + len(out)) % 256
-            chunk = bytes(uc.mem_read(addr + len(out), n))
+            chunk = read(addr + len(out), n)
             for i in range(0, len(chunk) - 1, 2):
                 if chunk[i] == 0 and chunk[i + 1] == 0:
                     out += chunk[:i]
@@ -101,6 +98,4 @@ class ApiContext:
 
     def caller(self) -> int:
         """The return address of the call being handled (valid at entry of a stub handler)."""
-        return self.read_u32(self.uc.reg_read(self._ESP))
-
-    from unicorn.x86_const import UC_X86_REG_ESP as _ESP
+        return self.read_u32(self.machine.reg32(REG_ESP))

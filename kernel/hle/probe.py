@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from kernel.rtl.status import NtError
 
@@ -21,6 +21,6 @@ def probe(func):
     def guarded(ctx, *args):
         try:
             return func(ctx, *args)
-        except UcError:
+        except MemoryFault:
             raise NtError("STATUS_ACCESS_VIOLATION", f"{func.__name__}: the guest passed a bad pointer") from None
     return guarded

@@ -73,7 +73,10 @@ class DataExport:
 
 @dataclass
 class DllSpec:
-    """An emulated system DLL: its name, base, handlers, forwarders, data and hand-written code."""
+    """An emulated system DLL: its name, base, handlers, forwarders, data and hand-written code.
+
+    The modules declare a template; `kernel.dlls.system_dlls(profile)` makes the profile's own copy
+    (its base, forwarders, imports and absent exports), so several profiles coexist in one process."""
     name: str                                   # "kernel32.dll"
     base: int
     modules: list = field(default_factory=list)  # Python modules whose @export functions it holds
@@ -84,6 +87,10 @@ class DllSpec:
     syscalls: bool = False                       # ntdll: Nt*/Zw* exports are system-call stubs
     imports: dict = field(default_factory=dict)  # DLL name -> [function names] it imports (real import directory)
     ordinals: dict = field(default_factory=dict)  # export name -> the real DLL's fixed ordinal (others: assigned)
+    absent: frozenset = frozenset()              # names this profile's DLL does not export (a newer Windows' functions)
+    # the class of the DLL's per-process state, state(process, base): made when a process maps the
+    # DLL, dropped when the view is unmapped or the process ends (EProcess.dll_state)
+    state: object = None
 
     def handlers(self) -> dict[str, ApiSpec]:
         out = {}
@@ -93,7 +100,8 @@ class DllSpec:
                 populate()
             for obj in vars(module).values():
                 spec = getattr(obj, "__hle__", None)
-                if spec is not None and getattr(obj, "__module__", None) == module.__name__:
+                if spec is not None and getattr(obj, "__module__", None) == module.__name__ \
+                        and spec.name not in self.absent:
                     spec.dll = self.name
                     if spec.name in out:
                         raise ValueError(f"{self.name}!{spec.name} is implemented twice")

@@ -106,7 +106,7 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
     for name, api in sorted(handlers.items()):
         stub_entries.append((name, api))
     for name, info in sorted(known.items()):
-        if name in handlers or name in forwarders or name in data_names:
+        if name in handlers or name in forwarders or name in data_names or name in spec.absent:
             continue
         if spec.syscalls and (name in syscall_names or (name.startswith("Zw") and "Nt" + name[2:] in syscall_names)):
             continue

@@ -23,7 +23,7 @@ def console_kind(process, handle: int) -> str | None:
 def console_write(kernel, process, kind: str, data: bytes) -> None:
     target = process.stderr if kind == "error" else process.stdout
     target += data
-    if not getattr(process, "console_attached", True):
+    if not process.console_attached:
         return                      # a detached process has no console: its writes go nowhere
     shared = kernel.console_stderr if kind == "error" else kernel.console_stdout
     shared += data

@@ -57,9 +57,7 @@ FILE_DELETE_ON_CLOSE = 0x1000
 FILE_SUPERSEDED, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN = 0, 1, 2, 3
 
 FILETIME_UNIX_EPOCH = 116444736000000000       # 1970-01-01 in 100 ns units since 1601
-SYSTEM_FILE_TIME = 129347064000000000          # 2010-11-20 12:00 UTC: Windows 7 SP1's files
 VOLUME_SERIAL_NUMBER = 0x5A7E0C01
-VOLUME_CREATION_TIME = SYSTEM_FILE_TIME
 CLUSTER_SIZE = 4096
 SECTOR_SIZE = 512
 INVALID_NAME_CHARACTERS = '<>:"/\\|?*'
@@ -290,10 +288,13 @@ class IoManager:
         return Node(canonical if parts else guest, mount, host_path=os.path.realpath(host),
                     is_dir=os.path.isdir(host))
 
-    def guest_path_of_host(self, host_path: str) -> str | None:
+    def guest_path_of_host(self, host_path: str, writable: bool = False) -> str | None:
+        """Where the guest sees a host path (None: nowhere); `writable`: only through a writable mount."""
         real = os.path.realpath(host_path)
         best = None
         for m in self.mounts:
+            if writable and not m.writable:
+                continue
             if m.host and (real == m.host or real.startswith(m.host + os.sep)):
                 if best is None or len(m.host) > len(best.host):
                     best = m
@@ -345,15 +346,19 @@ class IoManager:
 
 
     # -- the clock and the processes the file system must know of -------------------------------------
+    @property
+    def system_file_time(self) -> int:
+        """The time the installation's own files (and the volume) carry: the profile's."""
+        return self.kernel.profile.system_file_time
+
     def now(self) -> int:
-        clock = getattr(self.kernel, "system_time", None)
-        return clock() if clock is not None else SYSTEM_FILE_TIME
+        return self.kernel.clock.system_time()
 
     def _current_directories(self) -> list[str]:
         """The current directory of every live process: each holds it open without FILE_SHARE_DELETE."""
         out = []
-        for p in getattr(self.kernel, "processes", ()):
-            if getattr(p, "alive", False):
+        for p in self.kernel.processes:
+            if p.alive:
                 out.append(paths.normalize(p.current_directory).upper())
         return out
 
@@ -371,6 +376,42 @@ class IoManager:
                 os.mkdir(host)
             elif not os.path.isdir(host) or not _inside(mount, host):
                 return
+
+    def provide_folders(self, folders, side_host: str | None) -> None:
+        """Folders every Windows 7 has (the user profile, ProgramData ...).  With `side_host` None
+        they are created in the sandbox root (a folder of ntboot's own).  Otherwise the root is the
+        user's, and ntboot adds nothing to it: each folder the root lacks is mounted, writable,
+        from `side_host` (from its first missing component down), so the guest finds it and what
+        it writes there stays out of the user's folder."""
+        if side_host is None:
+            for folder in folders:
+                try:
+                    self.ensure_folder(folder)
+                except (OSError, NtError):
+                    pass
+            return
+        side_host = os.path.realpath(side_host)
+        for folder in folders:
+            guest = paths.normalize(folder)
+            mount, parts = self._mount_for(guest)
+            if mount.host is None or not mount.writable:
+                continue
+            if mount.host == side_host or mount.host.startswith(side_host + os.sep):
+                try:
+                    self.ensure_folder(guest)
+                except (OSError, NtError):
+                    pass
+                continue
+            host = mount.host
+            for i, part in enumerate(parts):
+                match = _match_case_insensitive(host, part)
+                if match is None or not os.path.isdir(os.path.join(host, match)):
+                    prefix = mount.guest.rstrip("\\") + "\\" + "\\".join(parts[:i + 1])
+                    side = os.path.join(side_host, *[p for p in prefix[3:].split("\\") if p])
+                    os.makedirs(os.path.join(side, *parts[i + 1:]), exist_ok=True)
+                    self.mount(prefix, side, True)
+                    break
+                host = os.path.join(host, match)
 
     # -- opening and creating (NtCreateFile) -----------------------------------------------------------
     def create(self, path: str, current_directory: str, access: int, disposition: int, options: int,
@@ -587,11 +628,12 @@ class IoManager:
     def query(self, node: Node) -> FileInfo:
         if node.host_path is None:
             if node.is_dir:
-                return FileInfo(FILE_ATTRIBUTE_DIRECTORY, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME,
-                                SYSTEM_FILE_TIME, 0, 0, _stable_index(node.guest_path), 1, True)
+                t = self.system_file_time
+                return FileInfo(FILE_ATTRIBUTE_DIRECTORY, t, t, t, t, 0, 0, _stable_index(node.guest_path), 1, True)
             size = len(node.read_bytes())
-            return FileInfo(FILE_ATTRIBUTE_ARCHIVE, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME, SYSTEM_FILE_TIME,
-                            SYSTEM_FILE_TIME, size, _allocation(size), _stable_index(node.guest_path), 1, False)
+            t = self.system_file_time
+            return FileInfo(FILE_ATTRIBUTE_ARCHIVE, t, t, t, t, size, _allocation(size),
+                            _stable_index(node.guest_path), 1, False)
         try:
             st = os.stat(node.host_path)
         except OSError:

@@ -15,6 +15,7 @@ import struct
 
 from emu.context import CONTEXT_EXTENDED_REGISTERS, CONTEXT_FLOATING_POINT, CONTEXT_FULL, CONTEXT_SIZE, capture
 
+from kernel.ke.exception import stack_room
 from kernel.ke.wait import STATUS_USER_APC
 
 
@@ -30,7 +31,7 @@ class UserApc(tuple):
 
 
 class ApcMixin:
-    """The Kernel's user-APC operations (mixed into kernel.system.Kernel)."""
+    """The Kernel's user-APC operations (mixed into kernel.ke.scheduler.Scheduler)."""
 
     def queue_user_apc(self, thread, routine: int, context: int, arg1: int, arg2: int, *, source=None):
         """KeInsertQueueApc for user mode.  Returns the queued APC, or None when the thread has ended.
@@ -51,12 +52,12 @@ class ApcMixin:
             return eip
         process = thread.process
         m = process.machine
-        context = capture(m.uc, CONTEXT_FULL | CONTEXT_FLOATING_POINT | CONTEXT_EXTENDED_REGISTERS)
+        context = capture(m, CONTEXT_FULL | CONTEXT_FLOATING_POINT | CONTEXT_EXTENDED_REGISTERS)
         struct.pack_into("<I", context, 0xB8, eip)
         esp = m.reg("esp")
         ctx_addr = (esp & ~3) - CONTEXT_SIZE
         frame = ctx_addr - 16
-        if not self._stack_room(process, thread, frame, esp - frame):
+        if not stack_room(process, thread, frame, esp - frame):
             return eip                   # no room for the frame: the APCs stay queued
         apc = thread.user_apcs.popleft()
         if apc.__class__ is UserApc and apc.source is not None:
@@ -65,7 +66,7 @@ class ApcMixin:
         m.write(frame, struct.pack("<IIII", *apc))
         m.set_reg("esp", frame)
         thread.apc_returns.append((esp, eip))
-        return self.export_address(process, "ntdll.dll", "KiUserApcDispatcher")
+        return self.kernel.export_address(process, "ntdll.dll", "KiUserApcDispatcher")
 
     def continue_after_apc(self, thread, context: bytes) -> int | None:
         """NtContinue just loaded `context`.  When it is where an APC interrupted the thread (the

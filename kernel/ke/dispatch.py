@@ -22,13 +22,14 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from unicorn import x86_const as X
-
+from emu import x87
+from emu.cpu import REG_EAX, REG_EDX, REG_ESP
 
 from kernel.hle import types as T
 from kernel.hle.registry import ApiSpec
 from kernel.hle.synth import Unimplemented
-from kernel.rtl.status import NtError, dos_error
+from kernel.rtl.status import STATUS, NtError, dos_error
+from emu.status import MemoryFault
 
 THREAD_SLICE = 200_000          # instructions per slice while more than one thread is runnable
 
@@ -142,9 +143,9 @@ class Dispatcher:
 
     def __init__(self, kernel, process):
         self.kernel = kernel
+        self.scheduler = kernel.scheduler
         self.process = process
         self.machine = process.machine
-        self.uc = process.machine.uc
         self.ctx = process.api_context
         self.stubs: dict[int, _Entry | Unimplemented] = {}
         self.services: dict[int, _Entry] = {}
@@ -190,7 +191,7 @@ class Dispatcher:
                 if callback(address) is SKIP_HANDLER:
                     return
         if entry.__class__ is _Entry:
-            esp = self.machine.reg32(X.UC_X86_REG_ESP)
+            esp = self.machine.reg32(REG_ESP)
             self._call(entry, esp + 4, esp, entry.return_eip)
         elif isinstance(entry, Unimplemented):
             self._unsupported(entry, address)
@@ -205,28 +206,28 @@ class Dispatcher:
 
     def _dispatch_system_service(self, machine) -> None:
         m = self.machine
-        number = m.reg32(X.UC_X86_REG_EAX)
-        user_esp = m.reg32(X.UC_X86_REG_EDX)
+        number = m.reg32(REG_EAX)
+        user_esp = m.reg32(REG_EDX)
         entry = self.services.get(number)
-        thread = self.kernel.current_thread
+        thread = self.scheduler.current_thread
         thread.last_services.append(number)
         if len(thread.last_services) > 32:
             del thread.last_services[:16]
         if entry is None:
             name = self.kernel.service_names.get(number, f"service {number:#x}")
             if not self.kernel.options.lenient:
-                self.kernel.stop_run("unsupported API",
-                                     f"system service ntdll!{name} ({number:#x}) is not implemented; "
-                                     f"called from {self.kernel.describe_address(self.process, machine.read_u32(user_esp + 4))}")
+                self.scheduler.stop_run("unsupported API",
+                                        f"system service ntdll!{name} ({number:#x}) is not implemented; "
+                                        f"called from {self.process.describe_address(machine.read_u32(user_esp + 4))}")
                 return
             entry = self.services[number] = self._lenient_service(number, name)
         # arguments after the two return addresses (stub -> KiFastSystemCall, caller -> stub)
-        self._call(entry, user_esp + 8, m.reg32(X.UC_X86_REG_ESP), self.sysret_eip)
+        self._call(entry, user_esp + 8, m.reg32(REG_ESP), self.sysret_eip)
 
     def _call(self, entry: _Entry, args_at: int, entry_esp: int, return_eip: int) -> None:
         machine = self.machine
         if entry.nbytes:
-            args = list(struct.unpack(entry.fmt, machine.uc.mem_read(args_at, entry.nbytes)))
+            args = list(struct.unpack(entry.fmt, machine.read(args_at, entry.nbytes)))
             for i, kind in entry.decoders:
                 if args[i]:
                     args[i] = self.ctx.read_str(args[i]) if kind == "str" else self.ctx.read_wstr(args[i])
@@ -251,23 +252,24 @@ class Dispatcher:
                     result = stop.value
                 else:
                     frame = GenFrame(result, entry, return_eip, entry_esp, entry.api.restype, on_result=done)
-                    self.kernel.current_thread.frames.append(frame)
+                    self.scheduler.current_thread.frames.append(frame)
                     self._begin_guest_call(frame, call)
                     return
         except UnsupportedApi as e:
-            self.kernel.stop_run("unsupported API", str(e))
+            self.scheduler.stop_run("unsupported API", str(e))
             return
         except NtError as e:
             # a failed Nt service returns its status; a failed Win32 API sets the last error
-            # (as BaseSetLastNTError does) and returns 0
+            # (as BaseSetLastNTError does) and returns 0.  A bad guest pointer is one too
+            # (MemoryFault: STATUS_ACCESS_VIOLATION, ERROR_NOACCESS), as the probes of Windows make it
             if entry.api.restype is T.NTSTATUS:
                 result = e.status
             else:
                 self.ctx.set_last_error(dos_error(e.status))
                 result = 0
-        if kernel.reschedule:
+        if self.scheduler.reschedule:
             machine.stop()
-            thread = kernel.current_thread
+            thread = self.scheduler.current_thread
             if thread.request is None and thread.state != "terminated":
                 # continue after the call when the thread runs again, not at the trap
                 thread.request = Request("return", eip=return_eip)
@@ -277,25 +279,25 @@ class Dispatcher:
 
     def _set_result(self, returns: str, result) -> None:
         if returns == "eax":
-            self.machine.set_reg32(X.UC_X86_REG_EAX, result or 0)
+            self.machine.set_reg32(REG_EAX, result or 0)
         elif returns == "edx:eax":
             result = (result or 0) & 0xFFFFFFFFFFFFFFFF
-            self.machine.set_reg32(X.UC_X86_REG_EAX, result & 0xFFFFFFFF)
-            self.machine.set_reg32(X.UC_X86_REG_EDX, result >> 32)
+            self.machine.set_reg32(REG_EAX, result & 0xFFFFFFFF)
+            self.machine.set_reg32(REG_EDX, result >> 32)
         elif returns == "st0":
-            self.kernel.set_st0(self.machine, float(result or 0.0))
+            x87.push(self.machine, float(result or 0.0))      # a double returns in ST0
 
     def _unsupported(self, api: Unimplemented, address: int) -> None:
-        esp = self.uc.reg_read(X.UC_X86_REG_ESP)
+        esp = self.machine.reg32(REG_ESP)
         if self.kernel.options.lenient:
             # from now on this stub has a handler: returns 0, ERROR_CALL_NOT_IMPLEMENTED (see _lenient_stub)
             entry = self.stubs[address] = self._lenient_stub(api, address)
             self._call(entry, esp + 4, esp, entry.return_eip)
             return
         caller = self.machine.read_u32(esp)
-        self.kernel.stop_run("unsupported API",
-                             f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
-                             f"{self.kernel.describe_address(self.process, caller)}")
+        self.scheduler.stop_run("unsupported API",
+                                f"{api.dll.removesuffix('.dll')}!{api.name} is not implemented; called from "
+                                f"{self.process.describe_address(caller)}")
 
     # -- --lenient: unimplemented exports and services return instead of stopping the run -------------
     def _lenient_stub(self, api: Unimplemented, address: int) -> _Entry:
@@ -323,7 +325,7 @@ class Dispatcher:
         kernel = self.kernel
 
         def not_implemented(ctx, *args):
-            caller = ctx.read_u32(ctx.uc.reg_read(X.UC_X86_REG_EDX) + 4)
+            caller = ctx.read_u32(ctx.machine.reg32(REG_EDX) + 4)
             kernel_note_not_implemented(kernel, ctx.process, f"system service ntdll!{name} ({number:#x})", caller,
                                         "returned STATUS_NOT_IMPLEMENTED")
             return STATUS_NOT_IMPLEMENTED
@@ -334,7 +336,7 @@ class Dispatcher:
     # -- guest calls ------------------------------------------------------------------------------
     def _begin_guest_call(self, frame: GenFrame, call: GuestCall) -> None:
         if isinstance(call, ResumeContext):
-            thread = self.kernel.current_thread
+            thread = self.scheduler.current_thread
             new_esp = struct.unpack_from("<I", call.context, 0xC4)[0]
             keep = []
             for f in thread.frames:
@@ -347,31 +349,37 @@ class Dispatcher:
                         rec.monitor.abandon(rec)
             thread.frames = keep
             thread.request = Request("context", data=call.context)
-            self.kernel.reschedule = True
+            self.scheduler.reschedule = True
             self.machine.stop()
             return
         if not hasattr(call, "address"):
             raise TypeError(f"{frame.api.name} yielded {call!r}, not a GuestCall")
         frame.current = call
-        thread = self.kernel.current_thread
+        thread = self.scheduler.current_thread
         thread.request = Request("call", data=(frame, call))
         self.machine.stop()
 
-    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int:
-        """In the run loop: push the call's frame on the guest stack; returns the EIP to run."""
+    def start_guest_call(self, thread, frame: GenFrame, call: GuestCall) -> int | None:
+        """In the run loop: push the call's frame on the guest stack; returns the EIP to run, or None
+        when the stack cannot take it (the process then ends with STATUS_ACCESS_VIOLATION)."""
         m = self.machine
         esp = m.reg("esp")
         frame.call_esp = esp
         frame.saved_regs = None
-        if getattr(call, "regs", None):
+        if getattr(call, "regs", None):     # the loader's calls have none
             frame.saved_regs = {r: m.reg(r) for r in ("ebx", "esi", "edi", "ebp")}
             for r, v in call.regs.items():
                 m.set_reg(r, v)
-        for arg in reversed(call.args):
-            esp -= 4
-            m.write_u32(esp, arg)
-        esp -= 4
-        m.write_u32(esp, self.return_trap)
+        frame_bytes = struct.pack(f"<{len(call.args) + 1}I", self.return_trap,
+                                  *(a & 0xFFFFFFFF for a in call.args))
+        esp -= len(frame_bytes)
+        try:
+            if not 0x10000 <= esp <= 0x7FFF0000 - len(frame_bytes):
+                raise MemoryFault(esp, len(frame_bytes), write=True)     # user mode has no stack there
+            m.write(esp, frame_bytes)
+        except MemoryFault:  # no stack to call on: the fault cannot be dispatched either (KiDispatchException)
+            self.kernel.exceptions.unhandled_exception(thread, STATUS["STATUS_ACCESS_VIOLATION"])
+            return None
         m.set_reg("esp", esp)
         if self.kernel.boot_trace_calls and call.what:
             self.kernel.trace.event("guest-call", call.what, address=call.address)
@@ -379,10 +387,10 @@ class Dispatcher:
 
     def on_return_trap(self, _dispatcher) -> None:
         """A guest function called from Python returned: resume its generator."""
-        thread = self.kernel.current_thread
+        thread = self.scheduler.current_thread
         frame = thread.frames[-1]
-        eax = self.uc.reg_read(X.UC_X86_REG_EAX)
-        self.uc.reg_write(X.UC_X86_REG_ESP, frame.call_esp)
+        eax = self.machine.reg32(REG_EAX)
+        self.machine.set_reg32(REG_ESP, frame.call_esp)
         if frame.saved_regs:
             for r, v in frame.saved_regs.items():
                 self.machine.set_reg(r, v)
@@ -391,14 +399,14 @@ class Dispatcher:
             call = frame.gen.send(eax)
         except StopIteration as stop:
             thread.frames.pop()
-            self.uc.reg_write(X.UC_X86_REG_ESP, frame.entry_esp)
+            self.machine.set_reg32(REG_ESP, frame.entry_esp)
             self._set_result(frame.restype.returns_in, stop.value)
             if frame.on_result is not None:
                 frame.on_result(stop.value)
             thread.request = Request("return", eip=frame.return_eip)
             self.machine.stop()
         except UnsupportedApi as e:
-            self.kernel.stop_run("unsupported API", str(e))
+            self.scheduler.stop_run("unsupported API", str(e))
         else:
             self._begin_guest_call(frame, call)
 
@@ -413,7 +421,7 @@ def kernel_note_not_implemented(kernel, process, what: str, caller: int, outcome
     if what in seen:
         return
     seen.add(what)
-    kernel.warn(f"{what} is not implemented; called from {kernel.describe_address(process, caller)}; "
+    kernel.warn(f"{what} is not implemented; called from {process.describe_address(caller)}; "
                 f"--lenient: it {outcome} (later calls are not reported)")
 
 

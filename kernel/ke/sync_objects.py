@@ -85,7 +85,7 @@ class KEvent(DispatcherObject):
     def set(self, kernel) -> int:
         previous = int(self.signaled)
         if not self.signaled:
-            kernel.signal(self)
+            kernel.scheduler.signal(self)
         return previous
 
     def reset(self) -> int:
@@ -97,7 +97,7 @@ class KEvent(DispatcherObject):
         """Release what waits now (every waiter of a notification event, one of a synchronization
         event), then reset."""
         previous = int(self.signaled)
-        kernel.signal(self)
+        kernel.scheduler.signal(self)
         self.signaled = False
         return previous
 
@@ -141,7 +141,7 @@ class KMutant(DispatcherObject):
         self.count += MUTANT_INCREMENT
         if self.count == 1:
             self._disown()
-            kernel.signal(self)
+            kernel.scheduler.signal(self)
         return previous
 
     def abandon(self, kernel) -> None:
@@ -149,7 +149,7 @@ class KMutant(DispatcherObject):
         self.count = 1
         self.abandoned = True
         self._disown()
-        kernel.signal(self)
+        kernel.scheduler.signal(self)
 
     def _disown(self) -> None:
         if self.owner is not None and self in self.owner.owned_mutants:
@@ -182,7 +182,7 @@ class KSemaphore(DispatcherObject):
                           f"{self.describe()}: releasing {count} would exceed the limit")
         previous = self.count
         self.count += count
-        kernel.signal(self)
+        kernel.scheduler.signal(self)
         return previous
 
 
@@ -232,14 +232,14 @@ class KTimer(DispatcherObject):
         KTimer._sequence += 1
         self.seq = KTimer._sequence
         self.due = due
-        kernel.timers.append(self)
-        kernel.fire_due_timers()           # a due time already passed fires at once
+        kernel.scheduler.timers.append(self)
+        kernel.scheduler.fire_due_timers()           # a due time already passed fires at once
         return previous
 
     def cancel(self, kernel) -> int:
         """KeCancelTimer (and the executive's removal of its queued APC)."""
-        if self in kernel.timers:
-            kernel.timers.remove(self)
+        if self in kernel.scheduler.timers:
+            kernel.scheduler.timers.remove(self)
         self.due = None
         if self.apc_queued is not None:
             thread = self.apc[0] if self.apc else None
@@ -250,7 +250,7 @@ class KTimer(DispatcherObject):
         return int(self.signaled)
 
     def fire(self, kernel) -> None:
-        now = kernel.system_time()
+        now = kernel.clock.system_time()
         if self.apc is not None and self.apc[0].state == "terminated":
             self.cancel(kernel)            # the thread that set it is gone: the timer is cancelled
             return
@@ -258,12 +258,12 @@ class KTimer(DispatcherObject):
             self.due = now + self.period * 10_000
         else:
             self.due = None
-            kernel.timers.remove(self)
-        kernel.signal(self)
+            kernel.scheduler.timers.remove(self)
+        kernel.scheduler.signal(self)
         if self.apc is not None and self.apc_queued is None:
             thread, routine, context = self.apc
-            self.apc_queued = kernel.queue_user_apc(thread, routine, context, now & 0xFFFFFFFF, now >> 32,
-                                                    source=self)
+            self.apc_queued = kernel.scheduler.queue_user_apc(thread, routine, context, now & 0xFFFFFFFF, now >> 32,
+                                                              source=self)
 
     def on_apc_delivered(self) -> None:
         self.apc_queued = None
@@ -277,9 +277,9 @@ class KTimer(DispatcherObject):
 
 def fire_due_timers(kernel) -> None:
     """Fire every timer whose due time has come, earliest first (ties in the order they were set)."""
-    now = kernel.system_time()
+    now = kernel.clock.system_time()
     while True:
-        due = [t for t in kernel.timers if t.due is not None and t.due <= now]
+        due = [t for t in kernel.scheduler.timers if t.due is not None and t.due <= now]
         if not due:
             return
         min(due, key=lambda t: (t.due, t.seq)).fire(kernel)

@@ -15,7 +15,6 @@ kernel/ke/apc.py).
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from kernel.rtl.status import STATUS
@@ -65,7 +64,7 @@ def consume(wait: Wait, status: int, thread=None) -> None:
 
 
 class WaitMixin:
-    """The Kernel's wait operations (mixed into kernel.system.Kernel)."""
+    """The Kernel's wait operations (mixed into kernel.ke.scheduler.Scheduler)."""
 
     def wait_for(self, thread, objects: list, *, wait_all: bool = False, timeout_100ns: int | None = None,
                  what: str = "", alertable: bool = False, on_end=None) -> int | None:
@@ -89,7 +88,7 @@ class WaitMixin:
         if status is not None:
             return on_end(status) if on_end is not None else status
         if timeout_100ns is not None:
-            wait.deadline = self.system_time() + timeout_100ns
+            wait.deadline = self.kernel.clock.system_time() + timeout_100ns
         thread.wait = wait
         thread.state = "waiting"
         for o in wait.objects:
@@ -129,57 +128,53 @@ class WaitMixin:
     def expire_timeouts(self) -> bool:
         """No thread is ready: jump the clock to the earliest deadline (a wait's timeout, or the due
         time of a waitable timer that would wake a thread) and end the waits that are then over."""
-        waiting = [t for p in self.processes if p.alive for t in p.threads
+        waiting = [t for p in self.kernel.processes if p.alive for t in p.threads
                    if t.state == "waiting" and t.wait is not None and t.wait.deadline is not None]
         deadlines = [t.wait.deadline for t in waiting]
         deadlines += [timer.due for timer in self.timers if timer.due is not None and timer.wakes_a_thread()]
         if not deadlines:
             return False
         deadline = min(deadlines)
-        if deadline > self.system_time():
-            if self.real_time:
-                # nothing to run until then: wait for the host clock to get there
-                time.sleep((deadline - self.system_time()) / 10_000_000)
-                self.system_time()
-            else:
-                self.clock_100ns = deadline
+        self.kernel.clock.advance_to(deadline)
         self.fire_due_timers()
         for t in waiting:
-            if t.wait is not None and t.wait.deadline is not None and t.wait.deadline <= self.clock_100ns:
+            if t.wait is not None and t.wait.deadline is not None and t.wait.deadline <= self.kernel.clock.now:
                 self.end_wait(t, STATUS_TIMEOUT)
-        for p in self.processes:
+        for p in self.kernel.processes:
             if p.alive:
-                self.update_kuser_time(p)
+                self.kernel.space.update_kuser_time(p)
         return True
 
     def fire_due_timers(self) -> None:
         """Signal the waitable timers whose due time has come (kernel/ke/sync_objects.py)."""
         if self.timers:
             from kernel.ke.sync_objects import fire_due_timers
-            fire_due_timers(self)
+            fire_due_timers(self.kernel)
 
     def rundown_thread(self, thread) -> None:
         """A thread ends (KeRundownThread): the mutants it owns are abandoned, its APCs dropped."""
         for mutant in list(thread.owned_mutants):
-            mutant.abandon(self)
+            mutant.abandon(self.kernel)
         thread.user_apcs.clear()
         thread.user_apc_pending = False
         thread.apc_returns.clear()
 
     def has_timed_waits(self) -> bool:
         return any(t.state == "waiting" and t.wait is not None and t.wait.deadline is not None
-                   for p in self.processes if p.alive for t in p.threads)
+                   for p in self.kernel.processes if p.alive for t in p.threads)
 
     def wake_expired(self) -> None:
-        """End the waits whose deadline the clock has reached (time passed while others ran)."""
-        self.system_time()
-        for p in self.processes:
+        """End the waits whose deadline the clock has reached (time passed while others ran);
+        KUSER_SHARED_DATA's clocks move with it (programs read the time there without a call)."""
+        self.kernel.clock.system_time()
+        for p in self.kernel.processes:
             if not p.alive:
                 continue
+            self.kernel.space.update_kuser_time(p)
             for t in p.threads:
                 if t.state == "waiting" and t.wait is not None and t.wait.deadline is not None \
-                        and t.wait.deadline <= self.clock_100ns:
+                        and t.wait.deadline <= self.kernel.clock.now:
                     self.end_wait(t, STATUS_TIMEOUT)
 
     def blocked_threads(self) -> list:
-        return [t for p in self.processes if p.alive for t in p.threads if t.state == "waiting"]
+        return [t for p in self.kernel.processes if p.alive for t in p.threads if t.state == "waiting"]

@@ -8,7 +8,7 @@ like any other; mapping one also arms its stub traps in that process.
 """
 from __future__ import annotations
 
-from emu.memory import MEM_IMAGE, PAGE_READWRITE, PAGE_SIZE, MemoryError_, page_ceil
+from emu.memory import MEM_IMAGE, PAGE_SIZE, page_ceil
 from loader.image import PeImage
 
 from kernel.rtl import paths
@@ -29,25 +29,10 @@ class Section(KernelObject):
         self._layout = None
 
     @property
-    def layout(self) -> tuple[int, bytes, list[tuple[int, int, int]]]:
-        """(size, view bytes, [(rva, size, protection)]) computed once per section."""
+    def layout(self) -> tuple[int, list[tuple[int, bytes]], list[tuple[int, int, int]]]:
+        """(size, [(rva, file bytes)], [(rva, size, protection)]) computed once per section."""
         if self._layout is None:
-            size = page_ceil(self.image.info.size_of_image)
-            view = bytearray(size)
-            prot = [0] * (size // PAGE_SIZE)
-            for rva, data, protection in self.image.layout():
-                end = min(rva + len(data), size)
-                view[rva:end] = data[:end - rva]
-                for p in range(rva // PAGE_SIZE, (end + PAGE_SIZE - 1) // PAGE_SIZE):
-                    prot[p] = protection
-            runs = []
-            start = 0
-            for i in range(1, len(prot) + 1):
-                if i == len(prot) or prot[i] != prot[start]:
-                    if prot[start]:
-                        runs.append((start * PAGE_SIZE, (i - start) * PAGE_SIZE, prot[start]))
-                    start = i
-            self._layout = (size, bytes(view), runs)
+            self._layout = self.image.view_pieces()
         return self._layout
 
 
@@ -75,41 +60,53 @@ class MemoryManager:
 
     def map_view_of_section(self, process, section: Section, base: int | None = None) -> tuple[int, int]:
         """Map an image section; returns (base, STATUS_SUCCESS or STATUS_IMAGE_NOT_AT_BASE)."""
-        size, view, runs = section.layout
+        size, pieces, runs = section.layout
         mem = process.memory
         preferred = section.image.info.image_base
         status = 0
+        fixed = False                    # the image cannot move and its base is taken
         try:
-            base = mem.reserve(base or preferred, size, type=MEM_IMAGE, tag=f"image {section.path}")
-        except MemoryError_:
-            if not section.image.has_relocations:
-                raise NtError("STATUS_CONFLICTING_ADDRESSES",
-                              f"{section.path} cannot be mapped at its base {preferred:#x} (in use) "
-                              f"and has no relocations") from None
-            base = mem.reserve(None, size, type=MEM_IMAGE, tag=f"image {section.path}")
-            status = STATUS_IMAGE_NOT_AT_BASE
-        mem.commit(base, size, PAGE_READWRITE)
-        mem.write(base, view)
-        covered = 0
-        for rva, length, protection in runs:
-            mem.protect(base + rva, length, protection)
-            covered += length
-        if covered < size:
-            # pages no section covers stay reserved
-            prot_pages = {p for rva, length, _ in runs for p in range(rva // PAGE_SIZE, (rva + length) // PAGE_SIZE)}
-            for p in range(size // PAGE_SIZE):
-                if p not in prot_pages:
-                    mem.decommit(base + p * PAGE_SIZE, PAGE_SIZE)
+            try:
+                base = mem.reserve(base or preferred, size, type=MEM_IMAGE, tag=f"image {section.path}")
+            except NtError:
+                fixed = not section.image.has_relocations
+                if not fixed:
+                    base = mem.reserve(None, size, type=MEM_IMAGE, tag=f"image {section.path}")
+                    status = STATUS_IMAGE_NOT_AT_BASE
+        except NtError as e:
+            raise NtError("STATUS_NO_MEMORY" if e.status == STATUS["STATUS_NO_MEMORY"] else "STATUS_CONFLICTING_ADDRESSES",
+                          f"no room for {section.path} ({size:#x} bytes): {e}") from None
+        if fixed:
+            raise NtError("STATUS_CONFLICTING_ADDRESSES",
+                          f"{section.path} cannot be mapped at its base {preferred:#x} (in use) and has no relocations")
+        # only the pages sections (and headers) cover are committed, each run of one protection as
+        # it will stay (one mapping, never split again by a re-protection); pages no section covers
+        # stay reserved; only the file's bytes are written (fresh pages are zero): the work follows
+        # the file, not SizeOfImage
+        try:
+            for rva, length, protection in runs:
+                mem.commit(base + rva, length, protection)
+        except NtError as e:
+            mem.release(base)
+            raise NtError("STATUS_COMMITMENT_LIMIT" if "limit" in str(e) else e.status,
+                          f"mapping {section.path}: {e}") from None
+        for rva, data in pieces:
+            mem.write(base + rva, data)
         mem.flush_code(base, size)
-        if section.synthesized is not None:
-            process.dispatcher.add_stub_dll(section.synthesized, base)
         process.mapped_images[base] = section
+        if section.synthesized is not None:
+            spec = section.synthesized.spec
+            process.dispatcher.add_stub_dll(section.synthesized, base)
+            if spec.state is not None:
+                process.dll_state[spec.name.lower()] = spec.state(process, base)
         return base, status
 
     def unmap_view_of_section(self, process, base: int) -> None:
         section = process.mapped_images.pop(base, None)
         if section is None:
             raise NtError("STATUS_NOT_MAPPED_VIEW", f"no image view at {base:#x}")
+        if section.synthesized is not None:
+            process.dll_state.pop(section.synthesized.spec.name.lower(), None)
         process.memory.release(base)
 
 

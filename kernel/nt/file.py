@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import struct
 
-from loader.image import ImageError
 
 from kernel.rtl import paths
 from kernel.io.console import console_kind, console_read, console_write
@@ -25,7 +24,7 @@ from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, NTSTATUS, PHANDLE, PIO_ST
 from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_DELETE_ON_CLOSE, FILE_OPEN, FILE_OPENED,
                   FILE_READ_ATTRIBUTES, FILE_READ_DATA, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL,
                   FILE_SYNCHRONOUS_IO_ALERT, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA,
-                  FILE_WRITE_THROUGH, SECTOR_SIZE, SYNCHRONIZE, VOLUME_CREATION_TIME, VOLUME_SERIAL_NUMBER,
+                  FILE_WRITE_THROUGH, SECTOR_SIZE, SYNCHRONIZE, VOLUME_SERIAL_NUMBER,
                   FileObject, HostFile, NullDevice)
 # what callers of open_file name dispositions, options and results with (tests, msvcrt, kernel32)
 from kernel.io.manager import (FILE_CREATE, FILE_CREATED, FILE_DIRECTORY_FILE, FILE_NON_DIRECTORY_FILE, FILE_OPEN_IF,
@@ -64,7 +63,6 @@ FileFsFullSizeInformation = 7
 FILE_DEVICE_DISK, FILE_DEVICE_NULL = 0x7, 0x15
 FILE_DEVICE_IS_MOUNTED = 0x20
 FILE_SYSTEM_NAME = "NTFS"
-FILE_SYSTEM_FLAGS = 0x03E700FF          # what Windows 7's NTFS reports (case preserved, ACLs, streams ...)
 MAX_COMPONENT_LENGTH = 255
 
 MODE_FLAGS = FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | 0x8 | FILE_SYNCHRONOUS_IO_ALERT | \
@@ -191,7 +189,7 @@ def write_file(ctx, handle: int, data: bytes, offset: int | None = None) -> int:
     file.position = pos + n
     if n:
         io.written(file)
-        capture = getattr(ctx.kernel, "file_write_capture", None)
+        capture = ctx.kernel.file_write_capture
         if capture is not None:              # reports: what the guest wrote (kernel.report.FileCapture)
             capture(ctx.process, file.node.guest_path, pos, data[:n])
     return n
@@ -673,14 +671,14 @@ def volume_information(ctx, file, cls: int) -> tuple[bytes, int]:
     clusters, free_clusters = total // CLUSTER_SIZE, free // CLUSTER_SIZE
     sectors = CLUSTER_SIZE // SECTOR_SIZE
     if cls == FileFsVolumeInformation:
-        return struct.pack("<QIIBB", VOLUME_CREATION_TIME, VOLUME_SERIAL_NUMBER, 0, 1, 0), 0x12
+        return struct.pack("<QIIBB", ctx.kernel.profile.system_file_time, VOLUME_SERIAL_NUMBER, 0, 1, 0), 0x12
     if cls == FileFsSizeInformation:
         return struct.pack("<QQII", clusters, free_clusters, sectors, SECTOR_SIZE), 24
     if cls == FileFsFullSizeInformation:
         return struct.pack("<QQQII", clusters, free_clusters, free_clusters, sectors, SECTOR_SIZE), 32
     if cls == FileFsAttributeInformation:
         name = FILE_SYSTEM_NAME.encode("utf-16-le")
-        return struct.pack("<III", FILE_SYSTEM_FLAGS, MAX_COMPONENT_LENGTH, len(name)) + name, 12
+        return struct.pack("<III", ctx.kernel.profile.file_system_flags, MAX_COMPONENT_LENGTH, len(name)) + name, 12
     raise NtError("STATUS_INVALID_INFO_CLASS", f"FS_INFORMATION_CLASS {cls}")
 
 
@@ -706,10 +704,7 @@ def NtCreateSection(ctx, SectionHandle: PHANDLE, DesiredAccess: ACCESS_MASK, Obj
     if not AllocationAttributes & SEC_IMAGE or not FileHandle:
         return STATUS["STATUS_NOT_SUPPORTED"]
     file = ctx.process.handles.lookup(FileHandle, FileObject)
-    try:
-        section = ctx.kernel.mm.create_image_section(file)
-    except ImageError as e:
-        raise NtError(e.status, str(e)) from None
+    section = ctx.kernel.mm.create_image_section(file)
     ctx.write_u32(SectionHandle, ctx.process.handles.insert(section, DesiredAccess))
     return 0
 
@@ -739,7 +734,7 @@ def NtQuerySection(ctx, SectionHandle: HANDLE, SectionInformationClass: ULONG, S
     if SectionInformationClass != 1:        # SectionImageInformation
         return STATUS["STATUS_INVALID_INFO_CLASS"]
     info = section.image.info
-    data = struct.pack("<IIIIIHHIHHHHBBBBII", info.image_base + info.entry_point_rva, 0,
+    data = struct.pack("<IIIIIHHIHHHHBBBBII", info.entry_va(info.image_base), 0,
                        info.stack_reserve, info.stack_commit, info.subsystem,
                        info.subsystem_version[1], info.subsystem_version[0], 0, info.characteristics,
                        info.dll_characteristics, info.machine, 0, 1, 0, 0, 0, 0, 0)

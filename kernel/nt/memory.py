@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from emu.memory import (MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, MEM_TOP_DOWN,
-                        MemoryError_, page_ceil, page_floor)
+                        page_ceil, page_floor)
 
 from ..hle.registry import export
 from ..hle.types import HANDLE, NTSTATUS, PSIZE_T, PULONG, PVOID, SIZE_T, ULONG
@@ -18,43 +18,37 @@ def allocate_virtual_memory(process, base: int, size: int, allocation_type: int,
     mem = process.memory
     if not allocation_type & (MEM_COMMIT | MEM_RESERVE) or size == 0:
         raise NtError("STATUS_INVALID_PARAMETER", "allocation type or size")
-    try:
-        if allocation_type & MEM_RESERVE or not base:
-            start = mem.reserve(base or None, page_ceil((base & 0xFFF) + size) if base else size,
-                                protect=protect, top_down=bool(allocation_type & MEM_TOP_DOWN),
-                                tag="VirtualAlloc")
-            length = page_ceil((base - start) + size) if base else page_ceil(size)
-            if allocation_type & MEM_COMMIT:
-                mem.commit(start, length, protect)
-            return start, length
-        start = page_floor(base)
-        length = page_ceil(base + size) - start
-        mem.commit(start, length, protect)
+    if allocation_type & MEM_RESERVE or not base:
+        start = mem.reserve(base or None, page_ceil((base & 0xFFF) + size) if base else size,
+                            protect=protect, top_down=bool(allocation_type & MEM_TOP_DOWN),
+                            tag="VirtualAlloc")
+        length = page_ceil((base - start) + size) if base else page_ceil(size)
+        if allocation_type & MEM_COMMIT:
+            mem.commit(start, length, protect)
         return start, length
-    except MemoryError_ as e:
-        raise NtError(e.status, str(e)) from None
+    start = page_floor(base)
+    length = page_ceil(base + size) - start
+    mem.commit(start, length, protect)
+    return start, length
 
 
 def free_virtual_memory(process, base: int, size: int, free_type: int) -> tuple[int, int]:
     mem = process.memory
-    try:
-        if free_type & MEM_RELEASE:
-            alloc = mem.allocation_at(base)
-            if alloc is None or alloc.base != base or size not in (0,):
-                raise NtError("STATUS_FREE_VM_NOT_AT_BASE" if alloc else "STATUS_MEMORY_NOT_ALLOCATED",
-                              f"{base:#x} is not the base of an allocation")
-            if alloc.type != 0x20000:
-                raise NtError("STATUS_INVALID_PAGE_PROTECTION", "not private memory")
-            mem.release(base)
-            return base, alloc.size
-        if free_type & MEM_DECOMMIT:
-            start = page_floor(base)
-            alloc = mem.allocation_at(start)
-            length = page_ceil(base + size) - start if size else (alloc.end - start if alloc else 0)
-            mem.decommit(start, length)
-            return start, length
-    except MemoryError_ as e:
-        raise NtError(e.status, str(e)) from None
+    if free_type & MEM_RELEASE:
+        alloc = mem.allocation_at(base)
+        if alloc is None or alloc.base != base or size not in (0,):
+            raise NtError("STATUS_FREE_VM_NOT_AT_BASE" if alloc else "STATUS_MEMORY_NOT_ALLOCATED",
+                          f"{base:#x} is not the base of an allocation")
+        if alloc.type != 0x20000:
+            raise NtError("STATUS_INVALID_PAGE_PROTECTION", "not private memory")
+        mem.release(base)
+        return base, alloc.size
+    if free_type & MEM_DECOMMIT:
+        start = page_floor(base)
+        alloc = mem.allocation_at(start)
+        length = page_ceil(base + size) - start if size else (alloc.end - start if alloc else 0)
+        mem.decommit(start, length)
+        return start, length
     raise NtError("STATUS_INVALID_PARAMETER", "free type")
 
 
@@ -84,10 +78,7 @@ def NtProtectVirtualMemory(ctx, ProcessHandle: HANDLE, BaseAddress: PVOID, Regio
                            NewProtect: ULONG, OldProtect: PULONG) -> NTSTATUS:
     process = process_from_handle(ctx, ProcessHandle)
     base, size = ctx.read_u32(BaseAddress), ctx.read_u32(RegionSize)
-    try:
-        old = process.memory.protect(base, size, NewProtect)
-    except MemoryError_ as e:
-        raise NtError(e.status, str(e)) from None
+    old = process.memory.protect(base, size, NewProtect)
     ctx.write_u32(BaseAddress, page_floor(base))
     ctx.write_u32(RegionSize, page_ceil(base + size) - page_floor(base))
     ctx.write_u32(OldProtect, old)

@@ -11,6 +11,7 @@ from ..hle.types import BOOLEAN, HANDLE, NTSTATUS, PCONTEXT, PHANDLE, PULONG, PV
 from kernel.ke.dispatch import Request
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ps.process import EProcess, EThread
+from kernel.ps.exit import terminate_process, terminate_thread
 from kernel.rtl.status import STATUS
 
 ProcessBasicInformation = 0
@@ -44,10 +45,10 @@ def NtTerminateProcess(ctx, ProcessHandle: HANDLE, ExitStatus: NTSTATUS) -> NTST
         # terminate every other thread of the current process (what RtlExitUserProcess does first)
         for t in ctx.process.threads:
             if t is not ctx.thread and t.state != "terminated":
-                ctx.kernel.terminate_thread(t, ExitStatus)
+                terminate_thread(ctx.kernel, t, ExitStatus)
         return 0
     process = process_from_handle(ctx, ProcessHandle)
-    ctx.kernel.terminate_process(process, ExitStatus,
+    terminate_process(ctx.kernel, process, ExitStatus,
                                  reason="exited" if process is ctx.process else "terminated")
     return 0
 
@@ -57,9 +58,9 @@ def NtTerminateThread(ctx, ThreadHandle: HANDLE, ExitStatus: NTSTATUS) -> NTSTAT
     thread = ctx.thread if ThreadHandle == 0 else thread_from_handle(ctx, ThreadHandle)
     alive = [t for t in thread.process.threads if t.state != "terminated"]
     if alive == [thread]:
-        ctx.kernel.terminate_process(thread.process, ExitStatus)
+        terminate_process(ctx.kernel, thread.process, ExitStatus)
     else:
-        ctx.kernel.terminate_thread(thread, ExitStatus)
+        terminate_thread(ctx.kernel, thread, ExitStatus)
     return 0
 
 
@@ -73,7 +74,7 @@ def NtContinue(ctx, ContextRecord: PCONTEXT, TestAlert: BOOLEAN) -> NTSTATUS:
                       eax=struct.unpack_from("<I", context, 0xB0)[0],
                       esp=struct.unpack_from("<I", context, 0xC4)[0], test_alert=bool(TestAlert))
     ctx.thread.request = Request("context", data=context)
-    kernel.reschedule = True
+    kernel.scheduler.reschedule = True
     return 0
 
 
@@ -178,7 +179,7 @@ def resume_thread(ctx, thread: EThread) -> int:
     if previous > 0:
         thread.suspend_count -= 1
         if thread.suspend_count == 0 and thread.state in ("initialized", "suspended"):
-            ctx.kernel.ready(thread)
+            ctx.kernel.scheduler.ready(thread)
     return previous
 
 
@@ -197,9 +198,9 @@ def NtRaiseException(ctx, ExceptionRecord: PVOID, ContextRecord: PCONTEXT, First
     record = ctx.read(ExceptionRecord, 0x50)
     context = ctx.read(ContextRecord, CONTEXT_SIZE)
     if FirstChance:
-        ctx.kernel.raise_exception(ctx.thread, record, context)
+        ctx.kernel.exceptions.raise_exception(ctx.thread, record, context)
     else:
-        ctx.kernel.unhandled_exception(ctx.thread, struct.unpack_from("<I", record, 0)[0])
+        ctx.kernel.exceptions.unhandled_exception(ctx.thread, struct.unpack_from("<I", record, 0)[0])
     return 0
 
 
@@ -217,9 +218,9 @@ def suspend_thread(ctx, thread: EThread) -> int:
     thread.suspend_count += 1
     kernel = ctx.kernel
     if thread.state in ("ready", "running"):
-        kernel.ready(thread)                     # with a count above 0: becomes "suspended"
+        kernel.scheduler.ready(thread)                     # with a count above 0: becomes "suspended"
         if thread is ctx.thread:
-            kernel.reschedule = True
+            kernel.scheduler.reschedule = True
             thread.process.machine.stop()
     return previous
 

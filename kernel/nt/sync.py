@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
-
 from ..hle.registry import export
 from ..hle.types import (ACCESS_MASK, BOOLEAN, HANDLE, LONG, NTSTATUS, PHANDLE, PLARGE_INTEGER, PLONG,
                          POBJECT_ATTRIBUTES, PULONG, PVOID, ULONG)
@@ -20,7 +18,7 @@ from kernel.ob.handles import reference_object
 from kernel.ke.sync_objects import MODIFY_STATE, QUERY_STATE, KEvent, KMutant, KSemaphore, KTimer
 from kernel.ob.namespace import create_object, open_object
 from kernel.ps.process import EThread
-from kernel.rtl.status import STATUS, NtError
+from kernel.rtl.status import STATUS, MemoryFault, NtError
 from .wait import timeout_of, wait
 
 OBJ_OPENIF = 0x80
@@ -35,21 +33,15 @@ STATUS_INVALID_INFO_CLASS = STATUS["STATUS_INVALID_INFO_CLASS"]
 def read_guest(ctx, address: int, size: int) -> bytes:
     """Guest memory the caller passed: a bad pointer fails the call with STATUS_ACCESS_VIOLATION
     (what the kernel's probe of a user buffer gives), not an ntboot error."""
-    try:
-        if not address:
-            raise UcError(0)
-        return ctx.read(address, size)
-    except UcError:
-        raise NtError("STATUS_ACCESS_VIOLATION", f"cannot read {size} bytes at {address:#010x}") from None
+    if not address:
+        raise MemoryFault(address, size)
+    return ctx.read(address, size)
 
 
 def write_guest(ctx, address: int, data: bytes) -> None:
-    try:
-        if not address:
-            raise UcError(0)
-        ctx.write(address, data)
-    except UcError:
-        raise NtError("STATUS_ACCESS_VIOLATION", f"cannot write {len(data)} bytes at {address:#010x}") from None
+    if not address:
+        raise MemoryFault(address, len(data), write=True)
+    ctx.write(address, data)
 
 
 def read_due_time(ctx, address: int) -> int:
@@ -63,7 +55,7 @@ def object_attributes(ctx, address: int) -> tuple[str | None, int]:
     _, root, name_ptr, attributes = struct.unpack("<IIII", read_guest(ctx, address, 16))
     try:
         name = ctx.read_unicode_string(name_ptr) if name_ptr else None
-    except UcError:
+    except MemoryFault:
         raise NtError("STATUS_ACCESS_VIOLATION", "the object name cannot be read") from None
     if root and name:
         reference_object(ctx, root)          # STATUS_INVALID_HANDLE for a handle that is not open
@@ -131,7 +123,7 @@ def _query(ctx, data: bytes, info: int, length: int, return_length: int) -> int:
 
 def due_time(ctx, value: int) -> int:
     """An NT due time (negative: relative 100 ns, else absolute system time) as absolute virtual time."""
-    now = ctx.kernel.system_time()
+    now = ctx.kernel.clock.system_time()
     return now - value if value < 0 else value
 
 
@@ -300,7 +292,7 @@ def NtSetTimer(ctx, TimerHandle: HANDLE, DueTime: PLARGE_INTEGER, TimerApcRoutin
 @export
 def NtCancelTimer(ctx, TimerHandle: HANDLE, CurrentState: PVOID) -> NTSTATUS:
     timer = reference(ctx, TimerHandle, KTimer, MODIFY_STATE)
-    ctx.kernel.fire_due_timers()
+    ctx.kernel.scheduler.fire_due_timers()
     _put(ctx, CurrentState, "<B", timer.cancel(ctx.kernel))
     return 0
 
@@ -311,8 +303,8 @@ def NtQueryTimer(ctx, TimerHandle: HANDLE, TimerInformationClass: ULONG, TimerIn
     timer = reference(ctx, TimerHandle, KTimer, QUERY_STATE)
     if TimerInformationClass != 0:                  # TimerBasicInformation {RemainingTime, TimerState}
         return STATUS_INVALID_INFO_CLASS
-    ctx.kernel.fire_due_timers()
-    remaining = max(0, timer.due - ctx.kernel.system_time()) if timer.due is not None else 0
+    ctx.kernel.scheduler.fire_due_timers()
+    remaining = max(0, timer.due - ctx.kernel.clock.system_time()) if timer.due is not None else 0
     data = struct.pack("<qB7x", remaining, int(timer.signaled))
     return _query(ctx, data, TimerInformation, TimerInformationLength, ReturnLength)
 
@@ -334,6 +326,6 @@ def NtQueueApcThread(ctx, ThreadHandle: HANDLE, ApcRoutine: PVOID, ApcArgument1:
     """The APC runs ApcRoutine(ApcArgument1, ApcArgument2, ApcArgument3) in the thread, the next time
     it waits alertably."""
     thread = reference_object(ctx, ThreadHandle, EThread)
-    if ctx.kernel.queue_user_apc(thread, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3) is None:
+    if ctx.kernel.scheduler.queue_user_apc(thread, ApcRoutine, ApcArgument1, ApcArgument2, ApcArgument3) is None:
         return STATUS["STATUS_UNSUCCESSFUL"]
     return 0

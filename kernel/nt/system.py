@@ -21,15 +21,15 @@ def NtClose(ctx, Handle: HANDLE) -> NTSTATUS:
 
 @export
 def NtQuerySystemTime(ctx, SystemTime: PLARGE_INTEGER) -> NTSTATUS:
-    ctx.write(SystemTime, struct.pack("<Q", ctx.kernel.system_time()))
+    ctx.write(SystemTime, struct.pack("<Q", ctx.kernel.clock.system_time()))
     return 0
 
 
 @export
 def NtQueryPerformanceCounter(ctx, PerformanceCounter: PLARGE_INTEGER, PerformanceFrequency: PLARGE_INTEGER) -> NTSTATUS:
     kernel = ctx.kernel
-    kernel.advance_clock(10)             # time moves forward a microsecond per query (deterministic)
-    ticks = (kernel.system_time() - kernel.boot_clock) * PERFORMANCE_FREQUENCY // 10_000_000
+    kernel.clock.advance(10)             # time moves forward a microsecond per query (deterministic)
+    ticks = (kernel.clock.system_time() - kernel.clock.boot_time) * PERFORMANCE_FREQUENCY // 10_000_000
     ctx.write(PerformanceCounter, struct.pack("<Q", ticks))
     if PerformanceFrequency:
         ctx.write(PerformanceFrequency, struct.pack("<Q", PERFORMANCE_FREQUENCY))
@@ -46,10 +46,10 @@ def NtDelayExecution(ctx, Alertable: BOOLEAN, DelayInterval: PLARGE_INTEGER) -> 
     if timeout is not None and timeout >= 0x7FFFFFFFFFFFFFFF:
         timeout = None
     if timeout == 0 and not (Alertable and ctx.thread.user_apcs):
-        ctx.kernel.yield_thread(ctx.thread)
+        ctx.kernel.scheduler.yield_thread(ctx.thread)
         return 0
-    status = ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution",
-                                 alertable=bool(Alertable), on_end=delay_status)
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, [], timeout_100ns=timeout, what="NtDelayExecution",
+                                           alertable=bool(Alertable), on_end=delay_status)
     return 0 if status is None else status
 
 
@@ -60,7 +60,7 @@ def delay_status(status: int) -> int:
 
 @export
 def NtYieldExecution(ctx) -> NTSTATUS:
-    ctx.kernel.yield_thread(ctx.thread)
+    ctx.kernel.scheduler.yield_thread(ctx.thread)
     return 0
 
 
@@ -75,7 +75,7 @@ def NtQuerySystemInformation(ctx, SystemInformationClass: ULONG, SystemInformati
     elif SystemInformationClass == 1:      # SystemProcessorInformation
         data = struct.pack("<HHHHI", 0, 6, 0x2A, 0x0F07, 0x00002000 | 0x4 | 0x2)
     elif SystemInformationClass == 3:      # SystemTimeOfDayInformation
-        data = struct.pack("<QQQII", kernel.boot_clock, kernel.system_time(), 0, 0, 0)
+        data = struct.pack("<QQQII", kernel.clock.boot_time, kernel.clock.system_time(), 0, 0, 0)
     else:
         return STATUS["STATUS_INVALID_INFO_CLASS"]
     if ReturnLength:

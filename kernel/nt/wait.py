@@ -19,12 +19,12 @@ def timeout_of(ctx, timeout_ptr: int) -> int | None:
     value = struct.unpack("<q", ctx.read(timeout_ptr, 8))[0]
     if value < 0:
         return -value
-    return max(0, value - ctx.kernel.system_time())
+    return max(0, value - ctx.kernel.clock.system_time())
 
 
 def wait(ctx, objects: list, wait_all: bool, timeout: int | None, what: str, alertable: bool = False) -> int:
-    status = ctx.kernel.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what,
-                                 alertable=alertable)
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=timeout, what=what,
+                                           alertable=alertable)
     return 0 if status is None else status     # a blocked wait's status reaches EAX when it ends
 
 

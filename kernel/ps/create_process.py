@@ -11,12 +11,12 @@ import struct
 from emu.context import CONTEXT_FULL, CONTEXT_SIZE
 from emu.cpu import SEL_TEB, SEL_USER_CODE, SEL_USER_DATA
 from emu.memory import (PAGE_GUARD, PAGE_READWRITE, PAGE_SIZE, page_ceil)
-from loader.image import ImageError
 
 from kernel.rtl import paths
 from kernel.structs.guestmem import write_fields
 from kernel.ob.object import CidTable
 from kernel.ps.process import EProcess, EThread
+from kernel.mm.kernel_space import KERNEL_STACK_SIZE, KUSER_SHARED_DATA
 from kernel.rtl.status import NtError
 
 CREATE_SUSPENDED = 0x00000004
@@ -28,7 +28,6 @@ PRIORITY_CLASSES = [(0x40, "IDLE"), (0x4000, "BELOW_NORMAL"), (0x20, "NORMAL"),
                     (0x8000, "ABOVE_NORMAL"), (0x80, "HIGH"), (0x100, "REALTIME")]
 
 PEB_ADDRESS = 0x7FFDF000          # deterministic; Windows 7 randomizes it within 0x7FFD0000-0x7FFDF000
-KUSER_SHARED_DATA = 0x7FFE0000
 FIRST_TEB = 0x7FFDE000            # TEBs go downward from here, one page each
 CONSOLE_STDIN, CONSOLE_STDOUT, CONSOLE_STDERR = 0x3, 0x7, 0xB   # Windows 7 console handles
 
@@ -61,17 +60,14 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
                share="FILE_SHARE_READ|FILE_SHARE_DELETE")
 
     # 1.4 the image section
-    try:
-        section = kernel.mm.create_image_section(file)
-    except ImageError as e:
-        raise NtError(e.status, str(e)) from None
+    section = kernel.mm.create_image_section(file)
     trace.step("1.4", "NtCreateSection", attributes="SEC_IMAGE", protection="PAGE_EXECUTE",
                image_base=section.image.info.image_base, size=section.image.info.size_of_image)
 
     # 1.5 what kind of image
     info = section.image.info
     trace.step("1.5", "NtQuerySection", information_class="SectionImageInformation",
-               transfer_address=info.image_base + info.entry_point_rva,
+               transfer_address=info.entry_va(info.image_base),
                stack_reserve=info.stack_reserve, stack_commit=info.stack_commit,
                subsystem=info.subsystem, subsystem_version="%d.%d" % info.subsystem_version,
                machine=info.machine, characteristics=info.characteristics)
@@ -122,7 +118,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     # 1.9 the stack, 1.10 the initial context
     stack_base, stack_limit, allocation = base_create_stack(kernel, process, info.stack_reserve, info.stack_commit)
     # the entry point where the image really is (a relocated image is not at info.image_base)
-    context = base_initialize_context(kernel, process, process.image_base + info.entry_point_rva, stack_base)
+    context = base_initialize_context(kernel, process, info.entry_va(process.image_base), stack_base)
 
     # 1.11 the thread
     trace.step("1.11", "NtCreateThread", create_suspended=True)
@@ -137,7 +133,7 @@ def create_process(kernel, application_name: str | None, command_line: str, *,
     if creation_flags & CREATE_SUSPENDED:
         thread.suspend_count = 1
     else:
-        kernel.ready(thread)
+        kernel.scheduler.ready(thread)
     trace.step("1.13", "NtResumeThread", tid=thread.tid, suspended=bool(creation_flags & CREATE_SUSPENDED),
                process_handle=process.process_handle, thread_handle=process.thread_handle)
     return process, thread
@@ -171,13 +167,13 @@ def psp_create_process(kernel, section, win32_path: str, parent: EProcess | None
     process.current_directory = kernel.default_current_directory
     trace.step("2.1", "ObCreateObject", type="PsProcessType", object="EPROCESS")
     # 2.2 address space: a new engine
-    kernel.attach_address_space(process)
+    attach_address_space(kernel, process)
     trace.step("2.2", "MmCreateProcessAddressSpace", user_space="0x00010000-0x7FFEFFFF",
                kuser_shared_data=0x7FFE0000)
     # 2.3 map the image (and ntdll)
     base, status = kernel.mm.map_view_of_section(process, section)
     process.image_base = base
-    ntdll_base = kernel.map_ntdll(process)
+    ntdll_base = map_ntdll(kernel, process)
     trace.step("2.3", "MmInitializeProcessAddressSpace", image=image_name, image_base=base,
                ntdll_base=ntdll_base, relocated=status != 0)
     # 2.4 the process id
@@ -189,7 +185,7 @@ def psp_create_process(kernel, section, win32_path: str, parent: EProcess | None
                os_version=kernel.profile.version_string,
                number_of_processors=kernel.profile.number_of_processors)
     # 2.6 the active process list
-    kernel.insert_active_process(process)
+    insert_active_process(kernel, process)
     trace.step("2.6", "InsertTailList", list="PsActiveProcessHead", eprocess=process.eprocess)
     # 2.7 a handle for the creator (inserted by create_process once it returns)
     trace.step("2.7", "ObInsertObject", object=f"process {process.pid}")
@@ -297,7 +293,7 @@ def base_push_process_parameters(kernel, process: EProcess, image_path: str, com
         fields[path + ".MaximumLength"] = room
         fields[path + ".Buffer"] = cursor
         cursor += (room + 3) & ~3
-    write_fields(mem.write, block, P, fields)
+    write_fields(mem.write, block, P, fields, if_present=("EnvironmentSize",))     # Vista and later
     write_fields(mem.write, process.peb, S.PEB, {"ProcessParameters": block})
     process.params = block
     process.command_line = command_line
@@ -315,10 +311,17 @@ def base_create_stack(kernel, process: EProcess, reserve: int, commit: int) -> t
     if commit + PAGE_SIZE >= reserve:
         commit = reserve - 2 * PAGE_SIZE
     mem = process.memory
-    allocation = mem.reserve(None, reserve, tag=f"stack of thread {len(process.threads) + 1}")
+    try:
+        allocation = mem.reserve(None, reserve, tag=f"stack of thread {len(process.threads) + 1}")
+    except NtError as e:           # a reserve no free range holds: NtAllocateVirtualMemory's failure
+        raise NtError("STATUS_NO_MEMORY", f"no room for a stack of {reserve:#x} bytes: {e}") from None
     top = allocation + reserve
-    mem.commit(top - commit, commit, PAGE_READWRITE)
-    mem.commit(top - commit - PAGE_SIZE, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+    try:
+        mem.commit(top - commit, commit, PAGE_READWRITE)
+        mem.commit(top - commit - PAGE_SIZE, PAGE_SIZE, PAGE_READWRITE | PAGE_GUARD)
+    except NtError as e:
+        mem.release(allocation)
+        raise NtError(e.status, f"the stack's {commit:#x} committed bytes: {e}") from None
     kernel.trace.step("1.9", "BaseCreateStack", reserve=reserve, commit=commit,
                       stack_base=top, stack_limit=top - commit, guard_page=top - commit - PAGE_SIZE)
     return top, top - commit, allocation
@@ -328,7 +331,7 @@ def base_initialize_context(kernel, process: EProcess, start_address: int, stack
                             *, initial_thread: bool = True, parameter: int | None = None) -> bytearray:
     """The initial CONTEXT: EIP = the start thunk, EAX = where it goes, EBX = its parameter."""
     thunk_dll, thunk_name = kernel.profile.start_thunk if initial_thread else kernel.profile.thread_start_thunk
-    thunk = kernel.export_address(process, thunk_dll, thunk_name)
+    thunk = kernel.system_dll_address(process, thunk_dll, thunk_name)
     ctx = bytearray(CONTEXT_SIZE)
     regs = {
         0x00: CONTEXT_FULL,
@@ -351,7 +354,7 @@ def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[in
     trace = kernel.trace
     thread = EThread(process)
     # 3.1
-    kernel.create_ethread_mirror(thread)
+    create_ethread_mirror(kernel, thread)
     trace.step("3.1", "ObCreateObject", type="PsThreadType", object="ETHREAD", ethread=thread.ethread,
                process=process.pid)
     # 3.2
@@ -366,13 +369,13 @@ def psp_create_thread(kernel, process: EProcess, context: bytes, stack: tuple[in
     thread.initial_context = bytes(context)
     thread.start_address = struct.unpack_from("<I", context, 0xB8)[0]
     thread.win32_start_address = struct.unpack_from("<I", context, 0xB0)[0]
-    kernel.initialize_thread_context(thread)
+    initialize_thread_context(kernel, thread)
     trace.step("3.4", "KeInitThread", start_address=thread.start_address,
-               kernel_entry=f"{kernel.ki_thread_startup:#010x} (KiThreadStartup)",
+               kernel_entry=f"{kernel.space.ki_thread_startup:#010x} (KiThreadStartup)",
                initial_stack=thread.kernel_stack)
     # 3.5
     process.threads.append(thread)
-    kernel.insert_thread_list(thread)
+    insert_thread_list(kernel, thread)
     trace.step("3.5", "InsertTailList", list="Process->ThreadListHead", active_threads=len(process.threads))
     # 3.6
     if len(process.threads) == 1:
@@ -432,7 +435,7 @@ def create_thread(kernel, process: EProcess, start_address: int, parameter: int,
     thread = psp_create_thread(kernel, process, context, stack)
     thread.suspend_count = 1 if suspended else 0
     if not suspended:
-        kernel.ready(thread)
+        kernel.scheduler.ready(thread)
     return thread
 
 
@@ -443,3 +446,94 @@ def thread_label(thread: EThread) -> str:
 __all__ = ["create_process", "psp_create_process", "psp_create_thread", "mm_create_peb",
            "mm_create_teb", "base_push_process_parameters", "base_create_stack",
            "base_initialize_context", "CidTable"]
+
+
+# -- the kernel's side of a new process and thread (address space, mirrors, lists) ---------------
+
+def attach_address_space(kernel, process: EProcess) -> None:
+    """MmCreateProcessAddressSpace: kernel space, KUSER_SHARED_DATA, traps, the EPROCESS mirror."""
+    m = process.machine
+    for routine in kernel.address_space_routines:      # e.g. the memory limit, from the first commit on
+        routine(process)
+    kernel.space.attach(m)
+    from kernel.hle.context import ApiContext
+    from kernel.ke.dispatch import Dispatcher, _Entry
+    from kernel.nt import service_table
+    process.api_context = ApiContext(kernel, process)
+    process.dispatcher = Dispatcher(kernel, process)
+    process.sysenter_hook = m.hook_sysenter(process.dispatcher.dispatch_system_service)
+    process.dispatcher.add_trap(kernel.space.ki_thread_startup, kernel.scheduler.ki_thread_startup)
+    services = {}
+    for name, api in service_table().items():
+        number = kernel.profile.syscall_numbers.get(name)
+        if number is not None:
+            services[number] = _Entry(api, "ntdll!" + name, 0, service=True)
+    process.dispatcher.services = services
+    # EPROCESS mirror
+    S = process.structs
+    process.eprocess = kernel.space.kalloc(S.EPROCESS.sizeof(), f"EPROCESS of {process.image_name}")
+    name = process.image_name.encode("latin-1", "replace")[:15]
+    process.write_mirror(ImageFileName=name, CreateTime=process.create_time,
+                         InheritedFromUniqueProcessId=process.parent_pid)
+    kernel.space.build_kuser_shared_data(process)
+
+
+def map_ntdll(kernel, process: EProcess) -> int:
+    """ntdll is mapped into every process by the kernel, before any user code runs."""
+    file = kernel.io.open_image_file(paths.to_nt_path(kernel.system_directory + "\\ntdll.dll"))
+    section = kernel.mm.create_image_section(file)
+    base, _ = kernel.mm.map_view_of_section(process, section)
+    synth = section.synthesized
+    process.ntdll_base = base
+    process.dispatcher.sysret_eip = base + synth.labels["KiFastSystemCallRet"]
+    process.dispatcher.return_trap = base + synth.labels[".return_trap"]
+    process.dispatcher.add_trap(process.dispatcher.return_trap, process.dispatcher.on_return_trap)
+    kernel.space.complete_kuser_shared_data(process, base, synth)
+    return base
+
+
+def insert_active_process(kernel, process: EProcess) -> None:
+    S = process.structs
+    links = process.eprocess + S.EPROCESS.offsetof("ActiveProcessLinks")
+    head = kernel.space.ps_active_process_head
+    last = struct.unpack("<I", kernel.space.kread(head + 4, 4))[0]
+    kernel.space.kwrite(links, struct.pack("<II", head, last))
+    kernel.space.kwrite(last, struct.pack("<I", links))          # last.Flink
+    kernel.space.kwrite(head + 4, struct.pack("<I", links))      # head.Blink
+    process.write_mirror(UniqueProcessId=process.pid)
+    kernel.tracing_process = process
+
+
+def create_ethread_mirror(kernel, thread: EThread) -> None:
+    process = thread.process
+    S = process.structs
+    thread.ethread = kernel.space.kalloc(S.ETHREAD.sizeof(), f"ETHREAD of {process.image_name}")
+    thread.write_mirror(CreateTime=thread.create_time)
+
+
+def initialize_thread_context(kernel, thread: EThread) -> None:
+    """KiInitializeContextThread: the thread will begin in KiThreadStartup on its kernel stack."""
+    stack = kernel.space.kalloc(KERNEL_STACK_SIZE, f"kernel stack of thread {thread.tid}")
+    thread.kernel_stack = stack + KERNEL_STACK_SIZE
+    thread.write_mirror(**{"Cid.UniqueProcess": thread.process.pid, "Cid.UniqueThread": thread.tid,
+                           "StartAddress": thread.start_address,
+                           "Win32StartAddress": thread.win32_start_address,
+                           "Tcb.InitialStack": thread.kernel_stack, "Tcb.StackLimit": stack,
+                           "Tcb.KernelStack": thread.kernel_stack - 0x10})
+    from kernel.ke.dispatch import Request
+    thread.request = Request("start")
+
+
+def insert_thread_list(kernel, thread: EThread) -> None:
+    process = thread.process
+    S = process.structs
+    head = process.eprocess + S.EPROCESS.offsetof("ThreadListHead")
+    entry = thread.ethread + S.ETHREAD.offsetof("ThreadListEntry")
+    flink, blink = struct.unpack("<II", kernel.space.kread(head, 8))
+    if flink == 0:
+        flink = blink = head
+        kernel.space.kwrite(head, struct.pack("<II", head, head))
+    kernel.space.kwrite(entry, struct.pack("<II", head, blink))
+    kernel.space.kwrite(blink, struct.pack("<I", entry))
+    kernel.space.kwrite(head + 4, struct.pack("<I", entry))
+    process.write_mirror(ActiveThreads=len(process.threads))

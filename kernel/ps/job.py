@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kernel.ob.object import KernelObject
+from kernel.ps.exit import terminate_process
 
 
 class Job(KernelObject):
@@ -35,7 +36,7 @@ class Job(KernelObject):
     def terminate(self, exit_code: int) -> None:
         for p in list(self.processes):
             if p.alive:
-                self.kernel.terminate_process(p, exit_code, reason="terminated")
+                terminate_process(self.kernel, p, exit_code, reason="terminated")
 
     def on_last_handle_closed(self) -> None:
         if self.limit_flags & self.JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE:

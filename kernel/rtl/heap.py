@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import struct
 
-from emu.memory import PAGE_READWRITE, PAGE_SIZE, MemoryError_
+from emu.memory import PAGE_READWRITE, PAGE_SIZE
+from kernel.rtl.status import NtError
 
 HEAP_NO_SERIALIZE = 0x1
 HEAP_GROWABLE = 0x2
@@ -24,7 +25,7 @@ HEAP_ENTRY_BUSY = 0x01
 HEAP_ENTRY_VIRTUAL_ALLOC = 0x08
 HEADER = 8
 GRANULE = 8
-HEAP_HEADER_SIZE = 0x588            # the HEAP structure at the segment start (Windows 7 x86 size)
+HEAP_HEADER_SIZE = 0x588            # the HEAP structure at the segment start (sizeof(_HEAP) on Windows 7 and XP x86)
 VIRTUAL_THRESHOLD = 0x7F000
 
 
@@ -36,14 +37,18 @@ class Heap:
         self.flags = flags
         self.growable = bool(flags & HEAP_GROWABLE) or reserve == 0
         reserve = max((reserve + 0xFFFF) & ~0xFFFF, 0x10000)
+        commit = min(commit, reserve)       # RtlCreateHeap commits no more than it reserves
         self.base = self.mem.reserve(None, reserve, tag=tag)
         self.segments = [(self.base, reserve)]
         self.reserve_size = reserve
         self.committed_end = self.base
         self._commit_to(self.base + max(commit, HEAP_HEADER_SIZE + PAGE_SIZE))
-        # the HEAP header: Flags (+0x40), ForceFlags (+0x44) as Windows 7 places them, signature at +0x8
+        # the HEAP header: Flags and ForceFlags where the profile's Windows places them (Windows 7 +0x40/+0x44,
+        # XP +0x0C/+0x10: what programs and debuggers read), signature at +0x8
+        profile = process.kernel.profile
         self.mem.write(self.base + 0x08, struct.pack("<I", 0xEEFFEEFF))
-        self.mem.write(self.base + 0x40, struct.pack("<II", flags | HEAP_GROWABLE, 0))
+        self.mem.write(self.base + profile.heap_flags_offset, struct.pack("<I", flags | HEAP_GROWABLE))
+        self.mem.write(self.base + profile.heap_force_flags_offset, struct.pack("<I", 0))
         self.top = self.base + ((HEAP_HEADER_SIZE + GRANULE - 1) & ~(GRANULE - 1))
         self.segment_end = self.base + reserve
         self.free_list: list[tuple[int, int]] = []       # sorted (block address, block size)
@@ -65,7 +70,7 @@ class Heap:
         size = (size + 0xFFFF) & ~0xFFFF
         try:
             base = self.mem.reserve(None, size, tag=f"heap segment of {self.base:#x}")
-        except MemoryError_:
+        except NtError:
             return False
         rest = self.committed_end - self.top
         if rest >= 2 * GRANULE + HEADER:
@@ -88,7 +93,7 @@ class Heap:
         if size >= VIRTUAL_THRESHOLD:
             try:
                 base = self.mem.allocate(None, size + 0x20, PAGE_READWRITE, tag="heap (large block)")
-            except MemoryError_:
+            except NtError:
                 return 0
             ptr = base + 0x20
             self.large[ptr] = base

@@ -51,6 +51,7 @@ Filling a structure and getting bytes::
 from __future__ import annotations
 
 import ctypes
+import sys
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -404,7 +405,14 @@ def _build(mcls_super, mcls, clsname, bases, ns, is_union):
     cls._nt_meta_ = tuple(meta)
     cls._nt_size_ = total
     cls._nt_align_ = max_align
+    if not _FIELDS_IN_NEW:
+        return cls                  # Python 3.13+: ctypes lays the fields out in the metaclass's __init__
+    return _finish(cls)
 
+
+def _finish(cls):
+    """Check ctypes' layout against the computed one and add the accessors."""
+    clsname, total, meta = cls.__name__, cls._nt_size_, cls._nt_meta_
     if ctypes.sizeof(cls) != total:
         raise LayoutError(f"{clsname}: ctypes size {ctypes.sizeof(cls):#x} != {total:#x}")
     for fi in meta:
@@ -537,11 +545,27 @@ _UnionBase = getattr(ctypes, "LittleEndianUnion", ctypes.Union)
 _UnionMetaBase = type(_UnionBase)
 
 
+# Python 3.13 moved ctypes' processing of _fields_ from the metaclass's __new__ to its __init__
+_FIELDS_IN_NEW = sys.version_info < (3, 13)
+
+
+def _init_layout(cls, mcls_super, clsname, bases, ns, kw):
+    if "_fields_" in ns and "_nt_meta_" in cls.__dict__ and not _FIELDS_IN_NEW:
+        ns = dict(ns, _fields_=cls.__dict__["_fields_"])
+        mcls_super.__init__(clsname, bases, ns, **kw)
+        _finish(cls)
+    else:
+        mcls_super.__init__(clsname, bases, ns, **kw)
+
+
 class _StructMeta(_StructMetaBase):
     def __new__(mcls, clsname, bases, ns, **kw):
         if "_fields_" not in ns:
             return super().__new__(mcls, clsname, bases, ns, **kw)
         return _build(super(), mcls, clsname, bases, ns, is_union=False)
+
+    def __init__(cls, clsname, bases, ns, **kw):
+        _init_layout(cls, super(), clsname, bases, ns, kw)
 
 
 class _UnionMeta(_UnionMetaBase):
@@ -549,6 +573,9 @@ class _UnionMeta(_UnionMetaBase):
         if "_fields_" not in ns:
             return super().__new__(mcls, clsname, bases, ns, **kw)
         return _build(super(), mcls, clsname, bases, ns, is_union=True)
+
+    def __init__(cls, clsname, bases, ns, **kw):
+        _init_layout(cls, super(), clsname, bases, ns, kw)
 
 
 class Struct(_Common, ctypes.LittleEndianStructure, metaclass=_StructMeta):

@@ -3,7 +3,7 @@
 All functions take a ``read(addr, size) -> bytes`` callable for guest memory.
 Memory that cannot be read is reported by ``read`` either by raising an
 exception (``MemoryReadError`` is provided for that purpose; any ``Exception``
-is accepted, e.g. unicorn's ``UcError``) or by returning ``None`` or fewer
+is accepted, e.g. emu's ``MemoryFault``) or by returning ``None`` or fewer
 than ``size`` bytes.  The dumper never lets such a failure escape: the
 structure itself shows ``<unreadable ...>`` and strings it cannot fetch show
 ``<unreadable>``.

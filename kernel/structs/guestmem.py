@@ -15,10 +15,24 @@ def field_location(cls, path: str) -> tuple[int, int]:
     return offset, sizeof_spec(spec)
 
 
-def write_fields(write, base: int, cls, fields: dict) -> None:
-    """write(addr, bytes) each field; keys are member paths (`__` may stand for `.`)."""
+@lru_cache(maxsize=None)
+def has_field(cls, path: str) -> bool:
+    """The layout has this member (a field a newer Windows added is missing from an older one's)."""
+    try:
+        cls.field_info(path)
+    except KeyError:
+        return False
+    return True
+
+
+def write_fields(write, base: int, cls, fields: dict, *, if_present: tuple = ()) -> None:
+    """write(addr, bytes) each field; keys are member paths (`__` may stand for `.`).  Paths named in
+    `if_present` are written only where the layout has them (Windows-version-specific fields)."""
     for path, value in fields.items():
-        off, size = field_location(cls, path.replace("__", "."))
+        path = path.replace("__", ".")
+        if path in if_present and not has_field(cls, path):
+            continue
+        off, size = field_location(cls, path)
         if isinstance(value, (bytes, bytearray)):
             data = bytes(value)[:size].ljust(size, b"\0")
         else:

@@ -1,4 +1,4 @@
-/* verinfo.exe: version.dll on sysmisc.exe's version resource (sysmisc.rc: FILEVERSION 1,2,3,4,
+/* verinfo.exe: version.dll on msvcsys.exe's version resource (msvcsys.rc: FILEVERSION 1,2,3,4,
  * PRODUCTVERSION 5,6,7,8, strings in block 040904B0, Translation 0x409 1200), found by its bare name in
  * the program's folder as LoadLibrary would: GetFileVersionInfoSizeW/A, GetFileVersionInfoW/A,
  * VerQueryValueW/A ("\", "\VarFileInfo\Translation", "\StringFileInfo\040904B0\..."), and the errors for
@@ -10,7 +10,7 @@
 
 int main(void)
 {
-    DWORD handle = 77, size = GetFileVersionInfoSizeW(L"sysmisc.exe", &handle), sizeA;
+    DWORD handle = 77, size = GetFileVersionInfoSizeW(L"msvcsys.exe", &handle), sizeA;
     BYTE *block = malloc(size), *blockA;
     VS_FIXEDFILEINFO *fixed;
     WORD *translation;
@@ -19,7 +19,7 @@ int main(void)
     UINT len;
     BOOL ok;
     printf("GetFileVersionInfoSizeW: %s handle=%lu\n", size > 0 ? "non-zero" : "0", handle);
-    ok = GetFileVersionInfoW(L"sysmisc.exe", 0, size, block);
+    ok = GetFileVersionInfoW(L"msvcsys.exe", 0, size, block);
     printf("GetFileVersionInfoW: %d, first WORD (wLength) * 2 + 4 == size: %s, signature after it: %.4s\n", ok,
            (DWORD)*(WORD *)block * 2 + 4 == size ? "yes" : "no", block + *(WORD *)block);
     ok = VerQueryValueW(block, L"\\", (void **)&fixed, &len);
@@ -37,9 +37,9 @@ int main(void)
     ok = VerQueryValueW(block, L"\\StringFileInfo\\040904B0\\NoSuchKey", (void **)&text, &len);
     printf("NoSuchKey: %d\n", ok);
 
-    sizeA = GetFileVersionInfoSizeA("sysmisc.exe", NULL);
+    sizeA = GetFileVersionInfoSizeA("msvcsys.exe", NULL);
     blockA = malloc(sizeA);
-    ok = GetFileVersionInfoA("sysmisc.exe", 0, sizeA, blockA);
+    ok = GetFileVersionInfoA("msvcsys.exe", 0, sizeA, blockA);
     printf("GetFileVersionInfoSizeA == W: %s, GetFileVersionInfoA: %d\n", sizeA == size ? "yes" : "no", ok);
     ok = VerQueryValueA(blockA, "\\StringFileInfo\\040904B0\\ProductName", (void **)&textA, &len);
     printf("ProductName (A): %d len=%u [%s] inside the block: %s\n", ok, len, textA,

@@ -6,9 +6,11 @@ api-ms-win-core-localregistry); mingw-w64's kernel32 import library has none of 
 advapi32 implements them itself.  Every other advapi32 export is an "unsupported API" stub."""
 from ...hle.registry import DllSpec
 from . import ntsecapi, securitybaseapi, tokeninfo, winbase, wincrypt, winreg
+from .state import Advapi32State
 
 DLL = DllSpec(
     name="advapi32.dll",
     base=0x76E20000,
     modules=[winreg, winbase, ntsecapi, wincrypt, securitybaseapi, tokeninfo],
 )
+DLL.state = Advapi32State

@@ -35,10 +35,9 @@ class RandomStream:
 
 def random_bytes(kernel, n: int) -> bytes:
     """The next n bytes of the run's random stream."""
-    stream = getattr(kernel, "random_stream", None)
-    if stream is None:
-        stream = kernel.random_stream = RandomStream()
-    return stream.read(n)
+    if kernel.random_stream is None:
+        kernel.random_stream = RandomStream()
+    return kernel.random_stream.read(n)
 
 
 @export(name="SystemFunction036")

@@ -42,10 +42,9 @@ class Token(KernelObject):
 
 
 def _token(ctx, process):
-    token = getattr(process, "token", None)
-    if token is None:
-        token = process.token = Token()
-    return token
+    if process.token is None:
+        process.token = Token()
+    return process.token
 
 
 @export

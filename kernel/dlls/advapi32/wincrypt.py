@@ -7,6 +7,7 @@ every context).  CryptGenRandom's bytes come from the run's deterministic stream
 from __future__ import annotations
 
 from ...hle.registry import export
+from .state import advapi32_state
 from ...hle.types import BOOL, DWORD, LPCSTR, LPCWSTR, LPVOID, ULONG_PTR
 from kernel.hle.probe import probe
 from .ntsecapi import random_bytes
@@ -18,10 +19,7 @@ NTE_BAD_UID, NTE_BAD_FLAGS, NTE_BAD_PROV_TYPE = 0x80090001, 0x80090009, 0x800900
 
 
 def _providers(ctx) -> set:
-    providers = getattr(ctx.process, "crypt_providers", None)
-    if providers is None:
-        providers = ctx.process.crypt_providers = set()
-    return providers
+    return advapi32_state(ctx.process).crypt_providers
 
 
 def acquire(ctx, result: int, provider_type: int, flags: int) -> int:

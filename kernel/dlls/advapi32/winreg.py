@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import struct
 
-from unicorn import UcError
 
 from kernel.cm.registry import (HKEY_PATHS, KEY_ENUMERATE_SUB_KEYS, KEY_QUERY_VALUE, KEY_SET_VALUE,
                    MAXIMUM_ALLOWED, REG_BINARY, REG_CREATED_NEW_KEY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ,
@@ -50,10 +49,8 @@ def lstatus(func):
             return func(ctx, *args)
         except RegError as e:
             return e.code
-        except NtError as e:
+        except NtError as e:             # a bad guest pointer too (MemoryFault): ERROR_NOACCESS
             return dos_error(e.status)
-        except UcError:
-            return ERROR_NOACCESS
     return wrapper
 
 

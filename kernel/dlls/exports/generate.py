@@ -87,6 +87,10 @@ SOURCES: dict[str, list[str]] = {
     "oleaut32": ["liboleaut32.a"],
     "ole32": ["libole32.a"],
     "ucrtbase": ["libucrtbase.a"],
+    "winmm": ["libwinmm.a"],
+    "ws2_32": ["libws2_32.a"],
+    "powrprof": ["libpowrprof.a"],
+    "psapi": ["libpsapi.a"],
     "version": ["libversion.a"],
 }
 
@@ -97,7 +101,8 @@ COMMON = ["ucrtbase"]
 # The SDK headers whose declarations date the exports (preprocessed as one translation unit).
 HEADERS = ["winsock2.h", "windows.h", "winternl.h", "shlwapi.h", "shellapi.h", "shlobj.h", "objbase.h",
            "oleauto.h", "sddl.h", "wincrypt.h", "evntprov.h", "evntrace.h", "tlhelp32.h", "psapi.h",
-           "winsvc.h", "aclapi.h", "wct.h", "ntsecapi.h", "processthreadsapi.h", "winnls.h", "wincon.h"]
+           "winsvc.h", "aclapi.h", "wct.h", "ntsecapi.h", "processthreadsapi.h", "winnls.h", "wincon.h",
+           "powrprof.h"]
 NEWEST = (0x0A00, 0x0A000000)              # _WIN32_WINNT, NTDDI_VERSION of the newest headers
 
 
@@ -116,6 +121,18 @@ WINDOWS10_NTDLL = {"RtlAreLongPathsEnabled"}
 
 def _windows10_ntdll(name: str) -> bool:
     return name in WINDOWS10_NTDLL
+
+
+# powrprof names mingw-w64's headers do not declare, whose documentation gives a later minimum
+# client: Power(Un)RegisterSuspendResumeNotification Windows 8, the effective power mode
+# notifications Windows 10 1809.
+_POWRPROF_AFTER_7 = {"PowerRegisterSuspendResumeNotification", "PowerUnregisterSuspendResumeNotification",
+                     "PowerRegisterForEffectivePowerModeNotifications",
+                     "PowerUnregisterFromEffectivePowerModeNotifications"}
+
+
+def _powrprof_after_7(name: str) -> bool:
+    return name in _POWRPROF_AFTER_7
 
 
 # msvcrt's decorated C++ exports (i386): mingw-w64's msvcrt.def has none of them. Source: Wine's
@@ -155,6 +172,14 @@ SUPPLEMENTS: dict[str, list[tuple[str, int | None, str, tuple | None]]] = {"msvc
 ]}
 
 
+# ws2_32 exports the SDK headers do not date (mingw declares them unguarded); Microsoft's documentation
+# gives each one's minimum supported client
+WS2_32_WINDOWS_8 = {"GetHostNameW", "GetAddrInfoExCancel", "GetAddrInfoExOverlappedResult",
+                    "ProcessSocketNotifications"}            # Windows 8, 8, 8, 10 (2004)
+WS2_32_VISTA = {"inet_pton", "inet_ntop", "InetPtonW", "InetNtopW", "GetAddrInfoExA", "GetAddrInfoExW",
+                "FreeAddrInfoEx", "FreeAddrInfoExW", "SetAddrInfoExA", "SetAddrInfoExW"}
+
+
 @dataclass
 class Profile:
     name: str
@@ -169,15 +194,21 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32", "version"],
-                       [("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll)]),
+                        "oleaut32", "winmm", "ws2_32", "powrprof", "psapi", "version"],
+                       [("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll),
+                        ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
+                        ("ws2_32", "functions of Windows 8 and later (Microsoft's documentation)",
+                         WS2_32_WINDOWS_8.__contains__)]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                      "oleaut32", "version"],
+                      "oleaut32", "winmm", "ws2_32", "powrprof", "version"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
                       ("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
-                                 "msvcrt.dll from Vista on", _secure_or_locale_crt)]),
+                                 "msvcrt.dll from Vista on", _secure_or_locale_crt),
+                      ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
+                      ("ws2_32", "functions of Vista and later (Microsoft's documentation)",
+                       lambda name: name in WS2_32_VISTA or name in WS2_32_WINDOWS_8)]),
 }
 
 

@@ -2,6 +2,7 @@
 import struct
 
 from ...hle.registry import export
+from .state import kernel32_state
 from ...hle.types import DWORD, LONG, LPTOP_LEVEL_EXCEPTION_FILTER, LPVOID, UINT, VOID
 from kernel.ke.exception import EXCEPTION_MAXIMUM_PARAMETERS, EXCEPTION_NONCONTINUABLE, exception_record
 
@@ -13,23 +14,23 @@ def GetLastError(ctx) -> DWORD:
 
 @export
 def SetUnhandledExceptionFilter(ctx, lpTopLevelExceptionFilter: LPTOP_LEVEL_EXCEPTION_FILTER) -> LPTOP_LEVEL_EXCEPTION_FILTER:
-    process = ctx.process
-    previous = getattr(process, "unhandled_exception_filter", 0)
-    process.unhandled_exception_filter = lpTopLevelExceptionFilter
+    state = kernel32_state(ctx.process)
+    previous = state.unhandled_exception_filter
+    state.unhandled_exception_filter = lpTopLevelExceptionFilter
     return previous
 
 
 @export
 def SetErrorMode(ctx, uMode: UINT) -> UINT:
-    process = ctx.process
-    previous = getattr(process, "error_mode", 0)
-    process.error_mode = uMode
+    state = kernel32_state(ctx.process)
+    previous = state.error_mode
+    state.error_mode = uMode
     return previous
 
 
 @export
 def GetErrorMode(ctx) -> UINT:
-    return getattr(ctx.process, "error_mode", 0)
+    return kernel32_state(ctx.process).error_mode
 
 
 @export

@@ -49,7 +49,7 @@ def FlsFree(ctx, dwFlsIndex: DWORD) -> BOOL:
         value = ctx.read_u32(fls.slot(data, dwFlsIndex))
         if value and callback:
             yield GuestCall(callback, (value,),
-                            f"FLS callback {ctx.kernel.describe_address(process, callback)} (index {dwFlsIndex})")
+                            f"FLS callback {process.describe_address(callback)} (index {dwFlsIndex})")
         ctx.write_u32(fls.slot(data, dwFlsIndex), 0)
     table = fls.callback_table(process)
     if table:

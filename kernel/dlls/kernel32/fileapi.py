@@ -16,6 +16,7 @@ import struct
 from kernel.rtl import paths
 from kernel.io.console import console_kind, is_console_handle
 from ...hle.registry import export
+from .state import kernel32_state
 from ...hle.types import (BOOL, DWORD, HANDLE, LARGE_INTEGER, LONG, LPCSTR, LPCVOID, LPCWSTR, LPDWORD, LPFILETIME,
                           LPOVERLAPPED, LPSECURITY_ATTRIBUTES, LPSTR, LPVOID, LPWSTR, PLARGE_INTEGER, PLONG, UINT, VOID)
 from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTRIBUTE_NORMAL,
@@ -24,7 +25,7 @@ from kernel.io.manager import (CLUSTER_SIZE, DELETE, FILE_APPEND_DATA, FILE_ATTR
                    FILE_READ_ATTRIBUTES, FILE_SEQUENTIAL_ONLY, FILE_SHARE_ALL, FILE_SYNCHRONOUS_IO_NONALERT,
                    FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA, FILE_WRITE_THROUGH, GENERIC_WRITE, SECTOR_SIZE,
                    SYNCHRONIZE, VOLUME_SERIAL_NUMBER, FileObject, NullDevice)
-from ...nt.file import (FILE_SYSTEM_FLAGS, FILE_SYSTEM_NAME, MAX_COMPONENT_LENGTH, OBJ_INHERIT,
+from ...nt.file import (FILE_SYSTEM_NAME, MAX_COMPONENT_LENGTH, OBJ_INHERIT,
                         FileAttributeTagInformation, FileBasicInformation, FileDispositionInformation,
                         FileEndOfFileInformation, FileAllocationInformation, FileNameInformation,
                         FilePositionInformation, FileRenameInformation, FileStandardInformation, delete_path,
@@ -854,7 +855,7 @@ def get_temp_file_name(ctx, path: str | None, prefix: str | None, unique: int, o
         name = f"{base}{unique:X}.tmp"
         ctx.write(out, encode(ctx, name, wide) + (b"\0\0" if wide else b"\0"))
         return unique
-    number = ctx.kernel.tick_count() & 0xFFFF or 1
+    number = ctx.kernel.clock.tick_count() & 0xFFFF or 1
     for _ in range(0x10000):
         name = f"{base}{number:X}.tmp"
         try:
@@ -925,19 +926,19 @@ def _final_path(ctx, handle, buffer, size, flags, wide) -> int:
 
 @export
 def AreFileApisANSI(ctx) -> BOOL:
-    return 0 if getattr(ctx.process, "file_apis_oem", False) else 1
+    return 0 if kernel32_state(ctx.process).file_apis_oem else 1
 
 
 @export
 def SetFileApisToOEM(ctx) -> VOID:
     """Records the choice (AreFileApisANSI then says FALSE); the A file functions keep converting
     names with the ANSI code page (known difference)."""
-    ctx.process.file_apis_oem = True
+    kernel32_state(ctx.process).file_apis_oem = True
 
 
 @export
 def SetFileApisToANSI(ctx) -> VOID:
-    ctx.process.file_apis_oem = False
+    kernel32_state(ctx.process).file_apis_oem = False
 
 
 # -- byte-range locks -------------------------------------------------------------------------------------
@@ -1087,7 +1088,7 @@ def _volume_information(ctx, root, label, label_size, serial, max_component, fla
     if max_component:
         ctx.write_u32(max_component, MAX_COMPONENT_LENGTH)
     if flags:
-        ctx.write_u32(flags, FILE_SYSTEM_FLAGS)
+        ctx.write_u32(flags, ctx.kernel.profile.file_system_flags)
     if fs_name:
         ctx.write(fs_name, name + b"\0" * unit)
     return 1

@@ -33,7 +33,7 @@ def _to_flags(attributes: int) -> int:
 
 def console_handle_flags(process) -> dict:
     """handle -> HANDLE_FLAG_* of the process's console handles (the standard ones are inheritable)."""
-    return process.__dict__.setdefault("console_handle_flags", {})
+    return process.console_handle_flags
 
 
 @export

@@ -3,6 +3,7 @@ from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, HANDLE, LPVOID, SIZE_T, PHANDLE, LPCVOID
 from ...rtl.heap import Heap
 from ..ntdll.heap import heap_of
+from .state import kernel32_state
 
 
 @export
@@ -68,7 +69,7 @@ def HeapSetInformation(ctx, HeapHandle: HANDLE, HeapInformationClass: DWORD, Hea
     handle is ignored) and HeapCompatibilityInformation, where only 2 (the low-fragmentation heap) can
     be set.  The heaps here have no front end to switch, so both are recorded and succeed."""
     if HeapInformationClass == HeapEnableTerminationOnCorruption:
-        ctx.process.heap_terminate_on_corruption = True
+        kernel32_state(ctx.process).heap_terminate_on_corruption = True
         return 1
     if HeapInformationClass == HeapCompatibilityInformation:
         if HeapInformationLength < 4:

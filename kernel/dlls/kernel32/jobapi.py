@@ -17,7 +17,7 @@ EXTENDED_LIMIT_SIZE = 112       # JOBOBJECT_EXTENDED_LIMIT_INFORMATION on x86
 
 def _create(ctx, name: str | None) -> int:
     kernel = ctx.kernel
-    jobs = kernel.__dict__.setdefault("named_jobs", {})
+    jobs = kernel.named_jobs
     if name and name in jobs:
         ctx.set_last_error(183)          # ERROR_ALREADY_EXISTS
         return ctx.process.handles.insert(jobs[name])

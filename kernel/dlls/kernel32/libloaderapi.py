@@ -1,10 +1,10 @@
 """libloaderapi.h: modules (GetModuleHandle, GetProcAddress, LoadLibrary(Ex), FreeLibrary,
 GetModuleFileName), all through the user-mode loader."""
-from loader.ldr import LoaderError
 
 from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, FARPROC, HANDLE, HMODULE, LPCSTR, LPCWSTR, LPSTR, LPVOID, LPWSTR
-from kernel.rtl.status import STATUS, dos_error
+from kernel.rtl.status import STATUS, NtError, dos_error
+from .state import kernel32_state
 
 ERROR_MOD_NOT_FOUND = 126
 ERROR_PROC_NOT_FOUND = 127
@@ -70,7 +70,7 @@ def GetProcAddress(ctx, hModule: HMODULE, lpProcName: LPVOID) -> FARPROC:
         name, ordinal = ctx.read_cstr(lpProcName).decode("latin-1"), None
     try:
         address = yield from loader.get_procedure_address(module, name, ordinal)
-    except LoaderError:
+    except NtError:
         ctx.set_last_error(ERROR_PROC_NOT_FOUND)
         return 0
     return address
@@ -82,8 +82,8 @@ def load_library(ctx, name: str | None):
         return 0
     try:
         module = yield from ctx.process.ldr.load_dll(name)
-    except LoaderError as e:
-        ctx.set_last_error(dos_error(STATUS[e.status]))
+    except NtError as e:
+        ctx.set_last_error(dos_error(e.status))
         ctx.kernel.trace.event("LoadLibrary failed", str(e))
         return 0
     return module.base
@@ -164,7 +164,7 @@ def SetDefaultDllDirectories(ctx, DirectoryFlags: DWORD) -> BOOL:
     if not DirectoryFlags or DirectoryFlags & ~LOAD_LIBRARY_SEARCH_DIRS:
         ctx.set_last_error(87)
         return 0
-    ctx.process.default_dll_directories = DirectoryFlags
+    kernel32_state(ctx.process).default_dll_directories = DirectoryFlags
     return 1
 
 

@@ -3,7 +3,6 @@ from ...hle.registry import export
 from ...hle.types import BOOL, DWORD, LPDWORD, LPVOID, PMEMORY_BASIC_INFORMATION, SIZE_T
 from ...nt.memory import allocate_virtual_memory, free_virtual_memory, memory_basic_information
 from kernel.rtl.status import NtError
-from emu.memory import MemoryError_
 
 
 @export
@@ -20,10 +19,7 @@ def VirtualFree(ctx, lpAddress: LPVOID, dwSize: SIZE_T, dwFreeType: DWORD) -> BO
 
 @export
 def VirtualProtect(ctx, lpAddress: LPVOID, dwSize: SIZE_T, flNewProtect: DWORD, lpflOldProtect: LPDWORD) -> BOOL:
-    try:
-        old = ctx.process.memory.protect(lpAddress, dwSize, flNewProtect)
-    except MemoryError_ as e:
-        raise NtError(e.status, str(e)) from None
+    old = ctx.process.memory.protect(lpAddress, dwSize, flNewProtect)
     if not lpflOldProtect:
         ctx.set_last_error(998)          # ERROR_NOACCESS: Windows requires the out pointer
         return 0

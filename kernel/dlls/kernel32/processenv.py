@@ -32,7 +32,9 @@ def set_environment(ctx, entries: list[tuple[str, str]]) -> None:
     block = ctx.process.heap.allocate(len(data))
     ctx.write(block, data)
     ctx.write_u32(ctx.process.params + P.offsetof("Environment"), block)
-    ctx.write_u32(ctx.process.params + P.offsetof("EnvironmentSize"), len(data))
+    from kernel.structs.guestmem import has_field
+    if has_field(P, "EnvironmentSize"):              # Vista and later
+        ctx.write_u32(ctx.process.params + P.offsetof("EnvironmentSize"), len(data))
 
 
 def lookup(ctx, name: str) -> str | None:

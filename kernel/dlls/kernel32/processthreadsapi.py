@@ -1,15 +1,21 @@
-"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots."""
+"""processthreadsapi.h: the current process and thread, exit, startup info, TLS slots, thread contexts,
+priority boosts."""
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
+from ...hle.types import (BOOL, DWORD, HANDLE, INT, LPBOOL, LPCSTR, LPCWSTR, LPDWORD, LPSTARTUPINFOA, LPSTARTUPINFOW,
                          LPSTR, LPTHREAD_START_ROUTINE, LPVOID, LPWSTR, SIZE_T, UINT, VOID)
 from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess, EThread
+from kernel.ps.exit import terminate_process, terminate_thread
+from .state import kernel32_state
 from ..ntdll.thread import exit_process
+from kernel.rtl.status import NtError
 
 TLS_OUT_OF_INDEXES = 0xFFFFFFFF
+
 TLS_MINIMUM_AVAILABLE = 64
 TLS_EXPANSION_SLOTS = 1024
 
@@ -42,7 +48,7 @@ def ExitProcess(ctx, uExitCode: UINT) -> VOID:
 @export
 def TerminateProcess(ctx, hProcess: HANDLE, uExitCode: UINT) -> BOOL:
     process = ctx.process if hProcess == NtCurrentProcess else ctx.process.handles.lookup(hProcess, EProcess)
-    ctx.kernel.terminate_process(process, uExitCode,
+    terminate_process(ctx.kernel, process, uExitCode,
                                  reason="exited" if process is ctx.process else "terminated")
     return 1
 
@@ -65,14 +71,14 @@ def _startup_info(ctx, out: int, wide: bool) -> None:
     title = ctx.read_u32(params + P.offsetof("WindowTitle.Buffer"))
     if not wide:
         # the ANSI strings live in a per-process buffer made once (kernel32 does the same)
-        cache = getattr(ctx.process, "startup_ansi", None)
-        if cache is None:
+        state = kernel32_state(ctx.process)
+        if state.startup_ansi is None:
             d = ctx.read_unicode_string(params + P.offsetof("DesktopInfo")).encode("cp1252", "replace") + b"\0"
             t = ctx.read_unicode_string(params + P.offsetof("WindowTitle")).encode("cp1252", "replace") + b"\0"
             base = ctx.process.heap.allocate(len(d) + len(t))
             ctx.write(base, d + t)
-            cache = ctx.process.startup_ansi = (base, base + len(d))
-        desktop, title = cache
+            state.startup_ansi = (base, base + len(d))
+        desktop, title = state.startup_ansi
     info = struct.pack("<IIII7IIHHIIII", 68, 0, desktop, title, 0, 0, 0, 0, 0, 0, 0,
                        read("WindowFlags"), read("ShowWindowFlags") & 0xFFFF, 0, 0,
                        read("StandardInput"), read("StandardOutput"), read("StandardError"))
@@ -223,9 +229,9 @@ def TerminateThread(ctx, hThread: HANDLE, dwExitCode: DWORD) -> BOOL:
     thread = reference_object(ctx, hThread, EThread)
     alive = [t for t in thread.process.threads if t.state != "terminated"]
     if alive == [thread]:
-        ctx.kernel.terminate_process(thread.process, dwExitCode)
+        terminate_process(ctx.kernel, thread.process, dwExitCode)
     else:
-        ctx.kernel.terminate_thread(thread, dwExitCode)
+        terminate_thread(ctx.kernel, thread, dwExitCode)
     return 1
 
 
@@ -235,7 +241,7 @@ PRIORITY_CLASSES = {0x40, 0x4000, 0x20, 0x8000, 0x80, 0x100}
 
 @export
 def GetThreadPriority(ctx, hThread: HANDLE) -> INT:
-    return getattr(reference_object(ctx, hThread, EThread), "priority", 0)
+    return reference_object(ctx, hThread, EThread).priority
 
 
 @export
@@ -250,7 +256,7 @@ def SetThreadPriority(ctx, hThread: HANDLE, nPriority: INT) -> BOOL:
 
 @export
 def GetPriorityClass(ctx, hProcess: HANDLE) -> DWORD:
-    return getattr(reference_object(ctx, hProcess, EProcess), "priority_class", 0x20)
+    return reference_object(ctx, hProcess, EProcess).priority_class
 
 
 @export
@@ -265,8 +271,8 @@ def SetPriorityClass(ctx, hProcess: HANDLE, dwPriorityClass: DWORD) -> BOOL:
 @export
 def SwitchToThread(ctx) -> BOOL:
     kernel = ctx.kernel
-    others = any(t.state == "ready" for t in kernel.ready_queue)
-    kernel.yield_thread(ctx.thread)
+    others = any(t.state == "ready" for t in kernel.scheduler.ready_queue)
+    kernel.scheduler.yield_thread(ctx.thread)
     return 1 if others else 0
 
 
@@ -388,13 +394,12 @@ def OpenProcess(ctx, dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: 
 
 @export
 def GetCommandLineA(ctx) -> LPSTR:
-    cache = getattr(ctx.process, "command_line_ansi", None)
-    if cache is None:
+    state = kernel32_state(ctx.process)
+    if state.command_line_ansi is None:
         data = ctx.process.command_line.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
-        cache = ctx.process.heap.allocate(len(data))
-        ctx.write(cache, data)
-        ctx.process.command_line_ansi = cache
-    return cache
+        state.command_line_ansi = ctx.process.heap.allocate(len(data))
+        ctx.write(state.command_line_ansi, data)
+    return state.command_line_ansi
 
 
 @export
@@ -411,7 +416,7 @@ def _system_affinity(ctx) -> int:
 def GetProcessAffinityMask(ctx, hProcess: HANDLE, lpProcessAffinityMask: LPDWORD, lpSystemAffinityMask: LPDWORD) -> BOOL:
     process = reference_object(ctx, hProcess, EProcess)
     system = _system_affinity(ctx)
-    ctx.write_u32(lpProcessAffinityMask, getattr(process, "affinity_mask", system))
+    ctx.write_u32(lpProcessAffinityMask, (process.affinity_mask or system))
     ctx.write_u32(lpSystemAffinityMask, system)
     return 1
 
@@ -431,11 +436,11 @@ def SetThreadAffinityMask(ctx, hThread: HANDLE, dwThreadAffinityMask: DWORD) -> 
     """The thread's previous mask; a mask outside the process's: 0 with ERROR_INVALID_PARAMETER.
     (The schedule does not depend on it: one virtual CPU runs every thread.)"""
     thread = reference_object(ctx, hThread, EThread)
-    allowed = getattr(thread.process, "affinity_mask", _system_affinity(ctx))
+    allowed = thread.process.affinity_mask or _system_affinity(ctx)
     if not dwThreadAffinityMask or dwThreadAffinityMask & ~allowed:
         ctx.set_last_error(87)
         return 0
-    previous = getattr(thread, "affinity_mask", allowed)
+    previous = thread.affinity_mask or allowed
     thread.affinity_mask = dwThreadAffinityMask
     return previous
 
@@ -447,7 +452,7 @@ def GetProcessTimes(ctx, hProcess: HANDLE, lpCreationTime: LPVOID, lpExitTime: L
     Kernel and user times: the virtual time since creation counts as user time, no kernel time
     (ntboot does not account CPU time per mode)."""
     process = reference_object(ctx, hProcess, EProcess)
-    now = ctx.kernel.system_time()
+    now = ctx.kernel.clock.system_time()
     end = process.exit_time or now
     ctx.write(lpCreationTime, struct.pack("<Q", process.create_time))
     ctx.write(lpExitTime, struct.pack("<Q", process.exit_time))
@@ -466,7 +471,7 @@ def K32GetProcessMemoryInfo(ctx, Process: HANDLE, ppsmemCounters: LPVOID, cb: DW
         ctx.set_last_error(122)
         return 0
     committed = process.memory.committed
-    peak = max(getattr(process, "peak_committed", 0), committed)
+    peak = max(process.peak_committed, committed)
     process.peak_committed = peak
     data = struct.pack("<10I", 40, 0, peak, committed, 0, 0, 0, 0, committed, peak)
     if cb >= 44:
@@ -483,7 +488,153 @@ def QueryProcessCycleTime(ctx, ProcessHandle: HANDLE, CycleTime: LPVOID) -> BOOL
     """The process's CPU cycles: its (virtual) time since creation at the processor's 3300 MHz, so
     runs repeat (ntboot counts no real cycles)."""
     process = reference_object(ctx, ProcessHandle, EProcess)
-    end = process.exit_time or ctx.kernel.system_time()
+    end = process.exit_time or ctx.kernel.clock.system_time()
     ticks = max(end - process.create_time, 0)               # 100 ns units
     ctx.write(CycleTime, struct.pack("<Q", ticks * CPU_MHZ // 10))
+    return 1
+
+
+# -- thread contexts: GetThreadContext / SetThreadContext ------------------------------------------------
+#
+# The CONTEXT groups the caller names in ContextFlags (each with the CONTEXT_i386 bit, as the kernel
+# checks them) are read from or written to where the thread's user-mode state is: a thread that has
+# not started yet has its initial context (EIP the start thunk, EAX the start address, EBX the
+# parameter); a thread that was switched out, its saved registers and the EIP it resumes at; the
+# calling thread, the registers it returns to kernel32's caller with (EIP the return address).
+# Setting the calling thread's context resumes it there at once, as NtSetContextThread on oneself does.
+
+_GROUPS = ((0x10001, 0xB4, 0xCC), (0x10002, 0x9C, 0xB4), (0x10004, 0x8C, 0x9C), (0x10008, 0x1C, 0x8C),
+           (0x10010, 0x04, 0x1C), (0x10020, 0xCC, 0x2CC))     # control, integer, segments, float, debug, extended
+
+
+class _SavedCpu:
+    """A thread's saved CPU state (Machine.save_cpu) reads and writes registers as the engine does,
+    so capture() and apply() take it in place of the machine."""
+
+    def __init__(self, state):
+        self.uc = state
+
+
+def _live_source(thread):
+    """The registers of a thread that has started: its saved state, or its process's CPU if it is the
+    thread that ran last there."""
+    process = thread.process
+    if process.current_thread is thread or thread.cpu is None:
+        return process.machine
+    return _SavedCpu(thread.cpu)
+
+
+def _resume_eip(thread) -> int | None:
+    req = thread.request
+    if req is not None and req.kind == "return":
+        return req.eip
+    if req is None:
+        return thread.resume_eip or None
+    return None
+
+
+def _thread_state(ctx, thread) -> bytearray:
+    """The thread's complete user-mode CONTEXT (all groups)."""
+    from emu.context import CONTEXT_ALL, capture
+    req = thread.request
+    if req is not None and req.kind == "start":
+        state = bytearray(thread.initial_context)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if req is not None and req.kind == "context":
+        state = bytearray(req.data)
+        struct.pack_into("<I", state, 0, CONTEXT_ALL)
+        return state
+    if thread is ctx.thread:
+        state = capture(ctx.machine, CONTEXT_ALL)
+        esp = ctx.machine.reg("esp")
+        struct.pack_into("<I", state, 0xB8, ctx.read_u32(esp))      # EIP: where the call returns
+        struct.pack_into("<I", state, 0xC4, esp + 4 + 8)            # ESP: after its stdcall return
+        return state
+    state = capture(_live_source(thread), CONTEXT_ALL)
+    eip = _resume_eip(thread)
+    if eip is not None:
+        struct.pack_into("<I", state, 0xB8, eip)
+    return state
+
+
+def _merge(state: bytearray, new: bytes, flags: int) -> None:
+    for group, start, end in _GROUPS:
+        if flags & group == group:
+            state[start:end] = new[start:end]
+
+
+@export
+@probe
+def GetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    flags = ctx.read_u32(lpContext)
+    state = _thread_state(ctx, thread)
+    out = bytearray(ctx.read(lpContext, 0x2CC))
+    _merge(out, state, flags)
+    ctx.write(lpContext, bytes(out))
+    return 1
+
+
+@export
+@probe
+def SetThreadContext(ctx, hThread: HANDLE, lpContext: LPVOID) -> BOOL:
+    from emu.context import CONTEXT_ALL, apply
+    from kernel.ke.dispatch import Request
+    thread = reference_object(ctx, hThread, EThread)
+    new = bytes(ctx.read(lpContext, 0x2CC))
+    flags = struct.unpack_from("<I", new, 0)[0]
+    state = _thread_state(ctx, thread)
+    _merge(state, new, flags)
+    req = thread.request
+    if thread is ctx.thread:
+        thread.request = Request("context", data=bytes(state))
+        ctx.kernel.scheduler.reschedule = True
+        return 1
+    if req is not None and req.kind == "start":
+        thread.initial_context = bytes(state)
+        return 1
+    if req is not None and req.kind == "context":
+        req.data = bytes(state)
+        return 1
+    apply(_live_source(thread), bytes(state))
+    if flags & 0x10001 == 0x10001:
+        eip = struct.unpack_from("<I", state, 0xB8)[0]
+        if req is not None and req.kind == "return":
+            req.eip = eip
+        elif req is None:
+            thread.resume_eip = eip
+    return 1
+
+
+# -- priority boost ------------------------------------------------------------------------------------
+# Recorded and reported; the round-robin scheduler has no dynamic boosts to turn off.
+
+@export
+@probe
+def SetProcessPriorityBoost(ctx, hProcess: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hProcess, EProcess).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetProcessPriorityBoost(ctx, hProcess: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    process = reference_object(ctx, hProcess, EProcess)
+    ctx.write_u32(pDisablePriorityBoost, process.priority_boost_disabled)
+    return 1
+
+
+@export
+@probe
+def SetThreadPriorityBoost(ctx, hThread: HANDLE, bDisablePriorityBoost: BOOL) -> BOOL:
+    reference_object(ctx, hThread, EThread).priority_boost_disabled = 1 if bDisablePriorityBoost else 0
+    return 1
+
+
+@export
+@probe
+def GetThreadPriorityBoost(ctx, hThread: HANDLE, pDisablePriorityBoost: LPVOID) -> BOOL:
+    thread = reference_object(ctx, hThread, EThread)
+    ctx.write_u32(pDisablePriorityBoost, thread.priority_boost_disabled)
     return 1

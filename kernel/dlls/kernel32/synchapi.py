@@ -321,7 +321,7 @@ def SetWaitableTimerEx(ctx, hTimer: HANDLE, lpDueTime: PLARGE_INTEGER, lPeriod: 
 @export
 def CancelWaitableTimer(ctx, hTimer: HANDLE) -> BOOL:
     timer = reference(ctx, hTimer, KTimer, MODIFY_STATE)
-    ctx.kernel.fire_due_timers()
+    ctx.kernel.scheduler.fire_due_timers()
     timer.cancel(ctx.kernel)
     return 1
 
@@ -336,10 +336,10 @@ def sleep(ctx, milliseconds: int, alertable: bool = False) -> int:
     """Sleep in virtual time: the thread waits on nothing until its deadline (Sleep(0) yields).
     Returns SleepEx's result: 0, or WAIT_IO_COMPLETION after APCs ran."""
     if milliseconds == 0 and not (alertable and ctx.thread.user_apcs):
-        ctx.kernel.yield_thread(ctx.thread)
+        ctx.kernel.scheduler.yield_thread(ctx.thread)
         return 0
-    status = ctx.kernel.wait_for(ctx.thread, [], timeout_100ns=_timeout(milliseconds), alertable=alertable,
-                                 on_end=_sleep_result, what=f"{'SleepEx' if alertable else 'Sleep'}({milliseconds})")
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, [], timeout_100ns=_timeout(milliseconds), alertable=alertable,
+                                           on_end=_sleep_result, what=f"{'SleepEx' if alertable else 'Sleep'}({milliseconds})")
     return 0 if status is None else status
 
 
@@ -367,8 +367,8 @@ def wait_handles(ctx, handles: list[int], wait_all: bool, milliseconds: int, nam
         ctx.set_last_error(dos_error(e.status))
         return WAIT_FAILED
     what = f"{name}({', '.join(o.describe() for o in objects)})"
-    status = ctx.kernel.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=_timeout(milliseconds),
-                                 what=what, alertable=alertable)
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, objects, wait_all=wait_all, timeout_100ns=_timeout(milliseconds),
+                                           what=what, alertable=alertable)
     return 0 if status is None else status
 
 
@@ -420,8 +420,8 @@ def SignalObjectAndWait(ctx, hObjectToSignal: HANDLE, hObjectToWaitOn: HANDLE, d
     except NtError as e:
         ctx.set_last_error(dos_error(e.status))
         return WAIT_FAILED
-    status = ctx.kernel.wait_for(ctx.thread, [target], timeout_100ns=_timeout(dwMilliseconds),
-                                 alertable=bool(bAlertable), what=f"SignalObjectAndWait({target.describe()})")
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, [target], timeout_100ns=_timeout(dwMilliseconds),
+                                           alertable=bool(bAlertable), what=f"SignalObjectAndWait({target.describe()})")
     return 0 if status is None else status
 
 
@@ -433,7 +433,7 @@ def QueueUserAPC(ctx, pfnAPC: PVOID, hThread: HANDLE, dwData: ULONG_PTR) -> DWOR
     runs in the thread the next time it waits alertably."""
     thread = reference_object(ctx, hThread, EThread)
     dispatch = dll_address(ctx, "kernel32.dll", ".BaseDispatchAPC")
-    if ctx.kernel.queue_user_apc(thread, dispatch, pfnAPC, dwData, 0) is None:
+    if ctx.kernel.scheduler.queue_user_apc(thread, dispatch, pfnAPC, dwData, 0) is None:
         raise NtError("STATUS_UNSUCCESSFUL", f"thread {thread.tid} has ended")
     return 1
 

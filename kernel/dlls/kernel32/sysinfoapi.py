@@ -61,27 +61,27 @@ def GetNativeSystemInfo(ctx, lpSystemInfo: LPSYSTEM_INFO) -> VOID:
 
 @export
 def GetTickCount(ctx) -> DWORD:
-    ctx.kernel.advance_clock(10)
-    return ctx.kernel.tick_count() & 0xFFFFFFFF
+    ctx.kernel.clock.advance(10)
+    return ctx.kernel.clock.tick_count() & 0xFFFFFFFF
 
 
 @export
 def GetTickCount64(ctx) -> ULONGLONG:
-    ctx.kernel.advance_clock(10)
-    return ctx.kernel.tick_count()
+    ctx.kernel.clock.advance(10)
+    return ctx.kernel.clock.tick_count()
 
 
 @export
 def GetSystemTimeAsFileTime(ctx, lpSystemTimeAsFileTime: LPFILETIME) -> VOID:
-    ctx.kernel.advance_clock(10)
-    ctx.write(lpSystemTimeAsFileTime, struct.pack("<Q", ctx.kernel.system_time()))
+    ctx.kernel.clock.advance(10)
+    ctx.write(lpSystemTimeAsFileTime, struct.pack("<Q", ctx.kernel.clock.system_time()))
 
 
 @export
 def QueryPerformanceCounter(ctx, lpPerformanceCount: PLARGE_INTEGER) -> BOOL:
     kernel = ctx.kernel
-    kernel.advance_clock(10)
-    ctx.write(lpPerformanceCount, struct.pack("<Q", (kernel.system_time() - kernel.boot_clock)
+    kernel.clock.advance(10)
+    ctx.write(lpPerformanceCount, struct.pack("<Q", (kernel.clock.system_time() - kernel.clock.boot_time)
                                                * PERFORMANCE_FREQUENCY // 10_000_000))
     return 1
 
@@ -141,86 +141,98 @@ def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
                                     cap(TOTAL_PAGE_FILE), cap(AVAIL_PAGE_FILE), TOTAL_VIRTUAL, _avail_virtual(ctx)))
 
 
-# -- folders and the computer's name --------------------------------------------------------------------
-def _copy_folder(ctx, folder: str, buffer: int, size: int, wide: bool) -> int:
-    """GetSystemDirectory/GetWindowsDirectory: the characters copied (no NUL), or, when the buffer is
-    too small, the size it needs with the NUL (the buffer untouched)."""
-    from .fileapi import copy_out
-    return copy_out(ctx, folder, buffer, size, wide)
-
+# -- the Windows and System32 folders: the length written without the NUL, or, when the buffer
+# (in characters) is too small, the size it needs with the NUL; the A forms count ANSI bytes
 
 def system_folder(ctx) -> str:
-    """What GetSystemDirectory returns: the Windows folder and "system32", spelled as Windows 7 does."""
+    """What GetSystemDirectory returns: the Windows folder and "system32", spelled as Windows does."""
     return ctx.kernel.windows_directory + "\\system32"
+
+
+def _folder(ctx, text: str, buffer: int, size: int, wide: bool) -> int:
+    from .fileapi import copy_out
+    return copy_out(ctx, text, buffer, size, wide)
 
 
 @export
 @probe
 def GetSystemDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
-    return _copy_folder(ctx, system_folder(ctx), lpBuffer, uSize, True)
+    return _folder(ctx, system_folder(ctx), lpBuffer, uSize, True)
 
 
 @export
 @probe
 def GetSystemDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
-    return _copy_folder(ctx, system_folder(ctx), lpBuffer, uSize, False)
+    return _folder(ctx, system_folder(ctx), lpBuffer, uSize, False)
 
 
 @export
 @probe
 def GetWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
-    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
 
 
 @export
 @probe
 def GetWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
-    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
 
 
 @export
 @probe
 def GetSystemWindowsDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
-    """The shared Windows folder (the same as GetWindowsDirectory outside Terminal Services)."""
-    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, True)
 
 
 @export
 @probe
 def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
-    return _copy_folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
+    return _folder(ctx, ctx.kernel.windows_directory, lpBuffer, uSize, False)
 
 
-COMPUTER_NAME_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName"
+# -- the computer's names: the NetBIOS name from the registry's ActiveComputerName; a workgroup
+# machine (no DNS domain), so the DNS host name and the fully qualified name are that name too
 ERROR_INVALID_PARAMETER = 87
 ERROR_BUFFER_OVERFLOW = 111
 ERROR_MORE_DATA = 234
+COMPUTER_NAME_MAX = 8               # COMPUTER_NAME_FORMAT: NetBIOS .. PhysicalDnsFullyQualified
+DNS_DOMAIN_FORMATS = (2, 6)         # ComputerNameDnsDomain, ComputerNamePhysicalDnsDomain
 
 
 def computer_name(ctx) -> str:
-    """The NetBIOS name, from the registry (ActiveComputerName), as kernel32 reads it."""
-    name = ctx.kernel.registry.get(COMPUTER_NAME_KEY, "ComputerName")
+    name = ctx.kernel.registry.get(
+        "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName", "ComputerName")
     return name if isinstance(name, str) and name else "NTBOOT"
 
 
+def _computer_name_ex(ctx, name_type: int, buffer: int, size_ptr: int, wide: bool) -> int:
+    if name_type >= COMPUTER_NAME_MAX or not size_ptr:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    text = "" if name_type in DNS_DOMAIN_FORMATS else computer_name(ctx)
+    return _name_out(ctx, text, buffer, size_ptr, wide, ERROR_MORE_DATA)
+
+
 def _name_out(ctx, text: str, buffer: int, size_ptr: int, wide: bool, too_small_error: int) -> int:
-    """*size in: the buffer's characters; out: the characters copied (no NUL), or the size needed with
-    the NUL and too_small_error."""
-    data = text.encode("utf-16-le") if wide else text.encode(ctx.kernel.ansi_codepage, "replace")
+    """The name in the buffer and its length (no NUL) in *nSize; a buffer too small: FALSE,
+    too_small_error and the size needed (with the NUL) in *nSize."""
+    from .fileapi import encode
+    data = encode(ctx, text, wide)
     unit = 2 if wide else 1
-    chars = len(data) // unit
-    if chars + 1 > ctx.read_u32(size_ptr) or not buffer:
-        ctx.write_u32(size_ptr, chars + 1)
+    need = len(data) // unit + 1
+    if not buffer or ctx.read_u32(size_ptr) < need:
+        ctx.write_u32(size_ptr, need)
         ctx.set_last_error(too_small_error)
         return 0
     ctx.write(buffer, data + b"\0" * unit)
-    ctx.write_u32(size_ptr, chars)
+    ctx.write_u32(size_ptr, need - 1)
     return 1
 
 
 @export
 @probe
 def GetComputerNameW(ctx, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
+    """The NetBIOS name; a buffer too small: ERROR_BUFFER_OVERFLOW (GetComputerNameEx: ERROR_MORE_DATA)."""
     return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, True, ERROR_BUFFER_OVERFLOW)
 
 
@@ -230,32 +242,16 @@ def GetComputerNameA(ctx, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
     return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, False, ERROR_BUFFER_OVERFLOW)
 
 
-def _computer_name_ex(ctx, name_type: int) -> str | None:
-    """COMPUTER_NAME_FORMAT: NetBIOS (0, 4), DnsHostname (1, 5), DnsDomain (2, 6: this machine is in
-    no domain, an empty name), DnsFullyQualified (3, 7: the host name, no domain to append)."""
-    if name_type > 7:
-        return None
-    return "" if name_type in (2, 6) else computer_name(ctx)
-
-
-def _get_computer_name_ex(ctx, name_type, buffer, size_ptr, wide):
-    text = _computer_name_ex(ctx, name_type)
-    if text is None:
-        ctx.set_last_error(ERROR_INVALID_PARAMETER)
-        return 0
-    return _name_out(ctx, text, buffer, size_ptr, wide, ERROR_MORE_DATA)
-
-
 @export
 @probe
 def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
-    return _get_computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
 
 
 @export
 @probe
 def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
-    return _get_computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
+    return _computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
 
 
 # -- VerifyVersionInfo (winbase.h): RtlVerifyVersionInfo's comparison (kernel/dlls/ntdll/version.py) ------

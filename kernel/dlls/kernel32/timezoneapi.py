@@ -69,8 +69,8 @@ def systemtime_to_filetime(st: bytes) -> int | None:
 
 @export
 def GetSystemTime(ctx, lpSystemTime: LPSYSTEMTIME) -> VOID:
-    ctx.kernel.advance_clock(10)
-    ctx.write(lpSystemTime, filetime_to_systemtime(ctx.kernel.system_time()))
+    ctx.kernel.clock.advance(10)
+    ctx.write(lpSystemTime, filetime_to_systemtime(ctx.kernel.clock.system_time()))
 
 
 @export

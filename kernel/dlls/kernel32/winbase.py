@@ -1,5 +1,5 @@
-"""winbase.h: the file functions MoveFile(Ex)/MoveFileWithProgress and CopyFile(Ex); SetHandleCount and
-FormatMessage.
+"""winbase.h: the file functions MoveFile(Ex)/MoveFileWithProgress and CopyFile(Ex); SetHandleCount,
+FormatMessage and CreateSymbolicLink.
 
 A move is what Windows 7 does: the source is opened for DELETE and renamed
 (FileRenameInformation), across folders of the sandbox too; MOVEFILE_DELAY_UNTIL_REBOOT only
@@ -14,7 +14,7 @@ import os
 import struct
 
 from ...hle.registry import export
-from ...hle.types import BOOL, DWORD, LPBOOL, LPCSTR, LPCVOID, LPCWSTR, LPSTR, LPVOID, LPWSTR, UINT
+from ...hle.types import BOOL, BOOLEAN, DWORD, LPBOOL, LPCSTR, LPCVOID, LPCWSTR, LPSTR, LPVOID, LPWSTR, UINT
 from kernel.io.manager import (DELETE, FILE_ATTRIBUTE_ARCHIVE, FILE_CREATE, FILE_NON_DIRECTORY_FILE, FILE_OPEN,
                    FILE_OVERWRITE_IF, FILE_READ_ATTRIBUTES, FILE_SHARE_ALL, FILE_SHARE_DELETE, FILE_SHARE_READ,
                    FILE_SYNCHRONOUS_IO_NONALERT, GENERIC_WRITE, SYNCHRONIZE, HostFile)
@@ -401,3 +401,35 @@ def FormatMessageW(ctx, dwFlags: DWORD, lpSource: LPCVOID, dwMessageId: DWORD, d
 def FormatMessageA(ctx, dwFlags: DWORD, lpSource: LPCVOID, dwMessageId: DWORD, dwLanguageId: DWORD,
                    lpBuffer: LPSTR, nSize: DWORD, Arguments: LPVOID) -> DWORD:
     return format_message(ctx, dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize, Arguments, False)
+
+
+# -- symbolic links -------------------------------------------------------------------------------------
+# Creating one needs SeCreateSymbolicLinkPrivilege, which a Windows 7 user's token has only when
+# elevated; the program runs as the non-elevated user, so CreateSymbolicLink fails before anything is
+# created.  Flags beyond SYMBOLIC_LINK_FLAG_DIRECTORY (the only one Windows 7 knows) are
+# ERROR_INVALID_PARAMETER.
+SYMBOLIC_LINK_FLAG_DIRECTORY = 0x1
+ERROR_PRIVILEGE_NOT_HELD = 1314
+
+
+def _create_symbolic_link(ctx, link: str | None, target: str | None, flags: int) -> int:
+    if flags & ~SYMBOLIC_LINK_FLAG_DIRECTORY:
+        ctx.set_last_error(87)
+        return 0
+    if not link or target is None:
+        ctx.set_last_error(3)                 # ERROR_PATH_NOT_FOUND: no name to convert
+        return 0
+    ctx.set_last_error(ERROR_PRIVILEGE_NOT_HELD)
+    return 0
+
+
+@export
+@probe
+def CreateSymbolicLinkW(ctx, lpSymlinkFileName: LPCWSTR, lpTargetFileName: LPCWSTR, dwFlags: DWORD) -> BOOLEAN:
+    return _create_symbolic_link(ctx, lpSymlinkFileName, lpTargetFileName, dwFlags)
+
+
+@export
+@probe
+def CreateSymbolicLinkA(ctx, lpSymlinkFileName: LPCSTR, lpTargetFileName: LPCSTR, dwFlags: DWORD) -> BOOLEAN:
+    return _create_symbolic_link(ctx, lpSymlinkFileName, lpTargetFileName, dwFlags)

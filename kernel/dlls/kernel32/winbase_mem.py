@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import struct
 
-from emu.memory import MemoryError_
+from kernel.rtl.status import NtError
 
 from ...hle.registry import export
+from .state import kernel32_state
 from ...hle.types import BOOL, HGLOBAL, HLOCAL, LPCVOID, LPVOID, SIZE_T, UINT
 from ...rtl.heap import HEAP_REALLOC_IN_PLACE_ONLY, HEAP_ZERO_MEMORY
 
@@ -74,7 +75,7 @@ class HandleTable:
             if end > self.committed:
                 try:
                     self.process.memory.commit(self.base + self.committed, PAGE, 0x04)
-                except MemoryError_:
+                except NtError:
                     return None
                 self.committed += PAGE
             self.used += 1
@@ -90,13 +91,13 @@ class HandleTable:
 
 
 def _table(ctx, create: bool = False) -> HandleTable | None:
-    table = ctx.process.__dict__.get("global_memory_handles")
-    if table is None and create:
+    state = kernel32_state(ctx.process)
+    if state.global_memory_handles is None and create:
         try:
-            table = ctx.process.__dict__["global_memory_handles"] = HandleTable(ctx.process)
-        except MemoryError_:
+            state.global_memory_handles = HandleTable(ctx.process)
+        except NtError:
             return None
-    return table
+    return state.global_memory_handles
 
 
 def _is_handle(value: int) -> bool:

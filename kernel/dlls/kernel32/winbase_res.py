@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from emu.status import MemoryFault
 
 from ...hle.probe import probe
 from ...hle.registry import export
@@ -236,7 +236,7 @@ def _run_enum(ctx, hModule, path, wide, callback, lParam, make_args):
     except ResourceError as e:
         ctx.set_last_error(e.error)
         return 0
-    except UcError:
+    except MemoryFault:
         ctx.set_last_error(ERROR_NOACCESS)
         return 0
     strings = []
@@ -273,7 +273,7 @@ def EnumResourceTypesA(ctx, hModule: HMODULE, lpEnumFunc: PVOID, lParam: LONG_PT
 def _enum_names(ctx, hModule, lpType, lpEnumFunc, lParam, wide):
     try:
         path = [resource_key(ctx, lpType, wide)]
-    except UcError:
+    except MemoryFault:
         ctx.set_last_error(ERROR_NOACCESS)
         return 0
     return (yield from _run_enum(ctx, hModule, path, wide, lpEnumFunc, lParam, lambda m, k, p: (m, lpType, k, p)))
@@ -292,7 +292,7 @@ def EnumResourceNamesA(ctx, hModule: HMODULE, lpType: LPVOID, lpEnumFunc: PVOID,
 def _enum_languages(ctx, hModule, lpType, lpName, lpEnumFunc, lParam, wide):
     try:
         path = [resource_key(ctx, lpType, wide), resource_key(ctx, lpName, wide)]
-    except UcError:
+    except MemoryFault:
         ctx.set_last_error(ERROR_NOACCESS)
         return 0
     return (yield from _run_enum(ctx, hModule, path, wide, lpEnumFunc, lParam,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from ...hle.registry import export
 from ...hle.types import BOOL, BYTE, DWORD, INT, LANGID, LCID, LPSTR, LPVOID, LPWSTR, UINT
@@ -121,7 +121,7 @@ def GetSystemDefaultUILanguage(ctx) -> LANGID:
 
 @export
 def GetThreadLocale(ctx) -> LCID:
-    return getattr(ctx.thread, "locale", L.EN_US)
+    return ctx.thread.locale or L.EN_US
 
 
 @export
@@ -290,7 +290,7 @@ def _guarded(fn):
     """lstrlen/lstrcpy/lstrcat catch an access violation and fail quietly, as Windows' SEH does."""
     try:
         return fn()
-    except UcError:
+    except MemoryFault:
         return 0
 
 
@@ -349,3 +349,40 @@ def lstrcatW(ctx, lpString1: LPWSTR, lpString2: LPWSTR) -> LPWSTR:
         return lpString1
     return _guarded(cat)
 
+
+
+# -- EnumSystemLocales: ntboot's NLS has one locale, en-US (0x0409) -------------------------------------
+LCID_INSTALLED, LCID_SUPPORTED, LCID_ALTERNATE_SORTS = 0x1, 0x2, 0x4
+
+
+def _enum_system_locales(ctx, proc: int, flags: int, wide: bool):
+    """Calls the callback with each locale's LCID as 8 hex digits ("00000409") until it returns
+    FALSE.  en-US has no alternate sorts, so LCID_ALTERNATE_SORTS alone lists nothing."""
+    from kernel.ke.dispatch import GuestCall
+    if flags & ~(LCID_INSTALLED | LCID_SUPPORTED | LCID_ALTERNATE_SORTS):
+        ctx.set_last_error(ERROR_INVALID_FLAGS)
+        return 0
+    if not proc:
+        ctx.set_last_error(ERROR_INVALID_PARAMETER)
+        return 0
+    if flags == LCID_ALTERNATE_SORTS:
+        return 1
+    heap = ctx.process.heap
+    text = "%08x" % 0x0409
+    buf = heap.allocate(32)
+    ctx.write(buf, text.encode("utf-16-le") + b"\0\0" if wide else text.encode() + b"\0")
+    try:
+        yield GuestCall(proc, (buf,), "EnumSystemLocales callback")
+    finally:
+        heap.free(buf)
+    return 1
+
+
+@export
+def EnumSystemLocalesW(ctx, lpLocaleEnumProc: LPVOID, dwFlags: DWORD) -> BOOL:
+    return (yield from _enum_system_locales(ctx, lpLocaleEnumProc, dwFlags, True))
+
+
+@export
+def EnumSystemLocalesA(ctx, lpLocaleEnumProc: LPVOID, dwFlags: DWORD) -> BOOL:
+    return (yield from _enum_system_locales(ctx, lpLocaleEnumProc, dwFlags, False))

@@ -28,8 +28,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from unicorn import x86_const as X
-
 from ...hle.registry import export
 from ...hle.types import INT, PVOID, VOID
 from kernel.ke.dispatch import GuestCall, ResumeContext
@@ -177,7 +175,7 @@ def _CxxThrowException(ctx, pExceptionObject: PVOID, pThrowInfo: PVOID) -> VOID:
     rethrows the exception the thread's current catch block handles."""
     from ..ntdll.exception import raise_from_call
     if not pExceptionObject and not pThrowInfo:
-        current = getattr(ctx.thread, "cxx_current", None)
+        current = ctx.thread.cxx_current
         if current:
             pExceptionObject, pThrowInfo = current
     record = exception_record(CXX_EXCEPTION, ctx.return_eip,
@@ -201,7 +199,7 @@ def _local_unwind(ctx, fi: FuncInfo, frame: int, target_state: int):
 @export(name="__CxxFrameHandler", conv="cdecl")
 def __CxxFrameHandler(ctx, rec: PVOID, frame: PVOID, context: PVOID, dispatch: PVOID) -> INT:
     """The frame handler of every MSVC function with C++ EH state (FuncInfo in EAX)."""
-    func_info_addr = ctx.uc.reg_read(X.UC_X86_REG_EAX)
+    func_info_addr = ctx.machine.reg("eax")
     read = _read(ctx)
     fi = parse_func_info(read, func_info_addr)
     flags = ctx.read_u32(rec + 4)
@@ -244,7 +242,7 @@ def __CxxFrameHandler(ctx, rec: PVOID, frame: PVOID, context: PVOID, dispatch: P
     yield from _local_unwind(ctx, fi, frame, block.try_low)
     ctx.write_u32(frame + 8, (block.try_high + 1) & 0xFFFFFFFF)
     # 4. the catch funclet: returns where to continue
-    saved = getattr(ctx.thread, "cxx_current", None)
+    saved = ctx.thread.cxx_current
     ctx.thread.cxx_current = (obj, throw_info)
     continuation = yield GuestCall(handler.handler, (), "C++ catch block", regs={"ebp": ebp})
     ctx.thread.cxx_current = saved
@@ -254,7 +252,7 @@ def __CxxFrameHandler(ctx, rec: PVOID, frame: PVOID, context: PVOID, dispatch: P
         yield GuestCall(destructor, (), "C++ exception object destructor", regs={"ecx": obj})
     # 6. continue at the continuation with the frame's EBP/ESP, its registration back on fs:[0]
     from emu.context import CONTEXT_FULL, capture
-    new = capture(ctx.uc, CONTEXT_FULL | 0x8 | 0x20)
+    new = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
     esp = ctx.read_u32(frame - 4)
     struct.pack_into("<I", new, 0xB8, continuation & 0xFFFFFFFF)
     struct.pack_into("<I", new, 0xB4, ebp)
@@ -270,7 +268,7 @@ def __CxxFrameHandler(ctx, rec: PVOID, frame: PVOID, context: PVOID, dispatch: P
 def type_info_dtor(ctx) -> VOID:
     """type_info::~type_info (thiscall, this in ECX, no stack arguments: stdcall with 0 bytes).
     Frees the undecorated-name cache at this+4 (msvcrt's _m_data), if one was made."""
-    this = ctx.uc.reg_read(X.UC_X86_REG_ECX)
+    this = ctx.machine.reg("ecx")
     if this and ctx.read_u32(this + 4):
         ctx.write_u32(this + 4, 0)        # type_info::name() is not implemented: no cache to free
 

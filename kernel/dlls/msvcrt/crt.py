@@ -70,25 +70,35 @@ DATA = [
     DataExport("_pgmptr", 4), DataExport("_wpgmptr", 4),
 ]
 
+CW_DEFAULT = 0x0009001F           # the CRT's abstract control word at start-up (_controlfp(0, 0))
+
 
 class CrtState:
-    """What msvcrt keeps per process: its heap, exit handlers, where its variables are."""
+    """What a C runtime DLL keeps per process: its heap, exit handlers, where its variables are,
+    its streams, descriptors, locale and signal handlers.  msvcrt.dll's (and ucrtbase.dll's: see
+    kernel/dlls/ucrtbase) is made when the process maps the DLL (DllSpec.state), so an export
+    called before the DLL's DllMain (a TLS callback) finds it; DllMain fills in _iob, the command
+    line and the environment (setup_state)."""
 
-    def __init__(self, ctx, base: int, dll: str = "msvcrt.dll"):
+    DLL = "msvcrt.dll"
+
+    def __init__(self, process, base: int):
+        dll = self.DLL
         self.base = base
         self.dll = dll
-        self.heap = Heap(ctx.process, reserve=0x400000, commit=0x1000, tag=f"{dll} heap")
-        ctx.process.heaps.append(self.heap)
+        self.heap = Heap(process, reserve=0x400000, commit=0x1000, tag=f"{dll} heap")
+        process.heaps.append(self.heap)
         if dll == "msvcrt.dll":          # the exported variables live in msvcrt's .data
-            synth = ctx.kernel.synthesized(dll)
+            synth = process.kernel.synthesized(dll)
             self.var = {d.name: base + synth.exports[d.name] for d in DATA}
         else:                            # ucrtbase exports accessors only: the variables are private
             self.var = {}
             for d in DATA:
                 addr = self.heap.allocate(max(d.size, 4), 0x8)
                 if d.init:
-                    ctx.write(addr, d.init)
+                    process.machine.write(addr, d.init)
                 self.var[d.name] = addr
+        self.attached = False            # DllMain's DLL_PROCESS_ATTACH has set it up
         self.onexit: list[int] = []
         self.exiting = False
         self.errno_addresses: dict[int, int] = {}      # thread id -> its errno (and _doserrno after it)
@@ -97,26 +107,36 @@ class CrtState:
         self.streams: list[int] = []                   # FILE addresses beyond _iob
         self.stream_state: dict = {}                   # FILE address -> stdio.BufferMap
         self.per_thread: dict = {}                     # (thread id, what) -> buffer (localtime, strtok ...)
-        self.start_time = ctx.kernel.system_time()     # clock() counts from here
+        self.start_time = process.kernel.clock.system_time()     # clock() counts from here
         self.locale_name = "C"
+        self.categories: dict[int, str] = {}           # setlocale category -> locale name
+        self.app_type = 0                              # __set_app_type
+        self.matherr = 0                               # __setusermatherr's handler
+        self.signals: dict[int, int] = {}              # signal number -> handler
+        self.quick_exit: list[int] = []                # at_quick_exit handlers
+        self.controlfp = CW_DEFAULT                    # _controlfp's control word
+
+
+def msvcrt_state(process) -> CrtState:
+    """msvcrt.dll's C runtime state in a process that has msvcrt mapped."""
+    return process.dll_state["msvcrt.dll"]
 
 
 def crt(ctx) -> CrtState:
     """The C runtime whose export is running: ucrtbase's while one of its handlers runs (see
     kernel/dlls/ucrtbase), msvcrt's otherwise."""
     process = ctx.process
-    return process.__dict__.get("crt_active") or process.crt
+    return process.crt_active or msvcrt_state(process)
 
 
 def msvcrt_init(ctx, base: int, reason: int):
     """msvcrt's DllMain: on DLL_PROCESS_ATTACH set up _iob, the command line, the version variables;
     on DLL_PROCESS_DETACH flush the streams."""
-    if reason == 0 and getattr(ctx.process, "crt", None) is not None:
-        msvcrt_detach(ctx, ctx.process.crt)
-    if reason != 1:
+    state = msvcrt_state(ctx.process)
+    if reason == 0 and state.attached:
+        msvcrt_detach(ctx, state)
+    if reason != 1 or state.attached:
         return
-    state = CrtState(ctx, base)
-    ctx.process.crt = state
     setup_state(ctx, state)
     return
     yield
@@ -124,6 +144,7 @@ def msvcrt_init(ctx, base: int, reason: int):
 
 def setup_state(ctx, state: CrtState) -> None:
     """A new CRT's variables: _iob, the command line, the version variables, the environment."""
+    state.attached = True
     v = state.var
     for i in range(3):
         ctx.write(v["_iob"] + FILE_SIZE * i, struct.pack("<IiIiiiiI", 0, 0, 0, _IOREAD if i == 0 else _IOWRT,
@@ -260,12 +281,12 @@ del _f
 
 @export(conv="cdecl")
 def __set_app_type(ctx, at: INT) -> VOID:
-    ctx.process.crt.app_type = at
+    msvcrt_state(ctx.process).app_type = at
 
 
 @export(conv="cdecl")
 def __setusermatherr(ctx, pf: PVOID) -> VOID:
-    ctx.process.crt.matherr = pf
+    msvcrt_state(ctx.process).matherr = pf
 
 
 @export(conv="cdecl")
@@ -274,7 +295,7 @@ def _initterm(ctx, start: PVOID, end: PVOID) -> VOID:
     pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
     for fn in pointers:
         if fn:
-            yield GuestCall(fn, (), f"_initterm initializer {ctx.kernel.describe_address(ctx.process, fn)}")
+            yield GuestCall(fn, (), f"_initterm initializer {ctx.process.describe_address(fn)}")
 
 
 @export(conv="cdecl")
@@ -293,7 +314,7 @@ def run_exit_handlers(ctx):
     state = crt(ctx)
     while state.onexit:
         fn = state.onexit.pop()
-        yield GuestCall(fn, (), f"atexit handler {ctx.kernel.describe_address(ctx.process, fn)}")
+        yield GuestCall(fn, (), f"atexit handler {ctx.process.describe_address(fn)}")
 
 
 def do_exit(ctx, code: int, *, run_handlers: bool = True):
@@ -370,7 +391,7 @@ def _assert(ctx, _Message: LPCSTR, _File: LPCSTR, _Line: UINT) -> VOID:
 
 @export(conv="cdecl")
 def signal(ctx, sig: INT, func: PVOID) -> PVOID:
-    handlers = ctx.process.crt.__dict__.setdefault("signals", {})
+    handlers = msvcrt_state(ctx.process).signals
     previous = handlers.get(sig, 0)
     handlers[sig] = func
     return previous

@@ -22,7 +22,7 @@ TRYLEVEL_NONE = 0xFFFFFFFF
 
 def _pointers_block(ctx) -> int:
     t = ctx.thread
-    if not getattr(t, "seh3_pointers", 0):
+    if not t.seh3_pointers:
         t.seh3_pointers = ctx.process.heap.allocate(8, 0x8)
     return t.seh3_pointers
 
@@ -67,7 +67,7 @@ def _except_handler3(ctx, ExceptionRecord: PVOID, EstablisherFrame: PVOID, Conte
                 yield from local_unwind(ctx, frame, level)
                 ctx.write_u32(frame + 12, prev)
                 from emu.context import CONTEXT_FULL, capture
-                new = capture(ctx.uc, CONTEXT_FULL | 0x8 | 0x20)
+                new = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
                 struct.pack_into("<I", new, 0xB8, handler)
                 struct.pack_into("<I", new, 0xB4, ebp)
                 struct.pack_into("<I", new, 0xC4, ctx.read_u32(frame - 8))

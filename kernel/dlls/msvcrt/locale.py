@@ -55,10 +55,9 @@ def set_locale(ctx, category: int, locale: str | None, wide: bool) -> int:
         if category in (LC_ALL, 2):         # LC_ALL, LC_CTYPE
             _apply(ctx, name)
         state.locale_name = name if category in (LC_ALL, 2) else state.locale_name
-        state.__dict__.setdefault("categories", {})
         for cat in (range(1, 6) if category == LC_ALL else [category]):
             state.categories[cat] = name
-    cats = state.__dict__.get("categories", {})
+    cats = state.categories
     if category == LC_ALL:
         names = [cats.get(c, "C") for c in range(1, 6)]
         text = names[0] if len(set(names)) == 1 else ";".join(
@@ -94,14 +93,19 @@ def localeconv(ctx) -> PVOID:
         dot, empty = strings, strings + 2
         buf = state.lconv = state.heap.allocate(48)
         ctx.write(buf, struct.pack("<10I8B", dot, empty, empty, empty, empty, empty, empty, empty, empty, empty,
-                                   *([127] * 8)))
+                                   *([getattr(state, "char_max", 127)] * 8)))
     return buf
-
-
 
 
 @export(conv="cdecl")
 def __lconv_init(ctx) -> INT:
-    """msvcrt's start-up hook for the C locale's lconv (its char fields set to CHAR_MAX, which localeconv
-    above already reports); MinGW's C++ runtime calls it from an initializer.  Returns 0."""
+    """What a program compiled with unsigned chars (/J) calls at start-up: from then on the
+    "not available" value of lconv's char members is 255 (its CHAR_MAX) instead of 127.  Returns 0."""
+    state = crt(ctx)
+    state.char_max = 255
+    buf = getattr(state, "lconv", None)
+    if buf is not None:
+        ctx.write(buf + 40, bytes([255] * 8))
     return 0
+
+

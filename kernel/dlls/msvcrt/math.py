@@ -155,9 +155,9 @@ def _chgsign(ctx, x: DOUBLE) -> DOUBLE:
 # -- the _CI intrinsics: arguments and result on the x87 stack ----------------------------------------
 def _ci_unary(name: str, fn):
     def handler(ctx) -> VOID:
-        uc = ctx.machine.uc
-        x = x87.pop(uc)
-        x87.push(uc, fn(ctx, x))
+        m = ctx.machine
+        x = x87.pop(m)
+        x87.push(m, fn(ctx, x))
     handler.__name__ = handler.__qualname__ = name
     h = export(handler, name=name, conv="cdecl")
     h.__module__ = __name__
@@ -166,10 +166,10 @@ def _ci_unary(name: str, fn):
 
 def _ci_binary(name: str, fn):
     def handler(ctx) -> VOID:
-        uc = ctx.machine.uc
-        y = x87.pop(uc)            # ST0: the second operand
-        x = x87.pop(uc)            # ST1: the first
-        x87.push(uc, fn(ctx, x, y))
+        m = ctx.machine
+        y = x87.pop(m)             # ST0: the second operand
+        x = x87.pop(m)             # ST1: the first
+        x87.push(m, fn(ctx, x, y))
     handler.__name__ = handler.__qualname__ = name
     h = export(handler, name=name, conv="cdecl")
     h.__module__ = __name__
@@ -194,27 +194,34 @@ _CIatan2 = _ci_binary("_CIatan2", lambda ctx, y, x: _checked(ctx, math.atan2, y,
 _CIfmod = _ci_binary("_CIfmod", lambda ctx, x, y: fmod(ctx, x, y))
 
 
-_CW_DEFAULT = 0x0009001F          # msvcrt's abstract control word at start-up (_controlfp(0, 0))
-
-
 @export(conv="cdecl")
 def _controlfp(ctx, new: INT, mask: INT) -> INT:
     """The CRT's abstract floating-point control word: bits in `mask` take `new`'s values; returns
     the resulting word.  (Kept per process; the emulated x87 control word is not changed.)"""
     from .crt import crt
-    state = crt(ctx).__dict__
-    cw = state.get("controlfp", _CW_DEFAULT)
+    state = crt(ctx)
     mask &= 0xFFFFFFFF
-    cw = ((cw & ~mask) | (new & mask)) & 0xFFFFFFFF
-    state["controlfp"] = cw
-    return cw
+    state.controlfp = ((state.controlfp & ~mask) | (new & mask)) & 0xFFFFFFFF
+    return state.controlfp
 
 
 @export(conv="cdecl")
 def _ftol(ctx) -> LONGLONG:
     """The compiler helper for (long long)x: ST0 truncated toward zero in EDX:EAX, ST0 popped; out
     of range or NaN gives the integer indefinite 0x8000000000000000."""
-    value = x87.pop(ctx.uc)
+    value = x87.pop(ctx.machine)
     if value != value or not (-2.0 ** 63 <= value < 2.0 ** 63):
         return -(1 << 63)
     return int(value)
+
+
+@export(conv="cdecl")
+def _fpreset(ctx) -> VOID:
+    """float.h: reinitializes the floating-point package: the x87 as FNINIT leaves it (an empty
+    stack, no pending exceptions) with the control word the runtime starts with (0x27F: all
+    exceptions masked, 53-bit precision, round to nearest), and the abstract control word
+    _controlfp reports back at its start-up value."""
+    from emu import x87
+    from .crt import CW_DEFAULT, crt
+    crt(ctx).controlfp = CW_DEFAULT
+    x87.fninit(ctx.machine, 0x27F)

@@ -564,52 +564,6 @@ def _wgetenv(ctx, varname: LPCWSTR) -> PVOID:
     return 0
 
 
-# -- aligned blocks: the CRT over-allocates and keeps the heap block's address in the pointer-sized slot
-# just below the aligned pointer it returns --------------------------------------------------------------
-def _aligned(ctx, size: int, alignment: int) -> int:
-    if alignment & (alignment - 1):
-        set_errno(ctx, EINVAL)
-        return 0
-    alignment = max(alignment, 4)
-    raw = crt(ctx).heap.allocate(size + alignment - 1 + 4)
-    if not raw:
-        set_errno(ctx, 12)                                  # ENOMEM
-        return 0
-    ptr = (raw + 4 + alignment - 1) & ~(alignment - 1)
-    ctx.write_u32(ptr - 4, raw)
-    return ptr
-
-
-@export(conv="cdecl")
-def _aligned_malloc(ctx, size: SIZE_T, alignment: SIZE_T) -> PVOID:
-    """A block of `size` bytes at a multiple of `alignment` (a power of two; else NULL and EINVAL)."""
-    return _aligned(ctx, size, alignment)
-
-
-@export(conv="cdecl")
-def _aligned_free(ctx, memblock: PVOID) -> None:
-    if memblock:
-        crt(ctx).heap.free(ctx.read_u32(memblock - 4))
-
-
-@export(conv="cdecl")
-def _aligned_realloc(ctx, memblock: PVOID, size: SIZE_T, alignment: SIZE_T) -> PVOID:
-    """NULL memblock: _aligned_malloc; size 0: _aligned_free (NULL); else a new aligned block holding the
-    old contents (as much as fits), the old one freed."""
-    if not memblock:
-        return _aligned(ctx, size, alignment)
-    if size == 0:
-        _aligned_free(ctx, memblock)
-        return 0
-    raw = ctx.read_u32(memblock - 4)
-    old_size = crt(ctx).heap.size(raw)
-    new = _aligned(ctx, size, alignment)
-    if new and old_size is not None:
-        ctx.write(new, ctx.read(memblock, min(size, old_size - (memblock - raw))))
-        crt(ctx).heap.free(raw)
-    return new
-
-
 def mbtowc_in(ctx, out: int, source: int, count: int, ctype_locale: str) -> int:
     """mbtowc in the C locale (a byte is the character of the same value) or the system's 1252 locale
     (single-byte: the code page's character): 0 for a NUL or NULL source, else 1; -1 for count 0."""

@@ -1,4 +1,4 @@
-"""time.h from the kernel's virtual clock (ctx.kernel.system_time(), a FILETIME).  The emulated
+"""time.h from the kernel's virtual clock (ctx.kernel.clock.system_time(), a FILETIME).  The emulated
 system's time zone is UTC without daylight saving, so localtime is gmtime and _timezone is 0.
 msvcrt.dll's time_t-sized functions are 32-bit (time, localtime, mktime ...); the *64 ones 64-bit.
 strftime follows the "C" locale."""
@@ -22,7 +22,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def now(ctx) -> int:
-    return (ctx.kernel.system_time() - EPOCH_AS_FILETIME) // 10_000_000
+    return (ctx.kernel.clock.system_time() - EPOCH_AS_FILETIME) // 10_000_000
 
 
 def _store_time(ctx, ptr: int, value: int, size: int) -> int:
@@ -43,7 +43,7 @@ def _time64(ctx, timer: PVOID) -> LONGLONG:
 
 @export(conv="cdecl")
 def clock(ctx) -> LONG:
-    return (ctx.kernel.system_time() - crt(ctx).start_time) // 10_000
+    return (ctx.kernel.clock.system_time() - crt(ctx).start_time) // 10_000
 
 
 @export(conv="cdecl")

@@ -6,6 +6,7 @@ import struct
 
 from ...hle.registry import DllSpec
 from . import crt, delayload, exception, heap, ldr, path, rtl, slist, synch, thread, version
+from .state import NtdllState
 
 
 def _code(resolve, origin: int, profile):
@@ -76,7 +77,19 @@ def _code(resolve, origin: int, profile):
     call(origin + labels["NtRaiseException"])   # second chance: the process ends
     code += b"\xCC"
 
-    # RtlUserThreadStart: EAX = start address, EBX = its parameter
+    # RtlUserThreadStart (NT 6.x's start thunk; not in an NT 5.x ntdll): EAX = start address, EBX = its
+    # parameter
+    if ("ntdll.dll", "RtlUserThreadStart") in (profile.start_thunk, profile.thread_start_thunk):
+        _rtl_user_thread_start(code, label, call, resolve)
+
+    # the return trap: guest functions called from Python return here
+    code += b"\x90" * (16 - len(code) % 16)
+    label(".return_trap")
+    code += b"\x90\xCC"
+    return bytes(code), labels
+
+
+def _rtl_user_thread_start(code: bytearray, label, call, resolve) -> None:
     code += b"\x90" * (16 - len(code) % 16)
     label("RtlUserThreadStart")
     code += b"\x68" + struct.pack("<I", resolve(".RtlpTopLevelExceptionHandler"))   # push handler
@@ -88,12 +101,6 @@ def _code(resolve, origin: int, profile):
     call(resolve("RtlExitUserThread"))        # does not return
     code += b"\xCC"
 
-    # the return trap: guest functions called from Python return here
-    code += b"\x90" * (16 - len(code) % 16)
-    label(".return_trap")
-    code += b"\x90\xCC"
-    return bytes(code), labels
-
 
 DLL = DllSpec(
     name="ntdll.dll",
@@ -102,3 +109,4 @@ DLL = DllSpec(
     code=_code,
     syscalls=True,
 )
+DLL.state = NtdllState

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import unicorn.x86_const as X
 
 from ...hle.registry import export
 from ...hle.types import LONGLONG, ULONGLONG
@@ -113,8 +112,8 @@ def _aullrem(ctx, a: ULONGLONG, b: ULONGLONG) -> ULONGLONG:
 
 
 def _set_ebx_ecx(ctx, value: int) -> None:
-    ctx.uc.reg_write(X.UC_X86_REG_ECX, value & 0xFFFFFFFF)
-    ctx.uc.reg_write(X.UC_X86_REG_EBX, (value >> 32) & 0xFFFFFFFF)
+    ctx.machine.set_reg("ecx", value & 0xFFFFFFFF)
+    ctx.machine.set_reg("ebx", (value >> 32) & 0xFFFFFFFF)
 
 
 @export
@@ -136,8 +135,9 @@ def _aulldvrm(ctx, a: ULONGLONG, b: ULONGLONG) -> ULONGLONG:
 
 
 def _edx_eax_cl(ctx) -> tuple[int, int]:
-    value = (ctx.uc.reg_read(X.UC_X86_REG_EDX) << 32) | ctx.uc.reg_read(X.UC_X86_REG_EAX)
-    return value, ctx.uc.reg_read(X.UC_X86_REG_ECX) & 0xFF
+    m = ctx.machine
+    value = (m.reg("edx") << 32) | m.reg("eax")
+    return value, m.reg("ecx") & 0xFF
 
 
 @export(conv="cdecl")            # no stack operands: EDX:EAX and CL

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from emu.status import MemoryFault
 
-from loader.ldr import LoaderError
 from kernel.ke.dispatch import GuestCall
 from kernel.rtl.status import STATUS, NtError, dos_error
 
@@ -62,14 +61,14 @@ def _resolve(ctx, base: int, descriptor: _Descriptor, thunk: int, dll_hook: int,
         try:
             module = yield from loader.load_dll(descriptor.dll_name)
             ctx.write_u32(descriptor.handle_ptr, module.base)
-        except LoaderError as e:
-            reason, error = dliFailLoadLib, dos_error(STATUS[e.status])
+        except NtError as e:
+            reason, error = dliFailLoadLib, dos_error(e.status)
     address = 0
     if module is not None:
         try:
             address = yield from loader.get_procedure_address(module, name, ordinal)
-        except LoaderError as e:
-            reason, error = dliFailGetProc, dos_error(STATUS[e.status])
+        except NtError as e:
+            reason, error = dliFailGetProc, dos_error(e.status)
     if reason:
         ctx.set_last_error(error)
         address = 0
@@ -94,7 +93,7 @@ def LdrResolveDelayLoadedAPI(ctx, ParentModuleBase: PVOID, DelayloadedDescriptor
     try:
         descriptor = _Descriptor(ctx, ParentModuleBase, DelayloadedDescriptor)
         descriptor.import_at(ctx, ThunkAddress)
-    except UcError:
+    except MemoryFault:
         raise NtError("STATUS_ACCESS_VIOLATION", "LdrResolveDelayLoadedAPI: a bad descriptor or thunk") from None
     return (yield from _resolve(ctx, ParentModuleBase, descriptor, ThunkAddress, FailureDllHook, FailureSystemHook))
 
@@ -118,7 +117,7 @@ def LdrResolveDelayLoadsFromDll(ctx, ParentBase: PVOID, TargetDllName: PVOID, Fl
     try:
         wanted = ctx.read_cstr(TargetDllName).decode("latin-1").lower()
         descriptors = list(_delay_descriptors(ctx, ParentBase))
-    except UcError:
+    except MemoryFault:
         return STATUS["STATUS_ACCESS_VIOLATION"]
     found = False
     for descriptor in descriptors:

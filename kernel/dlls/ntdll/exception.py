@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import struct
 
+from ...hle.probe import probe
 from ...hle.registry import export
+from ..kernel32.state import kernel32_state_or_none
+from .state import ntdll_state
 from ...hle.types import BOOLEAN, INT, PCONTEXT, PEXCEPTION_RECORD, PVOID, ULONG, VOID
 from kernel.ke.dispatch import GuestCall
 from kernel.ke.exception import EXCEPTION_NONCONTINUABLE, exception_record
@@ -59,21 +62,21 @@ SCRATCH_SIZE = 0x80 + 0x2CC
 
 def _scratch(ctx) -> int:
     t = ctx.thread
-    if getattr(t, "exception_scratch", 0) == 0:
+    if not t.exception_scratch:
         t.exception_scratch = ctx.process.heap.allocate(SCRATCH_SIZE, 0x8)
     return t.exception_scratch
 
 
 def call_vectored_handlers(ctx, record: int, context: int):
     """Generator: RtlpCallVectoredHandlers.  True when one returned EXCEPTION_CONTINUE_EXECUTION."""
-    handlers = list(getattr(ctx.process, "vectored_handlers", ()))
+    handlers = list(ntdll_state(ctx.process).vectored_handlers)
     if not handlers:
         return False
     pointers = _scratch(ctx) + SCRATCH_VEH_POINTERS
     ctx.write(pointers, struct.pack("<II", record, context))
     for node in handlers:
         routine = _decode_pointer(ctx, node.encoded)
-        result = yield GuestCall(routine, (pointers,), f"vectored exception handler {ctx.kernel.describe_address(ctx.process, routine)}")
+        result = yield GuestCall(routine, (pointers,), f"vectored exception handler {ctx.process.describe_address(routine)}")
         if result & 0xFFFFFFFF == EXCEPTION_CONTINUE_EXECUTION:
             return True
     return False
@@ -101,7 +104,7 @@ def rtl_dispatch_exception(ctx, ExceptionRecord: PEXCEPTION_RECORD, ContextRecor
         handler = ctx.read_u32(frame + 4)
         ctx.write_u32(dispatcher_context, 0)
         disposition = yield GuestCall(handler, (ExceptionRecord, frame, ContextRecord, dispatcher_context),
-                                      f"exception handler {ctx.kernel.describe_address(ctx.process, handler)}")
+                                      f"exception handler {ctx.process.describe_address(handler)}")
         if nested_frame == frame:
             flags = ctx.read_u32(ExceptionRecord + 4)
             ctx.write_u32(ExceptionRecord + 4, flags & ~EXCEPTION_NESTED_CALL)
@@ -130,7 +133,7 @@ def rtl_dispatch_exception(ctx, ExceptionRecord: PEXCEPTION_RECORD, ContextRecor
 def _raise_nested(ctx, code: int, record: int, context: int):
     """A new, noncontinuable exception whose ExceptionRecord field chains the one being handled."""
     new = exception_record(code, 0, flags=EXCEPTION_NONCONTINUABLE, nested=record)
-    ctx.kernel.raise_exception(ctx.thread, new, ctx.read(context, 0x2CC))
+    ctx.kernel.exceptions.raise_exception(ctx.thread, new, ctx.read(context, 0x2CC))
     return
     yield
 
@@ -149,7 +152,7 @@ def RtlUnwind(ctx, TargetFrame: PVOID, TargetIp: PVOID, ExceptionRecord: PEXCEPT
     ctx.write_u32(record + 4, ctx.read_u32(record + 4) | flags)
     from emu.context import CONTEXT_FULL, capture
     context = scratch + SCRATCH_UNWIND_CONTEXT
-    ctx.write(context, bytes(capture(ctx.uc, CONTEXT_FULL)))
+    ctx.write(context, bytes(capture(ctx.machine, CONTEXT_FULL)))
     dispatcher_context = scratch + SCRATCH_UNWIND_DISPATCHER_CONTEXT
     frame = _exception_list(ctx)
     while frame not in (END_OF_CHAIN, 0) and frame != TargetFrame:
@@ -158,7 +161,7 @@ def RtlUnwind(ctx, TargetFrame: PVOID, TargetIp: PVOID, ExceptionRecord: PEXCEPT
         handler = ctx.read_u32(frame + 4)
         ctx.write_u32(dispatcher_context, 0)
         yield GuestCall(handler, (record, frame, context, dispatcher_context),
-                        f"unwind handler {ctx.kernel.describe_address(ctx.process, handler)}")
+                        f"unwind handler {ctx.process.describe_address(handler)}")
         nxt = ctx.read_u32(frame)
         _set_exception_list(ctx, nxt)
         frame = nxt
@@ -177,9 +180,9 @@ def RtlRaiseException(ctx, ExceptionRecord: PEXCEPTION_RECORD) -> VOID:
 def raise_from_call(ctx, record: bytes) -> None:
     """Dispatch an exception raised by an API call; the CONTEXT resumes at the stub's `ret n`."""
     from emu.context import CONTEXT_FULL, capture
-    context = capture(ctx.uc, CONTEXT_FULL | 0x8 | 0x20)
+    context = capture(ctx.machine, CONTEXT_FULL | 0x8 | 0x20)
     struct.pack_into("<I", context, 0xB8, ctx.return_eip)
-    ctx.kernel.raise_exception(ctx.thread, record, bytes(context))
+    ctx.kernel.exceptions.raise_exception(ctx.thread, record, bytes(context))
 
 
 class _VectoredHandler:
@@ -191,7 +194,7 @@ class _VectoredHandler:
 @export
 def RtlAddVectoredExceptionHandler(ctx, FirstHandler: ULONG, VectoredHandler: PVOID) -> PVOID:
     from .rtl import RtlEncodePointer
-    handlers = ctx.process.__dict__.setdefault("vectored_handlers", [])
+    handlers = ntdll_state(ctx.process).vectored_handlers
     node = ctx.process.heap.allocate(16, 0x8)          # the handle is a node in guest memory, as in Windows
     entry = _VectoredHandler(RtlEncodePointer(ctx, VectoredHandler), node)
     ctx.write(node + 8, struct.pack("<II", 1, entry.encoded))
@@ -205,7 +208,7 @@ def RtlAddVectoredExceptionHandler(ctx, FirstHandler: ULONG, VectoredHandler: PV
 
 @export
 def RtlRemoveVectoredExceptionHandler(ctx, Handle: PVOID) -> ULONG:
-    handlers = getattr(ctx.process, "vectored_handlers", [])
+    handlers = ntdll_state(ctx.process).vectored_handlers
     for h in handlers:
         if h.address == Handle:
             handlers.remove(h)
@@ -218,7 +221,10 @@ def RtlRemoveVectoredExceptionHandler(ctx, Handle: PVOID) -> ULONG:
 
 def _set_process_flag(ctx, using_veh: bool) -> None:
     """PEB.CrossProcessFlags.ProcessUsingVEH (bit 2), which Windows keeps up to date."""
+    from kernel.structs.guestmem import has_field
     S = ctx.process.structs
+    if not has_field(S.PEB, "CrossProcessFlags"):     # Vista and later (XP's PEB has no such flags)
+        return
     addr = ctx.process.peb + S.PEB.offsetof("CrossProcessFlags")
     flags = ctx.read_u32(addr)
     ctx.write_u32(addr, flags | 0x4 if using_veh else flags & ~0x4)
@@ -238,27 +244,45 @@ def top_level_exception_handler(ctx, ExceptionRecord: PVOID, EstablisherFrame: P
     if verdict == EXCEPTION_CONTINUE_EXECUTION:
         return ExceptionContinueExecution
     code = ctx.read_u32(ExceptionRecord)
-    if verdict == EXCEPTION_EXECUTE_HANDLER and getattr(ctx.process, "filter_said_execute", False):
+    k32 = kernel32_state_or_none(ctx.process)
+    if verdict == EXCEPTION_EXECUTE_HANDLER and k32 is not None and k32.filter_said_execute:
         # a program's own top-level filter asked for the __except block: ExitProcess(code)
         from .thread import exit_process
         yield from exit_process(ctx, code)
         return ExceptionContinueSearch
-    ctx.kernel.unhandled_exception(ctx.thread, code)
+    ctx.kernel.exceptions.unhandled_exception(ctx.thread, code)
     return ExceptionContinueSearch
 
 
 def unhandled_exception_filter(ctx, pointers: int):
     """Generator: kernel32!UnhandledExceptionFilter's decision with no debugger attached."""
     process = ctx.process
-    process.filter_said_execute = False
-    top = getattr(process, "unhandled_exception_filter", 0)
+    k32 = kernel32_state_or_none(process)          # kernel32's filter (SetUnhandledExceptionFilter)
+    if k32 is not None:
+        k32.filter_said_execute = False
+    top = k32.unhandled_exception_filter if k32 is not None else 0
     if top:
-        result = yield GuestCall(top, (pointers,), f"unhandled-exception filter {ctx.kernel.describe_address(process, top)}")
+        result = yield GuestCall(top, (pointers,), f"unhandled-exception filter {process.describe_address(top)}")
         result &= 0xFFFFFFFF
         if result == EXCEPTION_CONTINUE_EXECUTION:
             return EXCEPTION_CONTINUE_EXECUTION
         if result == EXCEPTION_EXECUTE_HANDLER:
-            process.filter_said_execute = True
+            k32.filter_said_execute = True
             return EXCEPTION_EXECUTE_HANDLER
     # no filter, or it declined: Windows Error Reporting ends the process
     return EXCEPTION_EXECUTE_HANDLER
+
+
+@export
+@probe
+def RtlCaptureContext(ctx, ContextRecord: PCONTEXT) -> VOID:
+    """x86's RtlCaptureContext: the integer and segment registers as they are at the call, and the
+    control registers of the *caller's* frame as its EBP chain gives them, as if the caller had
+    returned: EIP = [EBP+4], EBP = [EBP], ESP = EBP+8.  ContextFlags: CONTEXT_CONTROL |
+    CONTEXT_INTEGER | CONTEXT_SEGMENTS."""
+    from emu.context import CONTEXT_FULL, capture
+    context = capture(ctx.machine, CONTEXT_FULL)
+    ebp = struct.unpack_from("<I", context, 0xB4)[0]
+    struct.pack_into("<II", context, 0xB4, ctx.read_u32(ebp), ctx.read_u32(ebp + 4))
+    struct.pack_into("<I", context, 0xC4, ebp + 8)
+    ctx.write(ContextRecord, bytes(context[:0xCC]))

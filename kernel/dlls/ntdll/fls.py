@@ -1,5 +1,8 @@
 """Fiber-local storage as Windows 7 keeps it in guest memory (the data behind kernel32's Fls*).
 
+FLS came with Windows Vista (Server 2003 for x86 servers): a profile whose PEB has no FLS fields
+(XP) has none of this; `supported` says which, and the lifecycle functions do nothing there.
+
 * PEB.FlsBitmap points to an RTL_BITMAP of FLS_MAXIMUM_AVAILABLE (128) bits over PEB.FlsBitmapBits;
   bit 0 is set when the process starts, so the first index handed out is 1.
 * PEB.FlsCallback points to a zeroed array of 128 FLS_CALLBACK_INFO {callback, reserved} made from
@@ -24,12 +27,25 @@ FLS_DATA_SIZE = 8 + 4 * FLS_MAXIMUM_AVAILABLE      # LIST_ENTRY + Slots[128]
 CALLBACK_INFO_SIZE = 8                              # FLS_CALLBACK_INFO: callback, reserved
 
 
+def supported(process) -> bool:
+    """The profile's PEB and TEB have the FLS fields."""
+    S = process.structs
+    try:
+        S.PEB.offsetof("FlsListHead")
+        S.TEB.offsetof("FlsData")
+    except KeyError:
+        return False
+    return True
+
+
 def peb_field(process, name: str) -> int:
     return process.peb + process.structs.PEB.offsetof(name)
 
 
 def initialize_process(mem, process, bitmap_struct: int) -> None:
     """What LdrpInitializeProcess does for FLS: the empty list, the bitmap with index 0 taken."""
+    if not supported(process):
+        return
     head = peb_field(process, "FlsListHead")
     bits = peb_field(process, "FlsBitmapBits")
     mem.write(bitmap_struct, struct.pack("<II", FLS_MAXIMUM_AVAILABLE, bits))
@@ -51,7 +67,9 @@ def data_field(thread) -> int:
 
 
 def thread_data(thread) -> int:
-    """The thread's FLS_DATA, 0 if it has none yet."""
+    """The thread's FLS_DATA, 0 if it has none yet (or FLS does not exist)."""
+    if not supported(thread.process):
+        return 0
     return thread.process.machine.read_u32(data_field(thread))
 
 
@@ -122,7 +140,7 @@ def run_callbacks(ctx, thread):
         callback = callback_of(process, index)
         if value and callback:
             yield GuestCall(callback, (value,),
-                            f"FLS callback {ctx.kernel.describe_address(process, callback)} (index {index})")
+                            f"FLS callback {process.describe_address(callback)} (index {index})")
             m.write_u32(slot(data, index), 0)
 
 

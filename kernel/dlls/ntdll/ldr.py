@@ -1,13 +1,14 @@
 """ntdll's loader exports (Ldr*): the Python side of LdrInitializeThunk, LdrLoadDll & co."""
 from __future__ import annotations
 
-from loader.ldr import Loader, LoaderError
+from loader.ldr import Loader
 
 from ...hle.registry import export
 from ...hle.types import (NTSTATUS, PANSI_STRING, PCWSTR, PHANDLE, PULONG, PUNICODE_STRING, PVOID,
                           ULONG, VOID)
 from kernel.ldr_services import LoaderServices
-from kernel.rtl.status import STATUS
+from kernel.ps.exit import terminate_process, terminate_thread
+from kernel.rtl.status import STATUS, NtError
 
 
 def create_loader(ctx) -> Loader:
@@ -15,8 +16,12 @@ def create_loader(ctx) -> Loader:
     kernel = ctx.kernel
     from ...rtl.heap import Heap
     info = process.section.image.info
-    process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
-                        tag="process heap")
+    try:
+        process.heap = Heap(process, reserve=info.heap_reserve or 0x100000, commit=info.heap_commit or 0x1000,
+                            tag="process heap")
+    except NtError as e:               # RtlCreateHeap fails: so does process initialization
+        raise NtError("STATUS_NO_MEMORY", f"the process heap (reserve {info.heap_reserve:#x}, commit "
+                                              f"{info.heap_commit:#x}) cannot be created: {e}") from None
     process.heaps.append(process.heap)
     S = process.structs
     ctx.write_u32(process.peb + S.PEB.offsetof("ProcessHeap"), process.heap.base)
@@ -43,26 +48,25 @@ def LdrInitializeThunk(ctx, NormalContext: PVOID, SystemArgument1: PVOID, System
     kernel = ctx.kernel
     kernel.trace.step("4.4", "LdrInitializeThunk", tid=ctx.thread.tid, ntdll_base=SystemArgument1)
     if ctx.process.ldr is None:
-        loader = create_loader(ctx)
         try:
+            loader = create_loader(ctx)
             yield from loader.initialize_process()
-        except LoaderError as e:
-            status = STATUS[e.status]
-            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status, message=str(e))
-            kernel.terminate_process(ctx.process, status, reason="loader error", message=str(e))
+        except NtError as e:
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
+            terminate_process(kernel, ctx.process, e.status, reason="loader error", message=str(e))
             return
     else:
         loader = ctx.process.ldr
-        loader.allocate_thread_tls(ctx.thread.teb)
-        yield from loader.attach_thread()
+        try:
+            loader.allocate_thread_tls(ctx.thread.teb)
+            yield from loader.attach_thread()
+        except NtError as e:                 # LdrpInitialize ends a thread it cannot initialize
+            kernel.trace.step("4.4", "LdrpInitializationFailure", status=e.status_name, message=str(e))
+            terminate_thread(kernel, ctx.thread, e.status)
 
 
 def loader_of(ctx) -> Loader:
     return ctx.process.ldr
-
-
-def _status(e: LoaderError) -> int:
-    return STATUS[e.status]
 
 
 @export
@@ -71,8 +75,8 @@ def LdrLoadDll(ctx, PathToFile: PCWSTR, Flags: PULONG, ModuleFileName: PUNICODE_
     name = ctx.read_unicode_string(ModuleFileName)
     try:
         module = yield from loader_of(ctx).load_dll(name)
-    except LoaderError as e:
-        return _status(e)
+    except NtError as e:
+        return e.status
     ctx.write_u32(ModuleHandle, module.base)
     return 0
 
@@ -101,8 +105,8 @@ def LdrGetProcedureAddress(ctx, DllHandle: PVOID, ProcedureName: PANSI_STRING, P
         name = ctx.read(buf, length).decode("latin-1")
     try:
         address = yield from loader.get_procedure_address(module, name, None if name else ProcedureNumber)
-    except LoaderError as e:
-        return _status(e)
+    except NtError as e:
+        return e.status
     ctx.write_u32(ProcedureAddress, address)
     return 0
 

@@ -154,7 +154,7 @@ def RtlEnterCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATU
     obj = address_wait(ctx.process, "critical section", CriticalSection)
     ctx.write(CriticalSection + 4, struct.pack("<i", _lock_count(True, len(obj.waiters) + 1)))
     # the thread blocks; RtlLeaveCriticalSection makes it the owner before it runs again
-    ctx.kernel.wait_for(ctx.thread, [obj], what=f"RtlEnterCriticalSection({CriticalSection:#010x}, "
+    ctx.kernel.scheduler.wait_for(ctx.thread, [obj], what=f"RtlEnterCriticalSection({CriticalSection:#010x}, "
                                                 f"owned by thread {owner})")
     return 0
 
@@ -175,7 +175,7 @@ def RtlLeaveCriticalSection(ctx, CriticalSection: LPCRITICAL_SECTION) -> NTSTATU
     if obj is not None and obj.waiters:
         successor = obj.waiters[0]
         ctx.write(cs + 4, struct.pack("<iiI", _lock_count(True, len(obj.waiters) - 1), 1, successor.tid))
-        ctx.kernel.end_wait(successor, 0)
+        ctx.kernel.scheduler.end_wait(successor, 0)
         if not obj.waiters:
             ctx.process.address_waits.pop(("critical section", cs), None)
     else:

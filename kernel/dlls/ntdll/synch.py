@@ -97,7 +97,7 @@ def _srw_grant(kernel, obj) -> None:
             break
         obj.modes.pop(thread, None)
         _srw_take(obj, thread, mode)
-        kernel.end_wait(thread, 0)
+        kernel.scheduler.end_wait(thread, 0)
         if mode == "exclusive":
             break
 
@@ -112,7 +112,7 @@ def srw_acquire(ctx, lock: int, mode: str) -> None:
             else f"held shared by {obj.shared}" if obj.mode == "shared" else f"{len(obj.waiters)} waiting")
     obj.modes[ctx.thread] = mode
     name = "RtlAcquireSRWLockExclusive" if mode == "exclusive" else "RtlAcquireSRWLockShared"
-    ctx.kernel.wait_for(ctx.thread, [obj], what=f"{name}({lock:#010x}, {held})")
+    ctx.kernel.scheduler.wait_for(ctx.thread, [obj], what=f"{name}({lock:#010x}, {held})")
     _srw_store(ctx.process, obj)
 
 
@@ -215,8 +215,8 @@ def RtlpSleepConditionVariable(ctx, ConditionVariable: PVOID, Lock: PVOID, How: 
         _cv_store(process, obj)
         return status
     lock_name = "critical section" if kind == SLEEP_CS else "SRW lock"
-    status = ctx.kernel.wait_for(ctx.thread, [obj], timeout_100ns=timeout, on_end=ended,
-                                 what=f"SleepConditionVariable({ConditionVariable:#010x}, {lock_name} {Lock:#010x})")
+    status = ctx.kernel.scheduler.wait_for(ctx.thread, [obj], timeout_100ns=timeout, on_end=ended,
+                                           what=f"SleepConditionVariable({ConditionVariable:#010x}, {lock_name} {Lock:#010x})")
     if status is None:
         _cv_store(process, obj)
         return 0
@@ -228,7 +228,7 @@ def wake_condition_variable(ctx, cv: int, all_waiters: bool) -> None:
     if obj is None:
         return
     for thread in list(obj.waiters) if all_waiters else obj.waiters[:1]:
-        ctx.kernel.end_wait(thread, 0)
+        ctx.kernel.scheduler.end_wait(thread, 0)
     _cv_store(ctx.process, obj)
 
 
@@ -282,7 +282,7 @@ def RtlpWaitOnRunOnce(ctx, RunOnce: PVOID) -> NTSTATUS:
     """Block while another thread runs the initialization (the caller checks again when woken)."""
     if ctx.read_u32(RunOnce) & 3 == 1:
         obj = address_wait(ctx.process, RUN_ONCE, RunOnce)
-        ctx.kernel.wait_for(ctx.thread, [obj], what=f"InitOnce({RunOnce:#010x}) being initialized by another thread")
+        ctx.kernel.scheduler.wait_for(ctx.thread, [obj], what=f"InitOnce({RunOnce:#010x}) being initialized by another thread")
     return 0
 
 
@@ -329,7 +329,7 @@ def run_once_complete(ctx, once: int, flags: int, context: int) -> int:
         obj = address_wait(ctx.process, RUN_ONCE, once, create=False)
         if obj is not None:
             for thread in list(obj.waiters):       # they look again: done, or (failed) one starts over
-                ctx.kernel.end_wait(thread, 0)
+                ctx.kernel.scheduler.end_wait(thread, 0)
             drop_address_wait(ctx.process, obj)
         return 0
     if state == 3:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...hle.registry import export
 from ...hle.types import NTSTATUS, VOID
+from kernel.ps.exit import terminate_process, terminate_thread
 from . import fls
 
 
@@ -13,20 +14,20 @@ def exit_process(ctx, status: int):
     kernel = ctx.kernel
     process = ctx.process
     if process.terminating:
-        kernel.terminate_process(process, status)
+        terminate_process(kernel, process, status)
         return
     process.terminating = True
     kernel.trace.step("4.7", "RtlExitUserProcess", exit_status=f"{status & 0xFFFFFFFF:#x}")
     # other threads end first, as NtTerminateProcess(NULL) does before LdrShutdownProcess
     for t in process.threads:
         if t is not ctx.thread and t.state != "terminated":
-            kernel.terminate_thread(t, status)
+            terminate_thread(kernel, t, status)
     if process.ldr is not None:
         kernel.trace.step("4.7", "LdrShutdownProcess", modules=len(process.ldr.init_order))
         yield from fls.run_callbacks(ctx, ctx.thread)
         yield from process.ldr.shutdown_process()
         fls.free_data(ctx.thread)
-    kernel.terminate_process(process, status)
+    terminate_process(kernel, process, status)
 
 
 @export
@@ -47,4 +48,4 @@ def RtlExitUserThread(ctx, ExitStatus: NTSTATUS) -> VOID:
         yield from fls.run_callbacks(ctx, ctx.thread)
         yield from process.ldr.detach_thread()
         fls.free_data(ctx.thread)
-    ctx.kernel.terminate_thread(ctx.thread, ExitStatus)
+    terminate_thread(ctx.kernel, ctx.thread, ExitStatus)

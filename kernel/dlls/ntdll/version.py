@@ -1,5 +1,6 @@
-"""ntdll's version checks: VerSetConditionMask, RtlVerifyVersionInfo, RtlGetVersion (kernel32's
-VerSetConditionMask forwards here; its VerifyVersionInfoA/W call RtlVerifyVersionInfo).
+"""ntdll's version queries and checks: RtlGetVersion and RtlGetNtVersionNumbers (the profile's Windows
+version without GetVersionEx's compatibility shims), VerSetConditionMask, RtlVerifyVersionInfo
+(kernel32's VerSetConditionMask forwards here; its VerifyVersionInfoA/W use the same comparison).
 
 The OS is the profile's (major, minor, build, VER_PLATFORM_WIN32_NT, service pack, suite mask, product
 type).  A condition mask holds 3 bits per VER_* type bit (bit i of the type mask at bits 3*i..3*i+2).
@@ -14,13 +15,15 @@ import struct
 
 from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import BYTE, DWORD, NTSTATUS, PVOID, ULONGLONG
+from ...hle.types import BYTE, DWORD, NTSTATUS, PULONG, PVOID, ULONGLONG, VOID
 from kernel.rtl.status import STATUS
 
 VER_MINORVERSION, VER_MAJORVERSION, VER_BUILDNUMBER, VER_PLATFORMID = 0x1, 0x2, 0x4, 0x8
 VER_SERVICEPACKMINOR, VER_SERVICEPACKMAJOR, VER_SUITENAME, VER_PRODUCT_TYPE = 0x10, 0x20, 0x40, 0x80
 VER_EQUAL, VER_GREATER, VER_GREATER_EQUAL, VER_LESS, VER_LESS_EQUAL, VER_AND, VER_OR = 1, 2, 3, 4, 5, 6, 7
 VER_PLATFORM_WIN32_NT = 2
+SIZEOF_RTL_OSVERSIONINFOEXW = 284
+FREE_BUILD = 0xF0000000             # the high nibble of the build number: a free (retail) build
 KNOWN_TYPES = 0xFF
 
 
@@ -94,16 +97,24 @@ def RtlVerifyVersionInfo(ctx, VersionInfo: PVOID, TypeMask: DWORD, ConditionMask
 
 @export
 @probe
-def RtlGetVersion(ctx, VersionInformation: PVOID) -> NTSTATUS:
-    """OSVERSIONINFOW or OSVERSIONINFOEXW (by dwOSVersionInfoSize, 276 or 284); the real version, as
-    GetVersionEx reports it on Windows 7."""
+def RtlGetNtVersionNumbers(ctx, MajorVersion: PULONG, MinorVersion: PULONG, BuildNumber: PULONG) -> VOID:
+    """Each pointer may be NULL; the build number carries 0xF in its top nibble (free build)."""
     p = ctx.kernel.profile
-    size = ctx.read_u32(VersionInformation)
-    if size not in (276, 284):
-        return STATUS["STATUS_INVALID_PARAMETER"]
-    ctx.write(VersionInformation + 4, struct.pack("<IIII", p.major, p.minor, p.build, VER_PLATFORM_WIN32_NT)
-              + p.csd_version.encode("utf-16-le").ljust(256, b"\0"))
-    if size == 284:
-        ctx.write(VersionInformation + 276, struct.pack("<HHHBB", p.service_pack[0], p.service_pack[1],
-                                                        p.suite_mask, p.product_type, 0))
+    for ptr, value in ((MajorVersion, p.major), (MinorVersion, p.minor), (BuildNumber, p.build | FREE_BUILD)):
+        if ptr:
+            ctx.write(ptr, struct.pack("<I", value))
+
+
+@export
+@probe
+def RtlGetVersion(ctx, lpVersionInformation: PVOID) -> NTSTATUS:
+    """RTL_OSVERSIONINFOW, and the EX fields when dwOSVersionInfoSize is the EX size; always
+    STATUS_SUCCESS."""
+    p = ctx.kernel.profile
+    size = ctx.read_u32(lpVersionInformation)
+    ctx.write(lpVersionInformation + 4, struct.pack("<IIII", p.major, p.minor, p.build, VER_PLATFORM_WIN32_NT))
+    ctx.write(lpVersionInformation + 20, p.csd_version.encode("utf-16-le")[:254].ljust(256, b"\0"))
+    if size == SIZEOF_RTL_OSVERSIONINFOEXW:
+        ctx.write(lpVersionInformation + 276, struct.pack("<HHHBB", p.service_pack[0], p.service_pack[1],
+                                                          p.suite_mask, p.product_type, 0))
     return 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from ...hle.registry import export
 from ...hle.types import HRESULT, INT, LPSTR, LPWSTR, PVOID, UINT
@@ -159,7 +159,7 @@ def VariantClear(ctx, pvarg: PVOID) -> HRESULT:
         release = 0
         if vt in (VT_DISPATCH, VT_UNKNOWN) and value:
             release = ctx.read_u32(ctx.read_u32(value) + 8)     # IUnknown::Release, third in the vtable
-    except UcError:
+    except MemoryFault:
         return E_POINTER                       # a bad pointer (Windows: an access violation in the caller)
     if not validate_type(vt):
         return DISP_E_BADVARTYPE
@@ -182,7 +182,7 @@ def VariantCopy(ctx, pvargDest: PVOID, pvargSrc: PVOID) -> HRESULT:
     try:
         vt = ctx.read_u16(pvargSrc)
         raw = bytes(ctx.read(pvargSrc, 16))
-    except UcError:
+    except MemoryFault:
         return E_POINTER
     if not validate_type(vt):
         return DISP_E_BADVARTYPE

@@ -1,7 +1,8 @@
 """shlobj.h: the special folders of the user profile and the system, as paths.
 
-The paths are Windows 7's, built from the environment the kernel gives every process
-(kernel/system.py default_environment: USERPROFILE, APPDATA, LOCALAPPDATA, ALLUSERSPROFILE,
+The paths are the profile's (kernel/profiles/folders.py: `C:\\Users\\user\\AppData\\Roaming` on Windows 7,
+`C:\\Documents and Settings\\user\\Application Data` on XP), built from the environment the kernel
+gives every process (kernel/system.py default_environment: USERPROFILE, APPDATA, LOCALAPPDATA,
 SystemRoot, ProgramFiles, with `--env` overrides), so SHGetFolderPath(CSIDL_APPDATA) and %APPDATA%
 agree.  Only file-system folders have paths; a CSIDL or KNOWNFOLDERID not in the tables below
 (virtual folders such as CSIDL_DRIVES, and the rarer ones) gives E_INVALIDARG.
@@ -36,34 +37,34 @@ CSIDL_FLAG_CREATE, CSIDL_FLAG_DONT_VERIFY = 0x8000, 0x4000
 KF_FLAG_CREATE, KF_FLAG_DONT_VERIFY = 0x8000, 0x4000
 MAX_PATH = 260
 
-# CSIDL -> (environment variable, path under it)
+# CSIDL -> (environment variable, path under it); {name} is a folder of the profile (kernel/profiles/folders.py)
 FOLDERS = {
-    0x00: ("USERPROFILE", "Desktop"),                                         # CSIDL_DESKTOP
-    0x02: ("APPDATA", "Microsoft\\Windows\\Start Menu\\Programs"),            # CSIDL_PROGRAMS
-    0x05: ("USERPROFILE", "Documents"),                                       # CSIDL_PERSONAL
-    0x06: ("USERPROFILE", "Favorites"),                                       # CSIDL_FAVORITES
-    0x07: ("APPDATA", "Microsoft\\Windows\\Start Menu\\Programs\\Startup"),   # CSIDL_STARTUP
-    0x08: ("APPDATA", "Microsoft\\Windows\\Recent"),                          # CSIDL_RECENT
-    0x09: ("APPDATA", "Microsoft\\Windows\\SendTo"),                          # CSIDL_SENDTO
-    0x0B: ("APPDATA", "Microsoft\\Windows\\Start Menu"),                      # CSIDL_STARTMENU
-    0x0D: ("USERPROFILE", "Music"),                                           # CSIDL_MYMUSIC
-    0x0E: ("USERPROFILE", "Videos"),                                          # CSIDL_MYVIDEO
-    0x10: ("USERPROFILE", "Desktop"),                                         # CSIDL_DESKTOPDIRECTORY
+    0x00: ("USERPROFILE", "{desktop}"),                                       # CSIDL_DESKTOP
+    0x02: ("USERPROFILE", "{start_menu}\\Programs"),                          # CSIDL_PROGRAMS
+    0x05: ("USERPROFILE", "{documents}"),                                     # CSIDL_PERSONAL
+    0x06: ("USERPROFILE", "{favorites}"),                                     # CSIDL_FAVORITES
+    0x07: ("USERPROFILE", "{start_menu}\\Programs\\Startup"),                 # CSIDL_STARTUP
+    0x08: ("USERPROFILE", "{recent}"),                                        # CSIDL_RECENT
+    0x09: ("USERPROFILE", "{send_to}"),                                       # CSIDL_SENDTO
+    0x0B: ("USERPROFILE", "{start_menu}"),                                    # CSIDL_STARTMENU
+    0x0D: ("USERPROFILE", "{music}"),                                         # CSIDL_MYMUSIC
+    0x0E: ("USERPROFILE", "{videos}"),                                        # CSIDL_MYVIDEO
+    0x10: ("USERPROFILE", "{desktop}"),                                       # CSIDL_DESKTOPDIRECTORY
     0x14: ("SystemRoot", "Fonts"),                                            # CSIDL_FONTS
-    0x15: ("APPDATA", "Microsoft\\Windows\\Templates"),                       # CSIDL_TEMPLATES
+    0x15: ("USERPROFILE", "{templates}"),                                     # CSIDL_TEMPLATES
     0x1A: ("APPDATA", ""),                                                    # CSIDL_APPDATA
     0x1C: ("LOCALAPPDATA", ""),                                               # CSIDL_LOCAL_APPDATA
-    0x23: ("ALLUSERSPROFILE", ""),                                            # CSIDL_COMMON_APPDATA
+    0x23: ("", "{common_appdata}"),                                           # CSIDL_COMMON_APPDATA
     0x24: ("SystemRoot", ""),                                                 # CSIDL_WINDOWS
     0x25: ("SystemRoot", "system32"),                                         # CSIDL_SYSTEM
     0x26: ("ProgramFiles", ""),                                               # CSIDL_PROGRAM_FILES
-    0x27: ("USERPROFILE", "Pictures"),                                        # CSIDL_MYPICTURES
+    0x27: ("USERPROFILE", "{pictures}"),                                      # CSIDL_MYPICTURES
     0x28: ("USERPROFILE", ""),                                                # CSIDL_PROFILE
     0x29: ("SystemRoot", "system32"),                                         # CSIDL_SYSTEMX86 (32-bit Windows)
     0x2A: ("ProgramFiles", ""),                                               # CSIDL_PROGRAM_FILESX86 (32-bit Windows)
     0x2B: ("ProgramFiles", "Common Files"),                                   # CSIDL_PROGRAM_FILES_COMMON
     0x2C: ("ProgramFiles", "Common Files"),                                   # CSIDL_PROGRAM_FILES_COMMONX86
-    0x2E: ("SystemDrive", "Users\\Public\\Documents"),                        # CSIDL_COMMON_DOCUMENTS
+    0x2E: ("", "{common_documents}"),                                         # CSIDL_COMMON_DOCUMENTS
 }
 
 # KNOWNFOLDERID -> the CSIDL of the same folder (knownfolders.h)
@@ -102,7 +103,13 @@ def folder_path(ctx, csidl: int) -> str | None:
     if entry is None:
         return None
     variable, below = entry
+    folders = ctx.kernel.profile.folders
+    below = below.format(**vars(folders))
     env = {k.upper(): v for k, v in ctx.kernel.default_environment().items()}
+    if variable == "LOCALAPPDATA" and variable not in env:     # XP has no %LOCALAPPDATA%
+        variable, below = "USERPROFILE", folders.local
+    if not variable:
+        return below
     base = env.get(variable.upper(), "").rstrip("\\")
     return f"{base}\\{below}" if below else base
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from unicorn import UcError
+from kernel.rtl.status import MemoryFault
 
 from ...hle.registry import export
 from ...hle.types import BOOL, CHAR, DWORD, INT, LPSTR, LPVOID, LPWSTR, VOID, WCHAR, WORD
@@ -806,8 +806,8 @@ def _bad_address(ctx, args) -> int:
     for value in args:
         if isinstance(value, int) and value:
             try:
-                ctx.uc.mem_read(value, 1)
-            except UcError:
+                ctx.read(value, 1)
+            except MemoryFault:
                 return value
     return 0
 
@@ -817,7 +817,7 @@ def _faults_in_the_guest(func):
     def call(ctx, *args):
         try:
             return func(ctx, *args)
-        except UcError:
+        except MemoryFault:
             from kernel.ke.exception import exception_record
             from ..ntdll.exception import raise_from_call
             raise_from_call(ctx, exception_record(STATUS_ACCESS_VIOLATION, ctx.return_eip,

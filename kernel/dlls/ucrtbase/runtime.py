@@ -23,7 +23,7 @@ PRINTF_LEGACY_THREE_DIGIT_EXPONENTS = 0x10
 
 
 def _state(ctx):
-    return ctx.process.__dict__.get("ucrt")
+    return ctx.process.dll_state["ucrtbase.dll"]
 
 
 def ucrt_call(func):
@@ -191,7 +191,7 @@ def _set_app_type(ctx, _Type: INT) -> VOID:
 @export(conv="cdecl")
 @ucrt_call
 def _query_app_type(ctx) -> INT:
-    return getattr(crt(ctx), "app_type", 0)
+    return crt(ctx).app_type
 
 
 @export(conv="cdecl")
@@ -267,7 +267,7 @@ def _crt_atexit(ctx, _Function: PVOID) -> INT:
 @export(conv="cdecl")
 @ucrt_call
 def _crt_at_quick_exit(ctx, _Function: PVOID) -> INT:
-    crt(ctx).__dict__.setdefault("quick_exit", []).append(_Function)
+    crt(ctx).quick_exit.append(_Function)
     return 0
 
 
@@ -322,7 +322,7 @@ def _initterm_e(ctx, start: PVOID, end: PVOID) -> INT:
     pointers = struct.unpack(f"<{(end - start) // 4}I", ctx.read(start, end - start)) if end > start else ()
     for fn in pointers:
         if fn:
-            result = yield GuestCall(fn, (), f"_initterm_e initializer {ctx.kernel.describe_address(ctx.process, fn)}")
+            result = yield GuestCall(fn, (), f"_initterm_e initializer {ctx.process.describe_address(fn)}")
             if result:
                 return result
     return 0
@@ -346,3 +346,14 @@ def terminate(ctx) -> VOID:
 @ucrt_call
 def __sys_nerr(ctx) -> PVOID:
     return crt(ctx).var["_sys_nerr"]
+
+
+@export(conv="cdecl")
+@ucrt_call
+def _aligned_msize(ctx, _Block: PVOID, _Alignment: SIZE_T, _Offset: SIZE_T) -> SIZE_T:
+    """The bytes usable from an _aligned_malloc block's pointer on (malloc.h; the UCRT's only)."""
+    from ..msvcrt.malloc import usable_size
+    if not _Block or not _Alignment or _Alignment & (_Alignment - 1):
+        set_errno(ctx, 22)
+        return 0xFFFFFFFF
+    return usable_size(ctx, _Block)

@@ -17,7 +17,7 @@ from ..export_lists import load_export_list
 def _swapping(process, state, gen):
     value = None
     while True:
-        previous = process.__dict__.get("crt_active")
+        previous = process.crt_active
         process.crt_active = state
         try:
             call = gen.send(value)
@@ -30,7 +30,7 @@ def _swapping(process, state, gen):
 
 def run_with_state(ctx, state, func, args):
     process = ctx.process
-    previous = process.__dict__.get("crt_active")
+    previous = process.crt_active
     process.crt_active = state
     try:
         result = func(ctx, *args)

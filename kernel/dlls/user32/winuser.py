@@ -26,7 +26,6 @@ from __future__ import annotations
 import struct
 import unicodedata
 
-from unicorn import UcError
 
 from kernel.io.console import console_write
 from ...hle.registry import export
@@ -205,7 +204,7 @@ def _char_or_string(ctx, value: int, wide: bool, mapping) -> int:
         return _map_ansi(value & 0xFF, mapping)
     try:
         (_case_string_w if wide else _case_string_a)(ctx, value, None, mapping)
-    except (UcError, NtError):
+    except NtError:
         ctx.set_last_error(ERROR_INVALID_PARAMETER)
         return 0
     return value

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import struct
 
-from unicorn import UcError
+from emu.status import MemoryFault
 
 from kernel.rtl import paths
 
@@ -209,7 +209,7 @@ def _query_value(ctx, block, sub_block, buffer_ptr, length_ptr, wide):
         return 0
     try:
         found = _query(ctx, block, sub_block)
-    except UcError:
+    except MemoryFault:
         return 0
     if found is None:
         ctx.set_last_error(ERROR_RESOURCE_TYPE_NOT_FOUND)

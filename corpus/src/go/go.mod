@@ -1,0 +1,3 @@
+module ntboot.corpus/go
+
+go 1.19

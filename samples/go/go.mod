@@ -1,0 +1,3 @@
+module ntboot/samples/go
+
+go 1.19
