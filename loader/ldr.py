@@ -7,6 +7,11 @@ rest of the system only through `services` (a narrow interface, as ntdll reaches
 system calls); calls into guest code are yielded as `call(address, *args)` requests, so every
 loader operation that may run guest code is a generator.
 
+Guest memory is the truth: lookups by name or handle (LdrGetDllHandle, LdrGetProcedureAddress,
+LdrUnloadDll, GetModuleFileName) walk InLoadOrderModuleList as the guest's memory has it, and the load
+count is the entry's LoadCount, so a program that unlinks or renames an entry sees what Windows shows
+it.  The Python `Module` objects are an index by base address (image, exports, dependencies, TLS).
+
 Structure layouts come from the profile's struct module (`structs`): the loader is told, not asking.
 """
 from __future__ import annotations
@@ -32,6 +37,9 @@ LDRP_PROCESS_ATTACH_CALLED = 0x00080000
 PAGE_READWRITE = 0x04
 PAGE_EXECUTE_READWRITE = 0x40
 
+PINNED = 0xFFFF              # LoadCount of a module that is never unloaded (static imports, Windows 7 and XP)
+MAX_LIST_ENTRIES = 4096      # a walk of a guest list ends after this many entries (a loop the guest made)
+
 
 @dataclass
 class Module:
@@ -41,8 +49,7 @@ class Module:
     full_name: str                   # Win32 path
     base_name: str
     image: PeImage
-    entry: int = 0                   # LDR_DATA_TABLE_ENTRY address
-    load_count: int = 1
+    entry: int = 0                   # LDR_DATA_TABLE_ENTRY address (its LoadCount is the load count)
     is_exe: bool = False
     static: bool = False
     tls_index: int | None = None
@@ -158,18 +165,100 @@ class Loader:
         return out
 
     # -- mapping ------------------------------------------------------------------------------------
-    def find_module(self, name: str) -> Module | None:
-        low = _basename(name).lower()
-        if "." not in low:
-            low += ".dll"
-        for m in self.modules:
-            if m.base_name.lower() == low:
-                return m
-        if self.ntdll.base_name.lower() == low:
-            return self.ntdll
+    def load_order_entries(self):
+        """The LDR_DATA_TABLE_ENTRY addresses of InLoadOrderModuleList, walked in guest memory (ntdll's
+        own PEB_LDR_DATA, not PEB.Ldr).  A list the guest broke ends the walk: at an unreadable link,
+        or after MAX_LIST_ENTRIES entries."""
+        if not self.ldr_data:
+            return
+        head = self.ldr_data + self.S.PEB_LDR_DATA.offsetof("InLoadOrderModuleList")
+        links = self.S.LDR_DATA_TABLE_ENTRY.offsetof("InLoadOrderLinks")
+        try:
+            link = self._u32(head)
+            for _ in range(MAX_LIST_ENTRIES):
+                if link == head:
+                    return
+                yield link - links
+                link = self._u32(link)
+        except NtError:
+            return
+
+    def entry_field(self, entry: int, name: str) -> int:
+        return self._u32(entry + self.S.LDR_DATA_TABLE_ENTRY.offsetof(name))
+
+    def entry_name(self, entry: int, which: str = "BaseDllName") -> str:
+        """An entry's BaseDllName or FullDllName, from guest memory."""
+        length, _, buf = struct.unpack("<HHI", self._read(entry + self.S.LDR_DATA_TABLE_ENTRY.offsetof(which), 8))
+        return self._read(buf, length & ~1).decode("utf-16-le", "replace") if length else ""
+
+    def find_entry(self, name: str) -> int | None:
+        """LdrGetDllHandle's search: the first entry of InLoadOrderModuleList whose BaseDllName (a
+        bare name) or FullDllName (a name with a path) is `name`, case-insensitively; a name without
+        an extension means NAME.dll, one ending in a dot means no extension."""
+        name = name.replace("/", "\\")
+        folder, sep, last = name.rpartition("\\")
+        if last.endswith("."):
+            last = last[:-1]
+        elif "." not in last:
+            last += ".dll"
+        want = (folder + sep + last).lower()
+        which = "FullDllName" if sep else "BaseDllName"
+        for entry in self.load_order_entries():
+            try:
+                if self.entry_name(entry, which).lower() == want:
+                    return entry
+            except NtError:
+                continue
         return None
 
+    def entry_for_handle(self, handle: int, *, containing: bool = False) -> int | None:
+        """The entry whose DllBase is `handle` (LdrpCheckForLoadedDllHandle), or with `containing`
+        the one whose image holds the address (LdrFindEntryForAddress), walked in guest memory."""
+        for entry in self.load_order_entries():
+            try:
+                base = self.entry_field(entry, "DllBase")
+                if base == handle or containing and base <= handle < base + self.entry_field(entry, "SizeOfImage"):
+                    return entry
+            except NtError:
+                continue
+        return None
+
+    def module_of_entry(self, entry: int | None) -> Module | None:
+        """The loader's record of the image an entry names (by its DllBase), if the loader mapped one."""
+        if entry is None:
+            return None
+        try:
+            base = self.entry_field(entry, "DllBase")
+        except NtError:
+            return None
+        for m in self.modules:
+            if m.base == base:
+                return m
+        return None
+
+    def find_module(self, name: str) -> Module | None:
+        """The loaded module LdrGetDllHandle finds under `name`, or None."""
+        return self.module_of_entry(self.find_entry(name))
+
+    def module_for_handle(self, handle: int) -> Module | None:
+        """The loaded module whose handle (base) is `handle`, as the guest's list has it, or None."""
+        return self.module_of_entry(self.entry_for_handle(handle))
+
+    def load_count(self, m: Module) -> int:
+        return struct.unpack("<H", self._read(m.entry + self.S.LDR_DATA_TABLE_ENTRY.offsetof("LoadCount"), 2))[0]
+
+    def _set_load_count(self, m: Module, count: int) -> None:
+        self.services.write(m.entry + self.S.LDR_DATA_TABLE_ENTRY.offsetof("LoadCount"), struct.pack("<H", count))
+
+    def add_ref(self, m: Module, *, pin: bool = False) -> None:
+        """LdrAddRefDll: one more reference (LoadCount + 1), or with `pin` never unloaded (0xFFFF)."""
+        count = self.load_count(m)
+        if count != PINNED:
+            self._set_load_count(m, PINNED if pin else count + 1)
+
     def module_at(self, address: int) -> Module | None:
+        """The module whose image holds `address` (the loader's own index: for reports and
+        exception dispatch, not for the guest's lookups)."""
         for m in self.modules:
             if m.base <= address < m.end:
                 return m
@@ -180,12 +269,15 @@ class Loader:
         host = self.services.resolve_api_set(name)
         if host is not None:
             name = host
-        existing = self.find_module(name)
+        path = None
+        if any(c in name for c in "\\/:"):       # a path: resolved first, then looked up by full name
+            path = self.services.find_dll(name, importer.full_name if importer else self.exe.full_name)
+        existing = self.find_module(path or name)
         if existing is not None:
-            if not existing.static and existing.load_count != 0xFFFF:
-                existing.load_count += 1
+            self.add_ref(existing)         # LdrpUpdateLoadCount: a pinned module stays pinned
             return existing
-        path = self.services.find_dll(name, importer.full_name if importer else self.exe.full_name)
+        if path is None:
+            path = self.services.find_dll(name, importer.full_name if importer else self.exe.full_name)
         if path is None:
             who = importer.base_name if importer else self.exe.base_name
             raise NtError("STATUS_DLL_NOT_FOUND",
@@ -199,8 +291,7 @@ class Loader:
             self.services.unmap_image(base)
             raise NtError("STATUS_INVALID_IMAGE_FORMAT", f"{path} is not a DLL (imported by "
                           f"{importer.base_name if importer else self.exe.base_name})")
-        m = Module(base, _size(image), _entry(base, image), path, _basename(path), image,
-                   load_count=0xFFFF if static else 1, static=static)
+        m = Module(base, _size(image), _entry(base, image), path, _basename(path), image, static=static)
         self.services.trace("4.4", "LdrpMapDll", dll=m.base_name, base=base,
                             relocated=bool(not_at_base), path=path)
         if not_at_base:
@@ -233,7 +324,7 @@ class Loader:
         e.FullDllName.Length, e.FullDllName.MaximumLength, e.FullDllName.Buffer = self._unicode_string(m.full_name)
         e.BaseDllName.Length, e.BaseDllName.MaximumLength, e.BaseDllName.Buffer = self._unicode_string(m.base_name)
         e.Flags = (0 if m.is_exe else LDRP_IMAGE_DLL) | (LDRP_STATIC_LINK if m.static and not m.is_exe else 0)
-        e.LoadCount = 0xFFFF if m.static else m.load_count
+        e.LoadCount = PINNED if m.static else 1     # Windows 7 and XP show static imports as 0xFFFF
         e.TimeDateStamp = m.image.info.timestamp
         e.OriginalBase = m.image.info.image_base
         sv.write(m.entry, e.to_bytes())
@@ -458,13 +549,17 @@ class Loader:
             self.allocate_thread_tls(teb)
 
     def unload_dll(self, m: Module):
-        """Generator: LdrUnloadDll.  Decrements the load count; at zero DllMain(DETACH) and unmap."""
-        if m.static or m.load_count == 0xFFFF:
+        """Generator: LdrUnloadDll.  Decrements the entry's LoadCount in guest memory (a pinned one,
+        0xFFFF, stays); at zero DllMain(DLL_PROCESS_DETACH), the entry leaves the three lists and the
+        image is unmapped, and each of its dependencies is released the same way."""
+        if m.is_exe:
             return
-        m.load_count -= 1
-        self.services.write(m.entry + self.S.LDR_DATA_TABLE_ENTRY.offsetof("LoadCount"),
-                            struct.pack("<H", m.load_count))
-        if m.load_count > 0:
+        count = self.load_count(m)
+        if count == PINNED or count == 0:
+            return
+        count -= 1
+        self._set_load_count(m, count)
+        if count > 0:
             return
         if m.initialized and m.entry_point:
             yield Call(m.entry_point, (m.base, DLL_PROCESS_DETACH, 0),
@@ -472,7 +567,7 @@ class Loader:
         yield from self._call_tls_callbacks(m, DLL_PROCESS_DETACH) if m.tls_index is not None else iter(())
         self._unload(m)
         for dep in m.dependencies:
-            if not dep.static and dep in self.modules:
+            if dep in self.modules:
                 yield from self.unload_dll(dep)
 
     def _unload(self, m: Module) -> None:

@@ -133,6 +133,7 @@ echo "  DLLTOOL -y delayload.def ghostdelay.def"
 (cd "$OBJ" && "$DLLTOOL" -m i386 -d "$SRC/delayload.def" -y libsampledll_delay.a &&
     "$DLLTOOL" -m i386 -d "$SRC/ghostdelay.def" -y libghostdelay_delay.a)
 exe delayload "$OBJ/libsampledll_delay.a" "$OBJ/libghostdelay_delay.a"
+exe ldrstate                  # LoadLibrary/FreeLibrary of relocA.dll and relocB.dll (built below), LoadCount, unlinking
 
 # 6: relocation group: same preferred base on purpose
 dll relocA reloclib.c "$BIN" 0x10000000 -DLETTER=A

@@ -165,6 +165,7 @@ def check() -> int:
         "files.exe", "registry.exe",
         "shellmisc.exe", "lenient.exe", "rtapis.exe", "ntdllcrt.exe",
         "crtextra.exe", "ucrt_aligned.exe", "winsock.exe", "console.exe", "sysmisc.exe", "conin.exe",
+        "ldrstate.exe",
     }
     for n in sorted(expected - names):
         bad(f"{n} is missing")

@@ -71,6 +71,7 @@ DLL = DllSpec(
     forwarders={**FORWARDERS, **{name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS}},
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
     code=startup.code,
+    init=processthreadsapi.kernel32_init,
 )
 DLL.state = Kernel32State
 

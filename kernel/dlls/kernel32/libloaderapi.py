@@ -12,14 +12,17 @@ ERROR_INSUFFICIENT_BUFFER = 122
 
 
 def module_handle(ctx, name: str | None) -> int:
-    loader = ctx.process.ldr
+    """GetModuleHandle: NULL is PEB.ImageBaseAddress; a name is looked up in the loader's
+    InLoadOrderModuleList as guest memory has it (LdrGetDllHandle); not there: ERROR_MOD_NOT_FOUND."""
     if name is None:
-        return ctx.process.image_base
-    module = loader.find_module(name) if loader else None
-    if module is None:
+        S = ctx.process.structs
+        return ctx.read_u32(ctx.process.peb + S.PEB.offsetof("ImageBaseAddress"))
+    loader = ctx.process.ldr
+    entry = loader.find_entry(name) if loader else None
+    if entry is None:
         ctx.set_last_error(ERROR_MOD_NOT_FOUND)
         return 0
-    return module.base
+    return loader.entry_field(entry, "DllBase")
 
 
 @export
@@ -42,16 +45,32 @@ def GetModuleHandleExW(ctx, dwFlags: DWORD, lpModuleName: LPVOID, phModule: LPVO
     return _module_handle_ex(ctx, dwFlags, lpModuleName, phModule, wide=True)
 
 
+GET_MODULE_HANDLE_EX_FLAG_PIN = 0x1
+GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT = 0x2
+GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS = 0x4
+
+
 def _module_handle_ex(ctx, flags, name_ptr, out, wide):
-    GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS = 0x4
+    """GetModuleHandleEx: the module by name or by an address in it; its load count goes up by one
+    (the caller owes a FreeLibrary) unless UNCHANGED_REFCOUNT, or it is pinned with PIN."""
+    if flags & ~0x7 or (flags & GET_MODULE_HANDLE_EX_FLAG_PIN and flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT):
+        if out:
+            ctx.write_u32(out, 0)
+        ctx.set_last_error(87)
+        return 0
     if flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS:
-        module = ctx.process.ldr.module_at(name_ptr)
-        base = module.base if module else 0
+        loader = ctx.process.ldr
+        entry = loader.entry_for_handle(name_ptr, containing=True) if loader else None
+        base = loader.entry_field(entry, "DllBase") if entry is not None else 0
         if not base:
             ctx.set_last_error(ERROR_MOD_NOT_FOUND)
     else:
         name = None if not name_ptr else (ctx.read_wstr(name_ptr) if wide else ctx.read_str(name_ptr))
         base = module_handle(ctx, name)
+    if base and not flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT:
+        module = ctx.process.ldr.module_for_handle(base) if ctx.process.ldr else None
+        if module is not None:
+            ctx.process.ldr.add_ref(module, pin=bool(flags & GET_MODULE_HANDLE_EX_FLAG_PIN))
     if out:
         ctx.write_u32(out, base)
     return 1 if base else 0
@@ -60,8 +79,8 @@ def _module_handle_ex(ctx, flags, name_ptr, out, wide):
 @export
 def GetProcAddress(ctx, hModule: HMODULE, lpProcName: LPVOID) -> FARPROC:
     loader = ctx.process.ldr
-    module = loader.module_at(hModule) if loader else None
-    if module is None or module.base != hModule:
+    module = loader.module_for_handle(hModule) if loader else None
+    if module is None:
         ctx.set_last_error(ERROR_MOD_NOT_FOUND)
         return 0
     if lpProcName >> 16 == 0:
@@ -112,8 +131,8 @@ def LoadLibraryExW(ctx, lpLibFileName: LPCWSTR, hFile: HANDLE, dwFlags: DWORD) -
 @export
 def FreeLibrary(ctx, hLibModule: HMODULE) -> BOOL:
     loader = ctx.process.ldr
-    module = loader.module_at(hLibModule)
-    if module is None or module.base != hLibModule:
+    module = loader.module_for_handle(hLibModule) if loader else None
+    if module is None:
         ctx.set_last_error(ERROR_MOD_NOT_FOUND)
         return 0
     yield from loader.unload_dll(module)
@@ -121,10 +140,20 @@ def FreeLibrary(ctx, hLibModule: HMODULE) -> BOOL:
 
 
 def module_file_name(ctx, hModule: int) -> str | None:
+    """The FullDllName of the module's entry in guest memory (NULL: the program's, PEB.ImageBaseAddress)."""
+    loader = ctx.process.ldr
+    if loader is None:
+        return ctx.process.image_path if not hModule else None
     if not hModule:
-        return ctx.process.image_path
-    module = ctx.process.ldr.module_at(hModule)
-    return module.full_name if module and module.base == hModule else None
+        S = ctx.process.structs
+        hModule = ctx.read_u32(ctx.process.peb + S.PEB.offsetof("ImageBaseAddress"))
+    entry = loader.entry_for_handle(hModule)
+    if entry is None:
+        return None
+    try:
+        return loader.entry_name(entry, "FullDllName")
+    except NtError:
+        return None
 
 
 def _copy_name(ctx, name: str | None, buf: int, size: int, wide: bool) -> int:

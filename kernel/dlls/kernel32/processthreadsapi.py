@@ -10,7 +10,7 @@ from kernel.ob.object import NtCurrentProcess, NtCurrentThread
 from kernel.ob.handles import reference_object
 from kernel.ps.process import EProcess, EThread
 from kernel.ps.exit import terminate_process, terminate_thread
-from .state import kernel32_state
+from .state import kernel32_state, kernel32_state_or_none
 from ..ntdll.thread import exit_process
 from kernel.rtl.status import NtError
 
@@ -392,14 +392,42 @@ def OpenProcess(ctx, dwDesiredAccess: DWORD, bInheritHandle: BOOL, dwProcessId: 
     return ctx.process.handles.insert(obj, dwDesiredAccess, 0x2 if bInheritHandle else 0)
 
 
+def base_ansi_command_line(ctx) -> int:
+    """BaseAnsiCommandLine: RTL_USER_PROCESS_PARAMETERS.CommandLine as guest memory has it, converted
+    to the ANSI code page into the process heap.  Windows' kernel32 (KERNELBASE on Windows 7) makes it
+    once, when it initializes (DLL_PROCESS_ATTACH); a later change of the parameters does not reach it."""
+    S = ctx.process.structs
+    at = ctx.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("CommandLine")
+    length, _, buf = struct.unpack("<HHI", ctx.read(at, 8))
+    text = ctx.read(buf, length & ~1).decode("utf-16-le", "replace") if length and buf else ""
+    data = text.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
+    ptr = ctx.process.heap.allocate(len(data))
+    ctx.write(ptr, data)
+    return ptr
+
+
+def kernel32_init(ctx, base: int, reason: int) -> None:
+    """kernel32's DllMain: on DLL_PROCESS_ATTACH, the ANSI command line (BaseAnsiCommandLine)."""
+    state = kernel32_state(ctx.process)
+    if reason == 1 and state.command_line_ansi is None:
+        state.command_line_ansi = base_ansi_command_line(ctx)
+
+
+def ansi_command_line(ctx) -> int:
+    """BaseAnsiCommandLine.Buffer, made now if kernel32 has not initialized yet (or a fresh
+    conversion in a process without kernel32: a program may import only msvcrt)."""
+    state = kernel32_state_or_none(ctx.process)
+    if state is None:
+        return base_ansi_command_line(ctx)
+    if state.command_line_ansi is None:
+        state.command_line_ansi = base_ansi_command_line(ctx)
+    return state.command_line_ansi
+
+
 @export
 def GetCommandLineA(ctx) -> LPSTR:
-    state = kernel32_state(ctx.process)
-    if state.command_line_ansi is None:
-        data = ctx.process.command_line.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"
-        state.command_line_ansi = ctx.process.heap.allocate(len(data))
-        ctx.write(state.command_line_ansi, data)
-    return state.command_line_ansi
+    """BaseAnsiCommandLine.Buffer: the ANSI copy made when kernel32 initialized."""
+    return ansi_command_line(ctx)
 
 
 @export

@@ -16,7 +16,7 @@ class Kernel32State:
         self.console_handle_flags: dict[int, int] = {}   # console pseudo-handle -> HANDLE_FLAG_*
         self.global_memory_handles = None    # GlobalAlloc(GMEM_MOVEABLE)'s handle table, made on first use
         self.startup_ansi = None             # GetStartupInfoA's ANSI strings: (desktop, title) addresses
-        self.command_line_ansi = None        # GetCommandLineA's ANSI copy: address
+        self.command_line_ansi = None        # BaseAnsiCommandLine.Buffer (GetCommandLineA): made at DLL_PROCESS_ATTACH
         self.default_dll_directories = 0     # SetDefaultDllDirectories (recorded; the search order stays)
         self.heap_terminate_on_corruption = False   # HeapSetInformation(HeapEnableTerminationOnCorruption)
 

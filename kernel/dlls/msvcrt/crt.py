@@ -149,11 +149,16 @@ def setup_state(ctx, state: CrtState) -> None:
     for i in range(3):
         ctx.write(v["_iob"] + FILE_SIZE * i, struct.pack("<IiIiiiiI", 0, 0, 0, _IOREAD if i == 0 else _IOWRT,
                                                           i, 0, 0, 0))
-    cmd = ctx.process.command_line
-    a = state.heap.allocate(len(cmd) + 1)
-    ctx.write(a, cmd.encode(ctx.kernel.ansi_codepage, "replace") + b"\0")
-    w = state.heap.allocate(2 * len(cmd) + 2)
-    ctx.write(w, cmd.encode("utf-16-le") + b"\0\0")
+    # _acmdln and _wcmdln: copies of GetCommandLineA's and GetCommandLineW's strings, as msvcrt's
+    # initialization makes them (what __getmainargs and __wgetmainargs then split)
+    from ..kernel32.processthreadsapi import ansi_command_line
+    S = ctx.process.structs
+    ansi = ctx.read_cstr(ansi_command_line(ctx))
+    wide = ctx.read_wcstr(ctx.read_u32(ctx.process.params + S.RTL_USER_PROCESS_PARAMETERS.offsetof("CommandLine.Buffer")))
+    a = state.heap.allocate(len(ansi) + 1)
+    ctx.write(a, ansi + b"\0")
+    w = state.heap.allocate(len(wide) + 2)
+    ctx.write(w, wide + b"\0\0")
     ctx.write_u32(v["_acmdln"], a)
     ctx.write_u32(v["_wcmdln"], w)
     p = ctx.kernel.profile
@@ -222,7 +227,8 @@ def _build_environ(ctx, state: CrtState) -> None:
 
 
 def _argv(ctx, state: CrtState, wide: bool) -> tuple[int, int]:
-    args = parse_msvcrt(ctx.process.command_line)
+    cmdln = state.var["_wcmdln" if wide else "_acmdln"]
+    args = parse_msvcrt(ctx.read_wstr(ctx.read_u32(cmdln)) if wide else ctx.read_str(ctx.read_u32(cmdln)))
     array = state.heap.allocate(4 * (len(args) + 1))
     for i, arg in enumerate(args):
         data = arg.encode("utf-16-le") + b"\0\0" if wide else arg.encode(ctx.kernel.ansi_codepage, "replace") + b"\0"

@@ -84,10 +84,11 @@ def LdrLoadDll(ctx, PathToFile: PCWSTR, Flags: PULONG, ModuleFileName: PUNICODE_
 @export
 def LdrGetDllHandle(ctx, DllPath: PCWSTR, DllCharacteristics: PULONG, DllName: PUNICODE_STRING,
                     DllHandle: PVOID) -> NTSTATUS:
-    module = loader_of(ctx).find_module(ctx.read_unicode_string(DllName))
-    if module is None:
+    loader = loader_of(ctx)
+    entry = loader.find_entry(ctx.read_unicode_string(DllName))
+    if entry is None:
         return STATUS["STATUS_DLL_NOT_FOUND"]
-    ctx.write_u32(DllHandle, module.base)
+    ctx.write_u32(DllHandle, loader.entry_field(entry, "DllBase"))
     return 0
 
 
@@ -95,8 +96,8 @@ def LdrGetDllHandle(ctx, DllPath: PCWSTR, DllCharacteristics: PULONG, DllName: P
 def LdrGetProcedureAddress(ctx, DllHandle: PVOID, ProcedureName: PANSI_STRING, ProcedureNumber: ULONG,
                            ProcedureAddress: PVOID) -> NTSTATUS:
     loader = loader_of(ctx)
-    module = loader.module_at(DllHandle)
-    if module is None or module.base != DllHandle:
+    module = loader.module_for_handle(DllHandle)
+    if module is None:
         return STATUS["STATUS_DLL_NOT_FOUND"]
     name = None
     if ProcedureName:
@@ -114,8 +115,8 @@ def LdrGetProcedureAddress(ctx, DllHandle: PVOID, ProcedureName: PANSI_STRING, P
 @export
 def LdrUnloadDll(ctx, DllHandle: PVOID) -> NTSTATUS:
     loader = loader_of(ctx)
-    module = loader.module_at(DllHandle)
-    if module is None or module.base != DllHandle:
+    module = loader.module_for_handle(DllHandle)
+    if module is None:
         return STATUS["STATUS_DLL_NOT_FOUND"]
     yield from loader.unload_dll(module)
     return 0
