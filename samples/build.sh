@@ -116,12 +116,23 @@ echo "  RC   shellmisc.rc"
 exe shellmisc "$OBJ/shellmisc.res.o" -luser32 -lshell32 -lole32 -loleaut32
 # the Windows version and the profile folders (runs on XP and Windows 7 alike: no Vista imports)
 exe version -lshell32
+# msvcsys: SList, folders, computer name, MulDiv, IsBad*Ptr, resources, Toolhelp (kernel32 only)
+echo "  RC   msvcsys.rc"
+"$WINDRES" -O coff -i "$SRC/msvcsys.rc" -o "$OBJ/msvcsys.res.o"
+exe msvcsys "$OBJ/msvcsys.res.o" -D_WIN32_WINNT=0x0601 -DPSAPI_VERSION=2   # + advapi32 (token), linked by default
+exe verinfo -lversion        # version.dll on msvcsys.exe's version resource
 
 # 5: DLL group
 dll sampledll sampledll.c "$BIN" 0x61000000
 dll sampledll2 sampledll2.c "$BIN" 0x62000000 "$OBJ/libsampledll.a"
 exe dllmain "$OBJ/libsampledll.a"
 exe threads "$OBJ/libsampledll.a"
+# delay-load import libraries (dlltool -y), made inside $OBJ: their descriptor symbols are named after
+# the library file (__DELAY_IMPORT_DESCRIPTOR_libsampledll_delay_a), which delayload.c refers to
+echo "  DLLTOOL -y delayload.def ghostdelay.def"
+(cd "$OBJ" && "$DLLTOOL" -m i386 -d "$SRC/delayload.def" -y libsampledll_delay.a &&
+    "$DLLTOOL" -m i386 -d "$SRC/ghostdelay.def" -y libghostdelay_delay.a)
+exe delayload "$OBJ/libsampledll_delay.a" "$OBJ/libghostdelay_delay.a"
 exe ldrstate                  # LoadLibrary/FreeLibrary of relocA.dll and relocB.dll (built below), LoadCount, unlinking
 
 # 6: relocation group: same preferred base on purpose
@@ -147,6 +158,12 @@ $ZIG version >/dev/null 2>&1 ||
 echo "  ZIG  bin/ucrt_hello.exe"
 (cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_hello.c" -o "$BIN/ucrt_hello.exe")
 rm -f "$BIN/ucrt_hello.pdb" "$BIN/ucrt_hello.lib"
+echo "  ZIG  bin/ucrt_more.exe"
+(cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_more.c" -o "$BIN/ucrt_more.exe")
+rm -f "$BIN/ucrt_more.pdb" "$BIN/ucrt_more.lib"
+echo "  ZIG  bin/ucrt_cxx.exe"
+(cd "$HERE" && $ZIG c++ -target x86-windows-gnu -O2 -s "src/ucrt_cxx.cpp" -o "$BIN/ucrt_cxx.exe")
+rm -f "$BIN/ucrt_cxx.pdb" "$BIN/ucrt_cxx.lib"
 echo "  ZIG  bin/ucrt_aligned.exe"
 (cd "$HERE" && $ZIG cc -target x86-windows-gnu -O2 -s "src/ucrt_aligned.c" -o "$BIN/ucrt_aligned.exe")
 rm -f "$BIN/ucrt_aligned.pdb" "$BIN/ucrt_aligned.lib"

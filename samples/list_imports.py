@@ -27,12 +27,20 @@ OUR_DLLS = {"sampledll.dll", "sampledll2.dll", "relocA.dll", "relocB.dll",
 EXTRA_ALLOWED = {
     "ucrt_hello.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert")},
+    "ucrt_more.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert",
+        "multibyte")},
+    "ucrt_cxx.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
+        "heap", "locale", "runtime", "stdio", "utility", "environment", "math", "string", "convert",
+        "multibyte", "private", "time")},
     "ucrt_aligned.exe": {f"api-ms-win-crt-{n}-l1-1-0.dll" for n in (
         "heap", "locale", "runtime", "stdio", "math", "string", "environment")},
     "ntdllcrt.exe": {"ntdll.dll"},
     "winsock.exe": {"ws2_32.dll"},
     "sysmisc.exe": {"psapi.dll"},
     "dllmain.exe": {"sampledll.dll"},
+    "verinfo.exe": {"version.dll"},
+    "msvcsys.exe": {"advapi32.dll"},
     "threads.exe": {"sampledll.dll"},
     "cxx.exe": {"cxxlib.dll", "libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
     "cxxlib.dll": {"libgcc_s_dw2-1.dll", "libstdc++-6.dll"},
@@ -151,7 +159,7 @@ def check() -> int:
         "relocB.dll", "cpuloop.exe", "callbench.exe", "threads.exe", "deadlock.exe", "seh.exe", "unhandled.exe", "spawn.exe", "spawnmany.exe", "cpufaults.exe", "stackoverflow.exe", "pingpong.exe", "heaptime.exe", "cxx.exe", "cxxlib.dll", "forever.exe", "unsupported.exe",
         "fault.exe", "missingdll.exe", "missingname.exe", "missingordinal.exe",
         "crtio.exe", "crtmisc.exe", "codepages.exe", "ucrt_hello.exe", "sync.exe", "deadlock2.exe",
-        "fls.exe", "ctrlc.exe", "shlwapi.exe", "version.exe",
+        "fls.exe", "ctrlc.exe", "shlwapi.exe", "version.exe", "ucrt_more.exe", "msvcsys.exe", "verinfo.exe", "delayload.exe", "ucrt_cxx.exe",
         "dllmainfalse.exe", "failinit.dll", "observe.exe", "bad/notpe.exe", "bad/truncated.exe",
         "bad/badsig.exe", "bad/x64.exe", "bad/badalign.exe",
         "files.exe", "registry.exe",

@@ -18,7 +18,7 @@ from kernel.dlls.export_lists import PROFILES, ExportInfo, available_export_list
 from kernel.rtl.status import STATUS
 
 SYSTEM = ["advapi32", "kernel32", "msvcrt", "ntdll", "ole32", "oleaut32", "shell32", "shlwapi", "user32",
-          "winmm", "ws2_32", "powrprof"]
+          "winmm", "ws2_32", "powrprof", "version"]
 COMMON = ["ucrtbase", "vcruntime140"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPORTS = os.path.join(HERE, "..", "kernel", "dlls", "exports")
@@ -27,20 +27,20 @@ EXPORTS = os.path.join(HERE, "..", "kernel", "dlls", "exports")
 # (Debian mingw-w64-i686-dev 10.0.0-3; ntdll with libntdllcrt.a, msvcrt from libmsvcrt-os.a), plus
 # the 56/57 decorated C++ exports of msvcrt from Wine's msvcrt.spec, less the names the SDK headers
 # date after the profile's Windows version, less each profile's rules (generate.py PROFILES: powrprof's
-# four functions documented for Windows 8 and later).
+# four functions documented for Windows 8 and later; ntdll's RtlAreLongPathsEnabled of Windows 10 1607).
 COUNTS = {
-    "win7sp1": {"advapi32": 815, "kernel32": 1550, "msvcrt": 1216, "ntdll": 2514, "ole32": 336,
+    "win7sp1": {"advapi32": 815, "kernel32": 1550, "msvcrt": 1216, "ntdll": 2513, "ole32": 336,
                 "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 964,
-                "winmm": 194, "ws2_32": 177, "powrprof": 137},
-    "xpsp3": {"advapi32": 767, "kernel32": 1283, "msvcrt": 863, "ntdll": 2465, "ole32": 334,
+                "winmm": 194, "ws2_32": 177, "powrprof": 137, "version": 14},
+    "xpsp3": {"advapi32": 767, "kernel32": 1283, "msvcrt": 863, "ntdll": 2464, "ole32": 334,
               "oleaut32": 419, "shell32": 292, "shlwapi": 341, "user32": 919,
-              "winmm": 194, "ws2_32": 160, "powrprof": 86},
+              "winmm": 194, "ws2_32": 160, "powrprof": 86, "version": 14},
 }
 # the import libraries' own counts (distinct names), before any name is left out: ntdll is
 # libntdll.a's 2315 and libntdllcrt.a's 203, less the 2 names both list
 MINGW = {"advapi32": 815, "kernel32": 1586, "msvcrt": 1159, "ntdll": 2516, "ole32": 336,
          "oleaut32": 419, "shell32": 348, "shlwapi": 369, "user32": 1023,
-         "winmm": 194, "ws2_32": 181, "powrprof": 141}
+         "winmm": 194, "ws2_32": 181, "powrprof": 141, "version": 14}
 # msvcrt's decorated C++ exports from Wine's msvcrt.spec (one, exception's (const char *const &, int)
 # constructor, is Windows 7's only)
 CXX = {"win7sp1": 57, "xpsp3": 56}

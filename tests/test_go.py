@@ -224,9 +224,9 @@ def test_runtime_startup_functions_on_a_c_program():
     assert r.exit_code == 0, (r.reason, r.message)
     lines = r.stdout.decode().replace("\r\n", "\n").splitlines()
     assert lines == [
-        "GetSystemDirectoryA 19 C:\\Windows\\System32",   # characters without the NUL
+        "GetSystemDirectoryA 19 C:\\Windows\\system32",   # characters without the NUL
         "too small: 20",                                   # the size needed, with the NUL
-        "GetSystemDirectoryW 19 C:\\Windows\\System32",
+        "GetSystemDirectoryW 19 C:\\Windows\\system32",
         "GetWindowsDirectoryW 10 C:\\Windows",
         "GetSystemWindowsDirectoryA 10",
         "GetComputerNameExW small: 0 error 234 size 7",    # ERROR_MORE_DATA, the size with the NUL

@@ -15,10 +15,10 @@ def system_dlls(profile) -> dict:
         return cached
     from . import advapi32, kernel32, kernelbase, msvcrt, ntdll, shlwapi, ucrtbase, vcruntime140
     from . import ole32, oleaut32, shell32, user32
-    from . import powrprof, winmm, ws2_32
-    from . import psapi
+    from . import powrprof, psapi, version, winmm, ws2_32
     templates = [ntdll.DLL, msvcrt.DLL, ucrtbase.DLL, vcruntime140.DLL, advapi32.DLL, shlwapi.DLL,
-                 user32.DLL, shell32.DLL, ole32.DLL, oleaut32.DLL, winmm.DLL, ws2_32.DLL, powrprof.DLL]
+                 user32.DLL, shell32.DLL, ole32.DLL, oleaut32.DLL, winmm.DLL, ws2_32.DLL, powrprof.DLL,
+                 version.DLL]
     if profile.has_kernelbase:
         templates.append(kernelbase.DLL)
     from .export_lists import load_export_list

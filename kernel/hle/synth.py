@@ -25,6 +25,7 @@ from .registry import ApiSpec, DataExport, DllSpec
 STUB_SIZE = 8
 SCN_TEXT = 0x60000020      # code, execute, read
 SCN_DATA = 0xC0000040      # initialized data, read, write
+SCN_RSRC = 0x40000040      # initialized data, read only
 
 
 @dataclass
@@ -175,6 +176,14 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
         writer.add_section(".idata", idata, characteristics=SCN_DATA)
         writer.set_data_directory(1, idata_rva, dir_size)
         writer.set_data_directory(12, iat_rva, iat_size)
+    if _is_system_file(dll_base_name) and profile.file_revision:
+        from .version_resource import resource_section, version_info
+        rsrc_rva = writer.next_section_rva()
+        resource = version_info(spec.name, (profile.major, profile.minor, profile.build, profile.file_revision),
+                                profile.build_lab)
+        rsrc, dir_size = resource_section(rsrc_rva, resource)
+        writer.add_section(".rsrc", rsrc, characteristics=SCN_RSRC)
+        writer.set_data_directory(2, rsrc_rva, len(rsrc))
     writer.set_entry_point(entry_rva)
     def ordinal(name: str) -> int | None:
         info = known.get(name)
@@ -186,6 +195,13 @@ def _build(spec: DllSpec, profile) -> SynthesizedDll:
     size_of_image = struct.unpack_from("<I", image, struct.unpack_from("<I", image, 0x3C)[0] + 0x50)[0]
     return SynthesizedDll(spec, image, size_of_image, stubs, (text_rva, text_rva + stub_area),
                           ret_rvas, exports, labels, entry_rva)
+
+
+def _is_system_file(dll_base_name: str) -> bool:
+    """A DLL of the Windows version itself (its version resource is the profile's), not a redistributable
+    that is the same file on every profile (exports/common/: ucrtbase, vcruntime140)."""
+    from importlib import resources
+    return not resources.files("kernel.dlls").joinpath("exports", "common", f"{dll_base_name}.txt").is_file()
 
 
 def _import_directory(imports: dict, rva: int) -> tuple[bytes, int, int, int]:

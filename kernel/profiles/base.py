@@ -36,6 +36,7 @@ class Profile:
     edition_id: str = ""
     build_lab: str = ""
     csd_build: str = ""
+    file_revision: int = 0               # the system files' fourth version number (VERSIONINFO)
     # the function the start thunk jumps to, which runs the entry point in its SEH frame (NT 5.x's
     # kernel32!BaseProcessStart; None where the thunk does it itself, as RtlUserThreadStart)
     start_function: tuple[str, str] | None = None
@@ -116,12 +117,13 @@ WIN7_SP1_X86 = Profile(
     thread_start_thunk=("ntdll.dll", "RtlUserThreadStart"),
     product_name="Windows 7 Professional", edition_id="Professional",
     build_lab="7601.win7sp1_rtm.101119-1850", csd_build="1130",
+    file_revision=17514,                  # SP1's release files are 6.1.7601.17514
     dll_bases={
         "ntdll.dll": 0x77A60000, "kernel32.dll": 0x76C30000, "kernelbase.dll": 0x75D10000,
         "msvcrt.dll": 0x76A80000, "ucrtbase.dll": 0x75B80000, "vcruntime140.dll": 0x75B60000,
         "advapi32.dll": 0x76E20000, "shlwapi.dll": 0x77A10000,
         "user32.dll": 0x76D90000, "shell32.dll": 0x75E90000, "ole32.dll": 0x76F50000, "oleaut32.dll": 0x76FE0000,
-        "winmm.dll": 0x73D10000, "ws2_32.dll": 0x76B40000, "powrprof.dll": 0x74C10000, "psapi.dll": 0x76C20000,
+        "winmm.dll": 0x73D10000, "ws2_32.dll": 0x76B40000, "powrprof.dll": 0x74C10000, "psapi.dll": 0x76C20000, "version.dll": 0x74D30000,
     },
 )
 
@@ -178,6 +180,7 @@ XP_SP3_X86 = Profile(
     has_kernelbase=False,
     product_name="Microsoft Windows XP", edition_id="",   # XP has no EditionID value
     build_lab="2600.xpsp.080413-2111", csd_build="5512",  # SP3 RTM files are 5.1.2600.5512
+    file_revision=5512,
     start_function=("kernel32.dll", "BaseProcessStart"),
     installation_type="",
     current_build="1.511.1 () (Obsolete data - do not use)",     # what XP keeps there
@@ -193,7 +196,7 @@ XP_SP3_X86 = Profile(
         "advapi32.dll": 0x77DD0000, "shlwapi.dll": 0x77F60000,
         "user32.dll": 0x7E410000, "shell32.dll": 0x7C9C0000, "ole32.dll": 0x774E0000,
         "oleaut32.dll": 0x77120000,
-        "winmm.dll": 0x76B40000, "ws2_32.dll": 0x71AB0000, "powrprof.dll": 0x74AD0000,
+        "winmm.dll": 0x76B40000, "ws2_32.dll": 0x71AB0000, "powrprof.dll": 0x74AD0000, "version.dll": 0x77C00000,
     },
 )
 

@@ -62,9 +62,30 @@ class Heap:
             self.mem.commit(self.committed_end, end - self.committed_end, PAGE_READWRITE)
             self.committed_end = end
 
+    def _add_segment(self, need: int) -> bool:
+        """A growable heap that fills its segment reserves another (twice the last one, at least the
+        block), as RtlAllocateHeap extends a heap; the committed rest of the old one becomes free."""
+        last = self.segments[-1][1]
+        size = max(2 * last, need + PAGE_SIZE)
+        size = (size + 0xFFFF) & ~0xFFFF
+        try:
+            base = self.mem.reserve(None, size, tag=f"heap segment of {self.base:#x}")
+        except NtError:
+            return False
+        rest = self.committed_end - self.top
+        if rest >= 2 * GRANULE + HEADER:
+            bisect.insort(self.free_list, (self.top, rest))
+            self._write_header(self.top, rest, False)
+        self.segments.append((base, size))
+        self.top = self.committed_end = base
+        self.segment_end = base + size
+        return True
+
     def _write_header(self, block: int, size: int, busy: bool, unused: int = 0) -> None:
-        self.mem.write(block, struct.pack("<HHBBBB", size // GRANULE, 0, HEAP_ENTRY_BUSY if busy else 0,
-                                          0, unused & 0xFF, 0))
+        """The 16-bit size field holds at most 0xFFFF granules: a larger free block (coalesced neighbours;
+        Windows keeps such a run as several free entries) shows that maximum, the Python list its size."""
+        self.mem.write(block, struct.pack("<HHBBBB", min(size // GRANULE, 0xFFFF), 0,
+                                          HEAP_ENTRY_BUSY if busy else 0, 0, unused & 0xFF, 0))
 
     def allocate(self, size: int, flags: int = 0) -> int:
         """A user pointer, or 0 when the heap cannot grow."""
@@ -93,7 +114,9 @@ class Heap:
         else:
             block = self.top
             if block + need > self.segment_end:
-                return 0
+                if not self.growable or not self._add_segment(need):
+                    return 0
+                block = self.top
             self._commit_to(block + need)
             self.top = block + need
         ptr = block + HEADER
@@ -150,6 +173,14 @@ class Heap:
             self.mem.write(new + old, bytes(size - old))
         self.free(ptr)
         return new
+
+    def destroy(self) -> None:
+        """HeapDestroy: its large blocks and every segment go back to the address space."""
+        for ptr in list(self.large):
+            self.free(ptr)
+        for base, _ in self.segments:
+            self.mem.release(base)
+        self.segments = []
 
     def owns(self, ptr: int) -> bool:
         return ptr in self.busy or ptr in self.large

@@ -91,6 +91,7 @@ SOURCES: dict[str, list[str]] = {
     "ws2_32": ["libws2_32.a"],
     "powrprof": ["libpowrprof.a"],
     "psapi": ["libpsapi.a"],
+    "version": ["libversion.a"],
 }
 
 # The redistributables: one list for every profile (folder common/). common/vcruntime140.txt is
@@ -111,6 +112,15 @@ def _secure_crt(name: str) -> bool:
 
 def _secure_or_locale_crt(name: str) -> bool:
     return _secure_crt(name) or name.endswith("_l")
+
+
+# ntdll names of Windows 10 that no header here dates (phnt declares them for PHNT_REDSTONE, Windows 10
+# 1607): a program that looks them up with GetProcAddress must not find them on older Windows
+WINDOWS10_NTDLL = {"RtlAreLongPathsEnabled"}
+
+
+def _windows10_ntdll(name: str) -> bool:
+    return name in WINDOWS10_NTDLL
 
 
 # powrprof names mingw-w64's headers do not declare, whose documentation gives a later minimum
@@ -184,14 +194,16 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "win7sp1": Profile("win7sp1", "Windows 7 SP1 x86", 0x0601, 0x06010100,
                        ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                        "oleaut32", "winmm", "ws2_32", "powrprof", "psapi"],
-                       [("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
+                        "oleaut32", "winmm", "ws2_32", "powrprof", "psapi", "version"],
+                       [("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll),
+                        ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),
                         ("ws2_32", "functions of Windows 8 and later (Microsoft's documentation)",
                          WS2_32_WINDOWS_8.__contains__)]),
     "xpsp3": Profile("xpsp3", "Windows XP SP3 x86", 0x0501, 0x05010300,
                      ["ntdll", "kernel32", "msvcrt", "advapi32", "user32", "shell32", "shlwapi", "ole32",
-                      "oleaut32", "winmm", "ws2_32", "powrprof"],
+                      "oleaut32", "winmm", "ws2_32", "powrprof", "version"],
                      [("ntdll", "secure CRT functions (*_s), in ntdll from Vista on", _secure_crt),
+                      ("ntdll", "names of Windows 10 1607 (phnt: PHNT_REDSTONE)", _windows10_ntdll),
                       ("msvcrt", "secure (*_s) and locale (*_l) CRT functions of Visual C++ 2005, in the system "
                                  "msvcrt.dll from Vista on", _secure_or_locale_crt),
                       ("powrprof", "functions documented for Windows 8 or later", _powrprof_after_7),

@@ -11,6 +11,8 @@ from . import consoleapi3, timezoneapi, winbase_mem   # GetConsoleWindow; time z
 from . import startup          # NT 5.x's BaseProcessStartThunk / BaseThreadStartThunk
 from . import ioapiset         # I/O completion ports, cancellation, device control
 from . import consoleapi2, namedpipeapi, psapi   # screen buffer, title; pipes; K32* (psapi.dll forwards here)
+# OutputDebugString; processor topology; Toolhelp; MulDiv, IsBad*Ptr, IsWow64Process; resources
+from . import debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res
 
 # what Windows 7's kernel32 leaves to KERNELBASE.dll (implemented there, forwarded here)
 KERNELBASE_FUNCTIONS = sorted(name for name, obj in vars(errhandlingapi).items() if hasattr(obj, "__hle__"))
@@ -46,6 +48,16 @@ FORWARDERS = {
     "WakeConditionVariable": "NTDLL.RtlWakeConditionVariable",
     "WakeAllConditionVariable": "NTDLL.RtlWakeAllConditionVariable",
     "InitOnceInitialize": "NTDLL.RtlRunOnceInitialize",
+    # interlocked singly linked lists (interlockedapi.h)
+    "InitializeSListHead": "NTDLL.RtlInitializeSListHead",
+    "InterlockedPushEntrySList": "NTDLL.RtlInterlockedPushEntrySList",
+    "InterlockedPopEntrySList": "NTDLL.RtlInterlockedPopEntrySList",
+    "InterlockedFlushSList": "NTDLL.RtlInterlockedFlushSList",
+    "QueryDepthSList": "NTDLL.RtlQueryDepthSList",
+    "VerSetConditionMask": "NTDLL.VerSetConditionMask",
+    # delay-load imports
+    "ResolveDelayLoadedAPI": "NTDLL.LdrResolveDelayLoadedAPI",
+    "ResolveDelayLoadsFromDll": "NTDLL.LdrResolveDelayLoadsFromDll",
 }
 
 # the template (Windows 7's layout); for_profile() makes each profile's kernel32
@@ -54,7 +66,8 @@ DLL = DllSpec(
     base=0x76C30000,
     modules=[consoleapi, fibersapi, fileapi, handleapi, heapapi, interlockedapi, jobapi, libloaderapi, memoryapi,
              processenv, processthreadsapi, stringapiset, synchapi, sysinfoapi, winbase, winnls,
-             consoleapi3, timezoneapi, winbase_mem, startup, ioapiset, consoleapi2, namedpipeapi, psapi],
+             consoleapi3, timezoneapi, winbase_mem, startup, ioapiset, consoleapi2, namedpipeapi, psapi,
+             debugapi, processortopology, tlhelp32, winbase_ptr, winbase_res],
     forwarders={**FORWARDERS, **{name: f"KERNELBASE.{name}" for name in KERNELBASE_FUNCTIONS}},
     imports={"KERNELBASE.dll": KERNELBASE_FUNCTIONS},
     code=startup.code,

@@ -1,4 +1,4 @@
-"""consoleapi2.h: the console's screen buffer and title.
+"""consoleapi2.h: the console's screen buffer (WriteConsoleOutputA/W put cells into it) and title.
 
 One screen buffer is shared by every process attached to the console (its output and error
 handles are the same buffer), Windows 7's default: 80 columns by 300 rows, an 80x25 window, grey
@@ -320,3 +320,51 @@ def GetConsoleTitleW(ctx, lpConsoleTitle: LPWSTR, nSize: DWORD) -> DWORD:
 @probe
 def GetConsoleTitleA(ctx, lpConsoleTitle: LPSTR, nSize: DWORD) -> DWORD:
     return _get_title(ctx, lpConsoleTitle, nSize, False)
+
+
+# -- writing a rectangle of cells -----------------------------------------------------------------------
+def _write_output(ctx, handle: int, cells: int, size: int, coord: int, region: int, wide: bool) -> int:
+    """WriteConsoleOutputA/W: the CHAR_INFO cells (a character and its attributes) of the source
+    buffer from dwBufferCoord on, put into the screen buffer's rectangle *lpWriteRegion (the cursor
+    does not move).  The rectangle is clipped to the screen buffer and to what the source holds, and
+    lpWriteRegion returns the rectangle written."""
+    buf = output_buffer(ctx, handle)
+    if buf is None:
+        return 0
+    width, height = _coord(size)
+    src_x, src_y = _coord(coord)
+    left, top, right, bottom = struct.unpack("<hhhh", ctx.read(region, 8))
+    left, top = max(left, 0), max(top, 0)
+    right, bottom = min(right, WIDTH - 1), min(bottom, HEIGHT - 1)
+    right = min(right, left + (width - src_x) - 1)
+    bottom = min(bottom, top + (height - src_y) - 1)
+    if right < left or bottom < top or src_x < 0 or src_y < 0:
+        ctx.write(region, struct.pack("<hhhh", left, top, left - 1, top - 1))
+        return 1
+    columns = right - left + 1
+    for row in range(bottom - top + 1):
+        raw = ctx.read(cells + 4 * ((src_y + row) * width + src_x), 4 * columns)
+        units = struct.unpack(f"<{2 * columns}H", raw)
+        if wide:
+            chars = [chr(u) for u in units[0::2]]
+        else:
+            chars = list(bytes(u & 0xFF for u in units[0::2]).decode(ctx.kernel.oem_codepage, "replace"))
+        start = (top + row) * WIDTH + left
+        buf.chars[start:start + columns] = chars
+        buf.attrs[start:start + columns] = units[1::2]
+    ctx.write(region, struct.pack("<hhhh", left, top, right, bottom))
+    return 1
+
+
+@export
+@probe
+def WriteConsoleOutputW(ctx, hConsoleOutput: HANDLE, lpBuffer: PVOID, dwBufferSize: DWORD, dwBufferCoord: DWORD,
+                        lpWriteRegion: PVOID) -> BOOL:
+    return _write_output(ctx, hConsoleOutput, lpBuffer, dwBufferSize, dwBufferCoord, lpWriteRegion, True)
+
+
+@export
+@probe
+def WriteConsoleOutputA(ctx, hConsoleOutput: HANDLE, lpBuffer: PVOID, dwBufferSize: DWORD, dwBufferCoord: DWORD,
+                        lpWriteRegion: PVOID) -> BOOL:
+    return _write_output(ctx, hConsoleOutput, lpBuffer, dwBufferSize, dwBufferCoord, lpWriteRegion, False)

@@ -33,7 +33,7 @@ def HeapDestroy(ctx, hHeap: HANDLE) -> BOOL:
     if heap is None or heap is ctx.process.heap:
         ctx.set_last_error(6)
         return 0
-    ctx.process.memory.release(heap.base)
+    heap.destroy()
     ctx.process.heaps.remove(heap)
     return 1
 

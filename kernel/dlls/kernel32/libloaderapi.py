@@ -195,3 +195,12 @@ def SetDefaultDllDirectories(ctx, DirectoryFlags: DWORD) -> BOOL:
         return 0
     kernel32_state(ctx.process).default_dll_directories = DirectoryFlags
     return 1
+
+
+@export
+def DelayLoadFailureHook(ctx, pszDllName: LPCSTR, pszProcName: LPVOID) -> FARPROC:
+    """The delay-load helper's last resort.  Windows 7 returns a stub from its table of system DLLs that
+    fails with an error code; ntboot has no such table: NULL (ERROR_PROC_NOT_FOUND), so a call through
+    the unresolved import faults, as it does on Windows for a DLL outside the table."""
+    ctx.set_last_error(ERROR_PROC_NOT_FOUND)
+    return 0

@@ -1,10 +1,11 @@
-"""sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features."""
+"""sysinfoapi.h / profileapi.h: versions, system information, clocks, processor features, the system
+folders and the computer's name."""
 import struct
 
 from ...hle.probe import probe
 from ...hle.registry import export
-from ...hle.types import (BOOL, DWORD, LPFILETIME, LPSTR, LPSYSTEM_INFO, LPVOID, LPWSTR, PLARGE_INTEGER, UINT,
-                          ULONGLONG, VOID)
+from ...hle.types import (BOOL, DWORD, LPDWORD, LPFILETIME, LPSTR, LPSYSTEM_INFO, LPVOID, LPWSTR, PLARGE_INTEGER,
+                          UINT, ULONGLONG, VOID)
 from ...nt.system import PERFORMANCE_FREQUENCY
 
 
@@ -143,6 +144,11 @@ def GlobalMemoryStatus(ctx, lpBuffer: LPVOID) -> VOID:
 # -- the Windows and System32 folders: the length written without the NUL, or, when the buffer
 # (in characters) is too small, the size it needs with the NUL; the A forms count ANSI bytes
 
+def system_folder(ctx) -> str:
+    """What GetSystemDirectory returns: the Windows folder and "system32", spelled as Windows does."""
+    return ctx.kernel.windows_directory + "\\system32"
+
+
 def _folder(ctx, text: str, buffer: int, size: int, wide: bool) -> int:
     from .fileapi import copy_out
     return copy_out(ctx, text, buffer, size, wide)
@@ -151,13 +157,13 @@ def _folder(ctx, text: str, buffer: int, size: int, wide: bool) -> int:
 @export
 @probe
 def GetSystemDirectoryW(ctx, lpBuffer: LPWSTR, uSize: UINT) -> UINT:
-    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, True)
+    return _folder(ctx, system_folder(ctx), lpBuffer, uSize, True)
 
 
 @export
 @probe
 def GetSystemDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
-    return _folder(ctx, ctx.kernel.system_directory, lpBuffer, uSize, False)
+    return _folder(ctx, system_folder(ctx), lpBuffer, uSize, False)
 
 
 @export
@@ -187,6 +193,7 @@ def GetSystemWindowsDirectoryA(ctx, lpBuffer: LPSTR, uSize: UINT) -> UINT:
 # -- the computer's names: the NetBIOS name from the registry's ActiveComputerName; a workgroup
 # machine (no DNS domain), so the DNS host name and the fully qualified name are that name too
 ERROR_INVALID_PARAMETER = 87
+ERROR_BUFFER_OVERFLOW = 111
 ERROR_MORE_DATA = 234
 COMPUTER_NAME_MAX = 8               # COMPUTER_NAME_FORMAT: NetBIOS .. PhysicalDnsFullyQualified
 DNS_DOMAIN_FORMATS = (2, 6)         # ComputerNameDnsDomain, ComputerNamePhysicalDnsDomain
@@ -199,19 +206,23 @@ def computer_name(ctx) -> str:
 
 
 def _computer_name_ex(ctx, name_type: int, buffer: int, size_ptr: int, wide: bool) -> int:
-    """The name in the buffer and its length (no NUL) in *nSize; a buffer too small: FALSE,
-    ERROR_MORE_DATA and the size needed (with the NUL) in *nSize."""
-    from .fileapi import encode
     if name_type >= COMPUTER_NAME_MAX or not size_ptr:
         ctx.set_last_error(ERROR_INVALID_PARAMETER)
         return 0
     text = "" if name_type in DNS_DOMAIN_FORMATS else computer_name(ctx)
+    return _name_out(ctx, text, buffer, size_ptr, wide, ERROR_MORE_DATA)
+
+
+def _name_out(ctx, text: str, buffer: int, size_ptr: int, wide: bool, too_small_error: int) -> int:
+    """The name in the buffer and its length (no NUL) in *nSize; a buffer too small: FALSE,
+    too_small_error and the size needed (with the NUL) in *nSize."""
+    from .fileapi import encode
     data = encode(ctx, text, wide)
     unit = 2 if wide else 1
     need = len(data) // unit + 1
     if not buffer or ctx.read_u32(size_ptr) < need:
         ctx.write_u32(size_ptr, need)
-        ctx.set_last_error(ERROR_MORE_DATA)
+        ctx.set_last_error(too_small_error)
         return 0
     ctx.write(buffer, data + b"\0" * unit)
     ctx.write_u32(size_ptr, need - 1)
@@ -220,11 +231,52 @@ def _computer_name_ex(ctx, name_type: int, buffer: int, size_ptr: int, wide: boo
 
 @export
 @probe
-def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPVOID) -> BOOL:
+def GetComputerNameW(ctx, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
+    """The NetBIOS name; a buffer too small: ERROR_BUFFER_OVERFLOW (GetComputerNameEx: ERROR_MORE_DATA)."""
+    return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, True, ERROR_BUFFER_OVERFLOW)
+
+
+@export
+@probe
+def GetComputerNameA(ctx, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
+    return _name_out(ctx, computer_name(ctx), lpBuffer, nSize, False, ERROR_BUFFER_OVERFLOW)
+
+
+@export
+@probe
+def GetComputerNameExW(ctx, NameType: DWORD, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL:
     return _computer_name_ex(ctx, NameType, lpBuffer, nSize, True)
 
 
 @export
 @probe
-def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPVOID) -> BOOL:
+def GetComputerNameExA(ctx, NameType: DWORD, lpBuffer: LPSTR, nSize: LPDWORD) -> BOOL:
     return _computer_name_ex(ctx, NameType, lpBuffer, nSize, False)
+
+
+# -- VerifyVersionInfo (winbase.h): RtlVerifyVersionInfo's comparison (kernel/dlls/ntdll/version.py) ------
+ERROR_OLD_WIN_VERSION = 1150
+ERROR_BAD_ARGUMENTS = 160
+
+
+def _verify_version(ctx, info: int, type_mask: int, condition_mask: int, wide: bool) -> int:
+    from ..ntdll.version import verify_version, version_fields
+    result = verify_version(ctx.kernel.profile, version_fields(ctx, info, wide), type_mask, condition_mask)
+    if result == "STATUS_SUCCESS":
+        return 1
+    ctx.set_last_error(ERROR_OLD_WIN_VERSION if result == "STATUS_REVISION_MISMATCH" else ERROR_BAD_ARGUMENTS)
+    return 0
+
+
+@export
+@probe
+def VerifyVersionInfoW(ctx, lpVersionInformation: LPVOID, dwTypeMask: DWORD, dwlConditionMask: ULONGLONG) -> BOOL:
+    """TRUE when the OS meets every requested comparison; else FALSE with ERROR_OLD_WIN_VERSION, or
+    ERROR_BAD_ARGUMENTS for an empty type mask or a type without a condition."""
+    return _verify_version(ctx, lpVersionInformation, dwTypeMask, dwlConditionMask, True)
+
+
+@export
+@probe
+def VerifyVersionInfoA(ctx, lpVersionInformation: LPVOID, dwTypeMask: DWORD, dwlConditionMask: ULONGLONG) -> BOOL:
+    return _verify_version(ctx, lpVersionInformation, dwTypeMask, dwlConditionMask, False)

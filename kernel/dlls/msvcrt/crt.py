@@ -6,7 +6,7 @@ import struct
 
 from kernel.rtl.cmdline import parse_msvcrt
 from ...hle.registry import DataExport, export
-from ...hle.types import INT, PVOID, VOID
+from ...hle.types import INT, LPCSTR, PVOID, UINT, VOID
 from kernel.ke.dispatch import GuestCall
 from ...rtl.heap import Heap
 
@@ -370,11 +370,29 @@ def _amsg_exit(ctx, rterrnum: INT) -> VOID:
 
 @export(conv="cdecl")
 def abort(ctx) -> VOID:
-    from kernel.io.console import console_write
-    console_write(ctx.kernel, ctx.process, "error",
-                  b"\r\nThis application has requested the Runtime to terminate it in an unusual way.\n"
-                  b"Please contact the application's support team for more information.\r\n")
+    """Ends the process with exit code 3 without running exit handlers or flushing streams.  msvcrt.dll
+    first prints its "unusual way" message; the release UCRT prints nothing (on Windows 7, which has no
+    __fastfail, it then ends with _exit(3) too)."""
+    if crt(ctx).dll == "msvcrt.dll":
+        from kernel.io.console import console_write
+        console_write(ctx.kernel, ctx.process, "error",
+                      b"\r\nThis application has requested the Runtime to terminate it in an unusual way.\n"
+                      b"Please contact the application's support team for more information.\r\n")
     yield from do_exit(ctx, 3, run_handlers=False)
+
+
+def assert_failed(ctx, expression: str, file: str, line: int):
+    """A failed assert() in a console program: "Assertion failed: EXPR, file FILE, line N" on the C
+    runtime's stderr stream, then abort()."""
+    from .stdio import stream_write
+    text = f"Assertion failed: {expression}, file {file}, line {line}\n"
+    stream_write(ctx, crt(ctx).var["_iob"] + 2 * FILE_SIZE, text.encode(ctx.kernel.ansi_codepage, "replace"))
+    yield from abort(ctx)
+
+
+@export(conv="cdecl")
+def _assert(ctx, _Message: LPCSTR, _File: LPCSTR, _Line: UINT) -> VOID:
+    yield from assert_failed(ctx, _Message or "", _File or "", _Line)
 
 
 @export(conv="cdecl")

@@ -25,17 +25,22 @@ def _table_1252() -> bytes:
     return struct.pack("<257H", *table)
 
 
+def pctype_table(ctx, name: str) -> int:
+    """The _pctype array (entry 0 is the character 0) of a locale: the CRT's own _ctype for "C", else the
+    1252 table, made in the CRT heap once."""
+    state = crt(ctx)
+    if name == "C":
+        return state.var["_ctype"] + 2
+    table = getattr(state, "table_1252", None)
+    if table is None:
+        table = state.table_1252 = state.heap.allocate(514)
+        ctx.write(table, _table_1252())
+    return table + 2
+
+
 def _apply(ctx, name: str) -> None:
     state = crt(ctx)
-    var = state.var
-    if name == "C":
-        ctx.write_u32(var["_pctype"], var["_ctype"] + 2)
-    else:
-        table = getattr(state, "table_1252", None)
-        if table is None:
-            table = state.table_1252 = state.heap.allocate(514)
-            ctx.write(table, _table_1252())
-        ctx.write_u32(var["_pctype"], table + 2)
+    ctx.write_u32(state.var["_pctype"], pctype_table(ctx, name))
     state.locale_name = name
 
 

@@ -992,3 +992,56 @@ def swscanf(ctx, buffer: PVOID, format: PVOID, *args) -> INT:
                  wide=True)
 
 
+
+
+# -- wide characters to byte streams: each converted with wctomb in the current LC_CTYPE locale (the C
+# locale: characters up to U+00FF as that byte; the system's: code page 1252); one that does not convert
+# fails with EILSEQ and WEOF --------------------------------------------------------------------------
+WEOF = 0xFFFF
+EILSEQ = 42
+
+
+def wide_to_bytes(ctx, unit: int) -> bytes | None:
+    from .printf import _wctomb
+    locale = getattr(crt(ctx), "locale_name", "C")
+    return _wctomb(unit & 0xFFFF, "C" if locale == "C" else "cp1252")
+
+
+def _put_wide(ctx, c: int, stream: int) -> int:
+    data = wide_to_bytes(ctx, c)
+    if data is None:
+        set_errno(ctx, EILSEQ)
+        return WEOF
+    return c & 0xFFFF if stream_write(ctx, stream, data) == len(data) else WEOF
+
+
+@export(conv="cdecl")
+def fputwc(ctx, c: INT, stream: FILE_P) -> INT:
+    return _put_wide(ctx, c, stream)
+
+
+@export(conv="cdecl")
+def putwc(ctx, c: INT, stream: FILE_P) -> INT:
+    return _put_wide(ctx, c, stream)
+
+
+@export(conv="cdecl")
+def fputws(ctx, str: LPCWSTR, stream: FILE_P) -> INT:
+    """0 when every character was written, else WEOF (-1 as an int)."""
+    for ch in str or "":
+        if _put_wide(ctx, ord(ch), stream) == WEOF:
+            return EOF_
+    return 0
+
+
+@export(conv="cdecl")
+def wctomb(ctx, mbchar: PVOID, wchar: INT) -> INT:
+    """The bytes of one wide character (0 for a NULL buffer: no shift states); -1 with EILSEQ."""
+    if not mbchar:
+        return 0
+    data = wide_to_bytes(ctx, wchar)
+    if data is None:
+        set_errno(ctx, EILSEQ)
+        return -1
+    ctx.write(mbchar, data)
+    return len(data)

@@ -562,3 +562,26 @@ def _wgetenv(ctx, varname: LPCWSTR) -> PVOID:
         if text.upper().startswith(want):
             return p + 2 * len(want)
     return 0
+
+
+def mbtowc_in(ctx, out: int, source: int, count: int, ctype_locale: str) -> int:
+    """mbtowc in the C locale (a byte is the character of the same value) or the system's 1252 locale
+    (single-byte: the code page's character): 0 for a NUL or NULL source, else 1; -1 for count 0."""
+    if not source:
+        return 0
+    if count == 0:
+        return -1
+    byte = ctx.read(source, 1)
+    if byte == b"\0":
+        if out:
+            ctx.write(out, b"\0\0")
+        return 0
+    unit = byte[0] if ctype_locale == "C" else ord(byte.decode("cp1252", errors="ignore") or chr(byte[0]))
+    if out:
+        ctx.write(out, struct.pack("<H", unit))
+    return 1
+
+
+@export(conv="cdecl")
+def mbtowc(ctx, wchar: PVOID, mbchar: PVOID, count: SIZE_T) -> INT:
+    return mbtowc_in(ctx, wchar, mbchar, count, getattr(crt(ctx), "locale_name", "C"))

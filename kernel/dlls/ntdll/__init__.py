@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 
 from ...hle.registry import DllSpec
-from . import crt, exception, heap, ldr, path, rtl, synch, thread, version
+from . import crt, delayload, exception, heap, ldr, path, rtl, slist, synch, thread, version
 from .state import NtdllState
 
 
@@ -105,7 +105,7 @@ def _rtl_user_thread_start(code: bytearray, label, call, resolve) -> None:
 DLL = DllSpec(
     name="ntdll.dll",
     base=0x77A60000,
-    modules=[ldr, rtl, heap, thread, exception, path, synch, crt, version],
+    modules=[ldr, rtl, heap, thread, exception, path, synch, crt, slist, version, delayload],
     code=_code,
     syscalls=True,
 )

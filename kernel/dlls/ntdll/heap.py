@@ -27,9 +27,7 @@ def RtlDestroyHeap(ctx, HeapHandle: PVOID) -> PVOID:
     heap = heap_of(ctx, HeapHandle)
     if heap is None or heap is ctx.process.heap:
         return HeapHandle
-    for ptr in list(heap.large):
-        heap.free(ptr)
-    ctx.process.memory.release(heap.base)
+    heap.destroy()
     ctx.process.heaps.remove(heap)
     return 0
 

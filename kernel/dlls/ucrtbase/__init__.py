@@ -8,7 +8,7 @@ from __future__ import annotations
 from ...hle.registry import DllSpec
 from ..msvcrt import crt as msvcrt_crt
 from ..msvcrt import ctype, direct, locale, lowio, malloc, math, stdio, stdlib, string, time
-from . import runtime
+from . import corecrt, runtime
 from .share import share_all
 
 
@@ -51,7 +51,7 @@ def ucrtbase_init(ctx, base: int, reason: int):
 DLL = DllSpec(
     name="ucrtbase.dll",
     base=0x75B80000,
-    modules=[runtime],
+    modules=[runtime, corecrt],
     init=ucrtbase_init,
     state=UcrtState,
 )

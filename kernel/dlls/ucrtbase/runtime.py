@@ -336,6 +336,7 @@ def _invalid_parameter_noinfo(ctx) -> VOID:
 
 
 @export(conv="cdecl")
+@ucrt_call
 def terminate(ctx) -> VOID:
     from ..msvcrt.crt import abort
     yield from abort(ctx)
