@@ -13,7 +13,7 @@ from ...hle.types import FILE_P, INT, LPCSTR, LPCWSTR, PVOID, SIZE_T, UINT, ULON
 from ..msvcrt import locale as crt_locale
 from ..msvcrt import stdio
 from ..msvcrt.crt import assert_failed, crt, set_errno
-from ..msvcrt.printf import PrintfError, StackArgs, format_wprintf
+from .runtime import ucrt_format
 from .runtime import PRINTF_LEGACY_THREE_DIGIT_EXPONENTS, PRINTF_LEGACY_VSPRINTF_NULL_TERMINATION, \
     PRINTF_STANDARD_SNPRINTF_BEHAVIOR, ucrt_call
 
@@ -25,21 +25,7 @@ LOCALE_BLOCK = 8 + 12 + 4          # __crt_locale_pointers, __crt_locale_data_pu
 
 # -- wide printf -----------------------------------------------------------------------------------------
 def ucrt_wformat(ctx, options: int, fmt: int, arglist: int) -> str | None:
-    """wprintf formatting with the UCRT's defaults (two-digit exponents, the C99 size prefixes).  %s in a
-    wide format is a wide string (_CRT_INTERNAL_PRINTF_LEGACY_WIDE_SPECIFIERS, which every SDK header
-    passes unless the program asks for ISO specifiers; those are not told apart here)."""
-    if not fmt:
-        set_errno(ctx, EINVAL)
-        return None
-    try:
-        return format_wprintf(ctx.read_wstr(fmt), StackArgs(ctx.read, arglist, ctx.write),
-                              codepage=ctx.kernel.ansi_codepage,
-                              two_digit_exponent=not options & PRINTF_LEGACY_THREE_DIGIT_EXPONENTS,
-                              c99_size_prefixes=True)
-    except PrintfError as e:
-        if e.errno is not None:
-            set_errno(ctx, e.errno)
-        return None
+    return ucrt_format(ctx, options, fmt, arglist, wide=True)
 
 
 @export(conv="cdecl")

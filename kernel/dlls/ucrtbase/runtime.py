@@ -12,7 +12,7 @@ from kernel.ke.dispatch import GuestCall
 from ..msvcrt import crt as crtmod
 from ..msvcrt import stdio
 from ..msvcrt.crt import FILE_SIZE, crt, set_errno
-from ..msvcrt.printf import PrintfError, StackArgs, format_printf
+from ..msvcrt.printf import PrintfError, StackArgs, format_printf, format_wprintf
 
 EINVAL = 22
 PRINTF_LEGACY_VSPRINTF_NULL_TERMINATION = 0x1
@@ -44,17 +44,19 @@ def __acrt_iob_func(ctx, index: UINT) -> FILE_P:
     return crt(ctx).var["_iob"] + FILE_SIZE * index
 
 
-def ucrt_format(ctx, options: int, fmt: int, arglist: int) -> bytes | None:
-    """printf formatting with the UCRT's defaults: two-digit exponents unless
-    _CRT_INTERNAL_PRINTF_LEGACY_THREE_DIGIT_EXPONENTS, the C99 size prefixes z, t and j."""
+def ucrt_format(ctx, options: int, fmt: int, arglist: int, *, wide: bool = False):
+    """printf (wide: wprintf, a str result) formatting with the UCRT's defaults: two-digit exponents
+    unless _CRT_INTERNAL_PRINTF_LEGACY_THREE_DIGIT_EXPONENTS, the C99 size prefixes z, t and j.  In a
+    wide format %s is a wide string (the legacy wide specifiers every SDK header selects; the ISO ones
+    are not told apart)."""
     if not fmt:
         set_errno(ctx, EINVAL)
         return None
+    engine, text = (format_wprintf, ctx.read_wstr(fmt)) if wide else (format_printf, ctx.read_cstr(fmt))
     try:
-        return format_printf(ctx.read_cstr(fmt), StackArgs(ctx.read, arglist, ctx.write),
-                             codepage=ctx.kernel.ansi_codepage,
-                             two_digit_exponent=not options & PRINTF_LEGACY_THREE_DIGIT_EXPONENTS,
-                             c99_size_prefixes=True)
+        return engine(text, StackArgs(ctx.read, arglist, ctx.write), codepage=ctx.kernel.ansi_codepage,
+                      two_digit_exponent=not options & PRINTF_LEGACY_THREE_DIGIT_EXPONENTS,
+                      c99_size_prefixes=True)
     except PrintfError as e:
         if e.errno is not None:
             set_errno(ctx, e.errno)
